@@ -55,16 +55,12 @@ impl MessageApi for Nothing {
 }
 
 #[test]
-fn server_has_the_wire_service_name() {
+fn server_and_client_are_generated() {
     fn name<S: NamedService>(_: &S) -> &'static str {
         S::NAME
     }
     let server = MessageApiServer::new(Nothing);
     assert_eq!(name(&server), "xmtp.message_api.v1.MessageApi");
-}
-
-#[test]
-fn client_type_is_available() {
-    // `connect` exists for the tonic channel transport.
+    // The client, with `connect` for the tonic channel transport, is there too.
     let _connect = MessageApiClient::<tonic::transport::Channel>::connect::<&'static str>;
 }

@@ -11,7 +11,7 @@ use xmtp_proto::message_api::v1::{
     PublishRequest, PublishResponse, QueryRequest, QueryResponse, SortDirection,
     SubscribeAllRequest, SubscribeRequest, cursor,
 };
-use xmtp_proto::message_contents::{Signature, signature};
+use xmtp_proto::message_contents::{EncodedContent, Signature, signature};
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap()
@@ -251,6 +251,9 @@ fn gap_null_is_only_accepted_for_message_fields() {
     // protojson treats null as "unset" for every field; pbjson only for message/oneof fields.
     assert!(serde_json::from_str::<QueryResponse>(r#"{"pagingInfo":null}"#).is_ok());
     assert!(serde_json::from_str::<Cursor>(r#"{"index":null}"#).is_ok());
+    let content: EncodedContent =
+        serde_json::from_str(r#"{"fallback":null,"compression":null}"#).unwrap();
+    assert_eq!((content.fallback, content.compression), (None, None));
     for body in [
         r#"{"contentTopic":null}"#,
         r#"{"timestampNs":null}"#,
