@@ -35,7 +35,9 @@ impl TopicStream {
     /// Replaces the whole topic set of the live stream.
     pub async fn set_topics(&self, topics: Vec<String>) -> Result<()> {
         self.updates
-            .send(SubscribeRequest { content_topics: topics })
+            .send(SubscribeRequest {
+                content_topics: topics,
+            })
             .await
             .map_err(|_| Error::SubscriptionClosed)
     }
@@ -132,7 +134,8 @@ impl ApiConfig {
             url: self.url.clone(),
             reason,
         };
-        let mut endpoint = Endpoint::from_shared(self.url.clone()).map_err(|e| invalid(e.to_string()))?;
+        let mut endpoint =
+            Endpoint::from_shared(self.url.clone()).map_err(|e| invalid(e.to_string()))?;
         if self.url.starts_with("https://") {
             endpoint = endpoint
                 .tls_config(ClientTlsConfig::new().with_webpki_roots())
@@ -182,11 +185,9 @@ pub struct GrpcApi {
 impl GrpcApi {
     /// Connects now, so that a wrong URL or a node that is not running is reported here.
     pub async fn connect(config: ApiConfig) -> Result<Self> {
-        let channel = config
-            .endpoint()?
-            .connect()
-            .await
-            .map_err(|e| Error::Transport(format!("cannot reach the node at {}: {e}", config.url)))?;
+        let channel = config.endpoint()?.connect().await.map_err(|e| {
+            Error::Transport(format!("cannot reach the node at {}: {e}", config.url))
+        })?;
         Ok(Self::with_channel(channel, config))
     }
 
@@ -270,7 +271,11 @@ impl GrpcApi {
                 .map_err(|_| Error::Auth("token is not a valid header value".into()))?;
             request.metadata_mut().insert("authorization", value);
         }
-        self.client.clone().publish(request).await.map_err(map_status)?;
+        self.client
+            .clone()
+            .publish(request)
+            .await
+            .map_err(map_status)?;
         Ok(())
     }
 }
@@ -307,7 +312,11 @@ impl XmtpApi for GrpcApi {
 
     async fn query(&self, request: QueryRequest) -> Result<QueryResponse> {
         self.retrying(|| async {
-            let response = self.client.clone().query(self.request(request.clone(), true)).await;
+            let response = self
+                .client
+                .clone()
+                .query(self.request(request.clone(), true))
+                .await;
             Ok(response.map_err(map_status)?.into_inner())
         })
         .await
@@ -318,27 +327,48 @@ impl XmtpApi for GrpcApi {
             return Err(Error::InvalidRequest("more than 50 queries in one batch"));
         }
         self.retrying(|| async {
-            let response = self.client.clone().batch_query(self.request(request.clone(), true)).await;
+            let response = self
+                .client
+                .clone()
+                .batch_query(self.request(request.clone(), true))
+                .await;
             Ok(response.map_err(map_status)?.into_inner())
         })
         .await
     }
 
     async fn subscribe(&self, topics: Vec<String>) -> Result<EnvelopeStream> {
-        let request = self.request(SubscribeRequest { content_topics: topics }, false);
-        let response = self.client.clone().subscribe(request).await.map_err(map_status)?;
+        let request = self.request(
+            SubscribeRequest {
+                content_topics: topics,
+            },
+            false,
+        );
+        let response = self
+            .client
+            .clone()
+            .subscribe(request)
+            .await
+            .map_err(map_status)?;
         Ok(envelope_stream(response.into_inner()))
     }
 
     async fn subscribe_dynamic(&self, topics: Vec<String>) -> Result<TopicStream> {
         let (updates, rx) = mpsc::channel(16);
         updates
-            .send(SubscribeRequest { content_topics: topics })
+            .send(SubscribeRequest {
+                content_topics: topics,
+            })
             .await
             .map_err(|_| Error::SubscriptionClosed)?;
         let outbound = tokio_stream::wrappers::ReceiverStream::new(rx);
         let request = self.request(outbound, false);
-        let response = self.client.clone().subscribe2(request).await.map_err(map_status)?;
+        let response = self
+            .client
+            .clone()
+            .subscribe2(request)
+            .await
+            .map_err(map_status)?;
         Ok(TopicStream {
             envelopes: envelope_stream(response.into_inner()),
             updates,
@@ -347,7 +377,12 @@ impl XmtpApi for GrpcApi {
 
     async fn subscribe_all(&self) -> Result<EnvelopeStream> {
         let request = self.request(SubscribeAllRequest {}, false);
-        let response = self.client.clone().subscribe_all(request).await.map_err(map_status)?;
+        let response = self
+            .client
+            .clone()
+            .subscribe_all(request)
+            .await
+            .map_err(map_status)?;
         Ok(envelope_stream(response.into_inner()))
     }
 }

@@ -48,7 +48,10 @@ impl Error {
         match self {
             Self::Status { code, .. } => matches!(
                 code,
-                Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded | Code::Aborted
+                Code::Unavailable
+                    | Code::ResourceExhausted
+                    | Code::DeadlineExceeded
+                    | Code::Aborted
             ),
             Self::Transport(_) | Self::Timeout => true,
             _ => false,

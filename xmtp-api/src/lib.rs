@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod auth;
 mod error;
 mod paging;
 mod retry;
@@ -10,6 +11,7 @@ mod subscription;
 pub use crate::api::{
     ApiConfig, AuthTokenSource, EnvelopeStream, GrpcApi, MAX_BATCH_QUERIES, TopicStream, XmtpApi,
 };
+pub use crate::auth::{KeystoreAuth, now_ns};
 pub use crate::error::{Code, Error, Result};
 pub use crate::paging::{QueryOptions, batch_query, latest_per_topic, query_all, query_pages};
 pub use crate::retry::RetryPolicy;

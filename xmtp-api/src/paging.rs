@@ -49,7 +49,11 @@ impl QueryOptions {
         }
     }
 
-    fn request(&self, topics: Vec<String>, cursor: Option<xmtp_proto::message_api::v1::Cursor>) -> QueryRequest {
+    fn request(
+        &self,
+        topics: Vec<String>,
+        cursor: Option<xmtp_proto::message_api::v1::Cursor>,
+    ) -> QueryRequest {
         QueryRequest {
             content_topics: topics,
             start_time_ns: self.start_ns.unwrap_or(0),
@@ -87,7 +91,9 @@ pub fn query_pages<'a, A: XmtpApi + ?Sized>(
             if state.done {
                 return Ok(None);
             }
-            let response = api.query(options.request(topics, state.cursor.take())).await?;
+            let response = api
+                .query(options.request(topics, state.cursor.take()))
+                .await?;
             let mut envelopes = response.envelopes;
             state.cursor = response.paging_info.and_then(|p| p.cursor);
             if let Some(remaining) = state.remaining.as_mut() {
@@ -166,5 +172,8 @@ pub async fn latest_per_topic<A: XmtpApi + ?Sized>(
         .map(|t| options.request(vec![t.clone()], None))
         .collect();
     let responses = batch_query(api, requests, concurrency).await?;
-    Ok(responses.into_iter().map(|r| r.envelopes.into_iter().next()).collect())
+    Ok(responses
+        .into_iter()
+        .map(|r| r.envelopes.into_iter().next())
+        .collect())
 }

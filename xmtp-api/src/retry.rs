@@ -31,7 +31,10 @@ impl RetryPolicy {
     /// `d = min(max_delay, initial_delay * 2^attempt)`, so concurrent clients spread out.
     pub fn delay(&self, attempt: u32) -> Duration {
         let factor = 1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX);
-        let ceiling = self.initial_delay.saturating_mul(factor).min(self.max_delay);
+        let ceiling = self
+            .initial_delay
+            .saturating_mul(factor)
+            .min(self.max_delay);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         let low = nanos / 2;
         Duration::from_nanos(rand::rng().random_range(low..=nanos.max(low)))

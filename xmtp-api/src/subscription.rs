@@ -171,7 +171,8 @@ impl Seen {
 
     /// Records the envelope; false if it was delivered before.
     fn first_time(&mut self, envelope: &Envelope) -> bool {
-        let digest = xmtp_crypto::sha256_concat(&[envelope.content_topic.as_bytes(), &envelope.message]);
+        let digest =
+            xmtp_crypto::sha256_concat(&[envelope.content_topic.as_bytes(), &envelope.message]);
         if self.digests.insert(digest, envelope.timestamp_ns).is_some() {
             return false;
         }
@@ -207,7 +208,11 @@ impl Worker {
         let mut attempt = 0u32;
         let mut connected_before = false;
         loop {
-            match self.api.subscribe_dynamic(self.topics.iter().cloned().collect()).await {
+            match self
+                .api
+                .subscribe_dynamic(self.topics.iter().cloned().collect())
+                .await
+            {
                 Ok(stream) => {
                     attempt = 0;
                     let ended = self.serve(stream, connected_before).await;
@@ -227,7 +232,13 @@ impl Worker {
                 }
                 Err(e) => {
                     tracing::debug!(error = %e, attempt, "subscribe failed; retrying");
-                    if attempt == 0 && !self.emit(Ok(StreamEvent::Disconnected { reason: e.to_string() })).await {
+                    if attempt == 0
+                        && !self
+                            .emit(Ok(StreamEvent::Disconnected {
+                                reason: e.to_string(),
+                            }))
+                            .await
+                    {
                         return;
                     }
                 }
@@ -290,7 +301,10 @@ impl Worker {
     }
 
     async fn serve(&mut self, stream: TopicStream, reconnected: bool) -> Ended {
-        let TopicStream { mut envelopes, updates } = stream;
+        let TopicStream {
+            mut envelopes,
+            updates,
+        } = stream;
         if let Some(newest) = self.newest_ns {
             let since_ns = if reconnected {
                 newest.saturating_sub(self.seen.window_ns)

@@ -1,0 +1,418 @@
+//! xmtp-api against the real node, in process on ephemeral loopback ports.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use xmtp_api::*;
+use xmtp_crypto::LocalWallet;
+use xmtp_keystore::{IdentityCreation, PrivateKeyBundle};
+use xmtp_node::{Database, Node, NodeConfig, RunningNode};
+use xmtp_proto::message_api::v1::{PagingInfo, QueryRequest};
+
+fn identity() -> Arc<PrivateKeyBundle> {
+    let wallet = LocalWallet::generate();
+    let now_ms = now_ns() / 1_000_000;
+    let creation = IdentityCreation::new(wallet.address(), now_ms);
+    let signature = wallet.personal_sign(creation.request().text.as_bytes());
+    Arc::new(
+        creation
+            .finish(signature.to_bytes_v27().expose(), now_ms)
+            .unwrap(),
+    )
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        initial_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(400),
+        max_retries: 20,
+    }
+}
+
+async fn start(config: NodeConfig) -> RunningNode {
+    Node::start(config).await.unwrap()
+}
+
+/// A node without rate limits (the bulk tests publish thousands of envelopes).
+async fn bulk_node() -> RunningNode {
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    start(config).await
+}
+
+async fn client(node: &RunningNode, bundle: Arc<PrivateKeyBundle>) -> GrpcApi {
+    let mut config = ApiConfig::new(node.grpc_url());
+    config.retry = fast_retry();
+    GrpcApi::connect(config)
+        .await
+        .unwrap()
+        .with_auth(Arc::new(KeystoreAuth::new(bundle)))
+}
+
+fn envelope(topic: &str, timestamp_ns: u64, body: &[u8]) -> Envelope {
+    Envelope {
+        content_topic: topic.to_owned(),
+        timestamp_ns,
+        message: body.to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn pages_through_thousands_in_both_directions_with_bounds() {
+    let node = bulk_node().await;
+    let api = client(&node, identity()).await;
+    let topic = "/xmtp/0/m-paging/proto".to_owned();
+    let base = 1_700_000_000_000_000_000u64;
+    let all: Vec<Envelope> = (0..2_500u64)
+        .map(|i| envelope(&topic, base + i * 1_000, &i.to_be_bytes()))
+        .collect();
+    for chunk in all.chunks(250) {
+        api.publish(chunk.to_vec()).await.unwrap();
+    }
+
+    let ascending = query_all(&api, vec![topic.clone()], QueryOptions::ascending())
+        .await
+        .unwrap();
+    assert_eq!(ascending, all);
+    let descending = query_all(&api, vec![topic.clone()], QueryOptions::descending())
+        .await
+        .unwrap();
+    assert_eq!(descending, all.iter().rev().cloned().collect::<Vec<_>>());
+
+    // Inclusive bounds, both directions.
+    let bounded = QueryOptions {
+        start_ns: Some(base + 100 * 1_000),
+        end_ns: Some(base + 1_999 * 1_000),
+        page_size: 37,
+        ..QueryOptions::ascending()
+    };
+    let window = query_all(&api, vec![topic.clone()], bounded.clone())
+        .await
+        .unwrap();
+    assert_eq!(window, all[100..=1_999].to_vec());
+    let window_desc = query_all(
+        &api,
+        vec![topic.clone()],
+        QueryOptions {
+            direction: SortDirection::Descending,
+            ..bounded
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        window_desc,
+        all[100..=1_999].iter().rev().cloned().collect::<Vec<_>>()
+    );
+
+    // Lazy pages: full pages of 100, stopping at the limit.
+    let limited = QueryOptions {
+        limit: Some(250),
+        ..QueryOptions::descending()
+    };
+    let pages: Vec<Vec<Envelope>> = query_pages(&api, vec![topic.clone()], limited)
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![100, 100, 50]
+    );
+    assert_eq!(
+        pages.concat(),
+        all[2_250..].iter().rev().cloned().collect::<Vec<_>>()
+    );
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn batch_query_over_500_topics_keeps_request_order() {
+    let node = bulk_node().await;
+    let api = client(&node, identity()).await;
+    let topics: Vec<String> = (0..500)
+        .map(|i| format!("/xmtp/0/m-batch-{i:03}/proto"))
+        .collect();
+    // Every seventh topic stays empty, so a shifted response would show.
+    let envelopes: Vec<Envelope> = topics
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 7 != 0)
+        .map(|(i, t)| envelope(t, 1_000 + i as u64, format!("m{i}").as_bytes()))
+        .collect();
+    api.publish(envelopes).await.unwrap();
+
+    let requests: Vec<QueryRequest> = topics
+        .iter()
+        .map(|t| QueryRequest {
+            content_topics: vec![t.clone()],
+            paging_info: Some(PagingInfo {
+                limit: 10,
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect();
+    let responses = batch_query(&api, requests, 4).await.unwrap();
+    assert_eq!(responses.len(), 500);
+    for (i, response) in responses.iter().enumerate() {
+        if i % 7 == 0 {
+            assert!(response.envelopes.is_empty(), "topic {i}");
+        } else {
+            assert_eq!(response.envelopes.len(), 1, "topic {i}");
+            assert_eq!(response.envelopes[0].content_topic, topics[i]);
+            assert_eq!(response.envelopes[0].message, format!("m{i}").into_bytes());
+        }
+    }
+    let latest = latest_per_topic(&api, &topics[..20], 2).await.unwrap();
+    assert!(latest[0].is_none());
+    assert_eq!(latest[1].as_ref().unwrap().message, b"m1");
+    node.shutdown().await.unwrap();
+}
+
+async fn next_envelope(sub: &mut Subscription) -> Envelope {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(20), sub.next_event())
+            .await
+            .expect("no event within 20 s")
+            .expect("subscription ended")
+            .unwrap();
+        if let StreamEvent::Envelope(e) = event {
+            return e;
+        }
+    }
+}
+
+/// The node stops; while it is down, another node on the same store accepts envelopes; the first
+/// comes back on the same port. The stream resumes, backfills them and delivers each exactly once.
+#[tokio::test]
+async fn stream_survives_node_restart_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::Sqlite(dir.path().join("node.db"));
+    let mut config = NodeConfig::ephemeral();
+    config.database = db.clone();
+    let node = start(config.clone()).await;
+    let grpc: SocketAddr = node.grpc_addr();
+    let bundle = identity();
+    let api = client(&node, bundle.clone()).await;
+
+    let topic = "/xmtp/0/m-restart/proto".to_owned();
+    let options = SubscriptionOptions {
+        retry: fast_retry(),
+        ..SubscriptionOptions::default()
+    };
+    let mut sub = Subscription::start(Arc::new(api.clone()), vec![topic.clone()], options);
+    // The subscription is registered asynchronously: publish until the first one arrives.
+    let mut delivered = Vec::new();
+    let first = envelope(&topic, 10, b"one");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        api.publish(vec![first.clone()]).await.unwrap();
+        if let Ok(Some(Ok(StreamEvent::Envelope(e)))) =
+            tokio::time::timeout(Duration::from_millis(200), sub.next_event()).await
+        {
+            delivered.push(e);
+            break;
+        }
+        assert!(Instant::now() < deadline, "subscription never went live");
+    }
+    node.shutdown().await.unwrap();
+
+    // While it is down: a second node on the same database takes two envelopes.
+    let mut other_config = NodeConfig::ephemeral();
+    other_config.database = db.clone();
+    let other = start(other_config).await;
+    let other_api = client(&other, bundle.clone()).await;
+    let missed = vec![envelope(&topic, 20, b"two"), envelope(&topic, 30, b"three")];
+    other_api.publish(missed.clone()).await.unwrap();
+    other.shutdown().await.unwrap();
+
+    // The first node returns on its old port.
+    config.grpc_addr = grpc;
+    let node = start(config).await;
+    delivered.push(next_envelope(&mut sub).await);
+    delivered.push(next_envelope(&mut sub).await);
+    let live = envelope(&topic, 40, b"four");
+    api.publish(vec![live.clone()]).await.unwrap();
+    delivered.push(next_envelope(&mut sub).await);
+    assert_eq!(
+        delivered,
+        vec![first, missed[0].clone(), missed[1].clone(), live]
+    );
+
+    // Nothing is delivered twice (the first envelope was published more than once above, with
+    // identical bytes: one stored copy, one delivery).
+    let extra = tokio::time::timeout(Duration::from_millis(500), async {
+        loop {
+            match sub.next_event().await {
+                Some(Ok(StreamEvent::Envelope(e))) => return e,
+                Some(_) => continue,
+                None => std::future::pending::<()>().await,
+            }
+        }
+    })
+    .await;
+    assert!(extra.is_err(), "duplicate delivered: {extra:?}");
+    drop(sub);
+    node.shutdown().await.unwrap();
+}
+
+/// Counts tokens made; the first `expired` of them are dated two hours back.
+struct CountingAuth {
+    inner: KeystoreAuth,
+    bundle: Arc<PrivateKeyBundle>,
+    made: AtomicUsize,
+    expired: usize,
+}
+
+#[async_trait]
+impl AuthTokenSource for CountingAuth {
+    async fn create_token(&self) -> Result<String> {
+        let n = self.made.fetch_add(1, Ordering::SeqCst);
+        if n < self.expired {
+            let two_hours_ago = now_ns() - 7_200 * 1_000_000_000;
+            return Ok(xmtp_keystore::auth::create_auth_token(
+                &self.bundle,
+                two_hours_ago,
+            ));
+        }
+        self.inner.create_token().await
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_cached_renewed_and_refreshed_on_unauthenticated() {
+    let node = start(NodeConfig::ephemeral()).await;
+    let bundle = identity();
+    let auth = Arc::new(CountingAuth {
+        inner: KeystoreAuth::new(bundle.clone()),
+        bundle: bundle.clone(),
+        made: AtomicUsize::new(0),
+        expired: 1,
+    });
+    let mut config = ApiConfig::new(node.grpc_url());
+    config.token_max_age = Duration::from_millis(300);
+    let api = GrpcApi::connect(config)
+        .await
+        .unwrap()
+        .with_auth(auth.clone());
+    let topic = "/xmtp/0/m-tokens/proto";
+
+    // The first token is expired: the node says UNAUTHENTICATED, a new token is made, it works.
+    api.publish(vec![envelope(topic, 1, b"a")]).await.unwrap();
+    assert_eq!(auth.made.load(Ordering::SeqCst), 2);
+    // Cached while young.
+    api.publish(vec![envelope(topic, 2, b"b")]).await.unwrap();
+    assert_eq!(auth.made.load(Ordering::SeqCst), 2);
+    // Renewed once it ages out.
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    api.publish(vec![envelope(topic, 3, b"c")]).await.unwrap();
+    assert_eq!(auth.made.load(Ordering::SeqCst), 3);
+
+    // Without any token the node refuses, and that is not retried.
+    let anonymous = GrpcApi::connect(ApiConfig::new(node.grpc_url()))
+        .await
+        .unwrap();
+    let err = anonymous
+        .publish(vec![envelope(topic, 4, b"d")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(Code::Unauthenticated));
+    assert!(!err.is_retryable());
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn retryable_errors_are_retried_and_others_surface_at_once() {
+    let mut config = NodeConfig::ephemeral();
+    // One publish token, refilled at one per second.
+    config.rate_limits.publish.capacity = 1;
+    config.rate_limits.publish.per_minute = 60;
+    let node = start(config).await;
+    let bundle = identity();
+    let mut api_config = ApiConfig::new(node.grpc_url());
+    api_config.retry = RetryPolicy {
+        initial_delay: Duration::from_millis(200),
+        max_delay: Duration::from_millis(500),
+        max_retries: 10,
+    };
+    let api = GrpcApi::connect(api_config.clone())
+        .await
+        .unwrap()
+        .with_auth(Arc::new(KeystoreAuth::new(bundle.clone())));
+    let topic = "/xmtp/0/m-limits/proto";
+    api.publish(vec![envelope(topic, 1, b"a")]).await.unwrap();
+    // The bucket is empty: RESOURCE_EXHAUSTED, retried with backoff until it refills.
+    let started = Instant::now();
+    api.publish(vec![envelope(topic, 2, b"b")]).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // The same with no retries left surfaces RESOURCE_EXHAUSTED, marked retryable.
+    api_config.retry.max_retries = 0;
+    let impatient = GrpcApi::connect(api_config)
+        .await
+        .unwrap()
+        .with_auth(Arc::new(KeystoreAuth::new(bundle.clone())));
+    let err = impatient
+        .publish(vec![envelope(topic, 3, b"c")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(Code::ResourceExhausted));
+    assert!(err.is_retryable());
+
+    // Not retryable: a query over the page limit fails at once with the node's message.
+    let started = Instant::now();
+    let err = api
+        .query(QueryRequest {
+            content_topics: vec![topic.to_owned()],
+            paging_info: Some(PagingInfo {
+                limit: 101,
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(Code::InvalidArgument));
+    assert!(
+        err.to_string().contains("cannot exceed 100 rows per query"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_millis(150));
+
+    // Not retryable: publishing to another wallet's contact topic.
+    let stranger = LocalWallet::generate().address();
+    let err = api
+        .publish(vec![envelope(
+            &format!("/xmtp/0/contact-{stranger}/proto"),
+            4,
+            b"x",
+        )])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(Code::PermissionDenied));
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn unreachable_node_is_a_clear_transport_error() {
+    let err = GrpcApi::connect(ApiConfig::new("http://127.0.0.1:1"))
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert!(err.to_string().contains("127.0.0.1:1"));
+    let err = GrpcApi::connect(ApiConfig::new("ftp://example"))
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::InvalidUrl { .. }), "{err}");
+}
