@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Runs the official @xmtp/xmtp-js SDK (pinned in package.json) against a fresh xmtp-node.
+#
+#   interop/run.sh                         # every test file under interop/test/
+#   interop/run.sh test/streams.test.mjs   # only these files (paths relative to interop/)
+#
+# Environment:
+#   XMTP_NODE_BIN        use this node binary instead of building one with cargo
+#   XMTP_CARGO_FLAGS     extra cargo build flags, e.g. "--locked" or "--release"
+#   XMTP_NODE_ARGS       extra node flags appended after --db/--http/--grpc
+#   XMTP_NODE_URL        skip starting a node and test the one at this URL
+#   XMTP_INTEROP_TRACE=1 log every HTTP request/response the SDK makes
+# Exit code: the test run's (or 2 when the node cannot be built or started).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$here"
+
+log() { printf 'interop: %s\n' "$*" >&2; }
+
+# npm dependencies: `npm ci` when node_modules is missing or was installed from another lock file.
+stamp=node_modules/.interop-package-lock.json
+if [[ ! -d node_modules ]] || ! cmp -s package-lock.json "$stamp"; then
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+node_pid=""
+tests_pid=""
+tmp=""
+cleanup() {
+  if [[ -n "$tests_pid" ]]; then kill -TERM "$tests_pid" 2>/dev/null || true; wait "$tests_pid" 2>/dev/null || true; fi
+  if [[ -n "$node_pid" ]] && kill -0 "$node_pid" 2>/dev/null; then
+    kill -TERM "$node_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ -z "${XMTP_NODE_URL:-}" ]]; then
+  bin="${XMTP_NODE_BIN:-}"
+  if [[ -z "$bin" ]]; then
+    log "building xmtp-node"
+    # Ask cargo where the executable went (honours --release, CARGO_TARGET_DIR, ...).
+    # shellcheck disable=SC2086
+    bin="$(cd "$root" && cargo build -p xmtp-node --bin xmtp-node ${XMTP_CARGO_FLAGS:-} \
+      --message-format=json-render-diagnostics |
+      node -e '
+        let exe = "";
+        require("readline").createInterface({ input: process.stdin }).on("line", (l) => {
+          try { const m = JSON.parse(l); if (m.reason === "compiler-artifact" && m.target?.name === "xmtp-node" && m.executable) exe = m.executable; } catch {}
+        }).on("close", () => console.log(exe));
+      ')" || { log "cargo build failed"; exit 2; }
+    [[ -n "$bin" && -x "$bin" ]] || { log "cargo did not report an xmtp-node executable"; exit 2; }
+  fi
+
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/xmtp-interop.XXXXXX")"
+  log "starting $bin (database $tmp/node.sqlite)"
+  # shellcheck disable=SC2086
+  NO_COLOR=1 "$bin" --db "$tmp/node.sqlite" --http 127.0.0.1:0 --grpc 127.0.0.1:0 ${XMTP_NODE_ARGS:-} \
+    >"$tmp/node.out" 2>"$tmp/node.log" &
+  node_pid=$!
+
+  # The node promises one stdout line: `listening http=127.0.0.1:PORT grpc=127.0.0.1:PORT`.
+  http_addr=""
+  for _ in $(seq 300); do
+    http_addr="$(sed -n 's/^listening http=\([^ ]*\) grpc=\([^ ]*\).*$/\1/p' "$tmp/node.out" | head -n1)"
+    [[ -n "$http_addr" ]] && break
+    if ! kill -0 "$node_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  if [[ -z "$http_addr" ]]; then
+    log "the node did not print its listening line; stdout:"
+    sed 's/^/  | /' "$tmp/node.out" >&2 || true
+    log "stderr (last 40 lines):"
+    tail -n 40 "$tmp/node.log" | sed 's/^/  | /' >&2 || true
+    exit 2
+  fi
+  export XMTP_NODE_URL="http://$http_addr"
+  log "node listening at $XMTP_NODE_URL"
+fi
+
+if [[ $# -gt 0 ]]; then
+  files=("$@")
+else
+  files=(test/*.test.mjs)
+fi
+
+# In the background so that a TERM/INT to this script is handled at once (bash defers traps
+# while a foreground child runs), and cleanup can stop the test run too.
+status=0
+node --test --test-reporter=spec "${files[@]}" &
+tests_pid=$!
+wait "$tests_pid" || status=$?
+tests_pid=""
+
+if [[ $status -ne 0 && -n "$tmp" && -s "$tmp/node.log" ]]; then
+  log "tests failed; node stderr (last 60 lines):"
+  tail -n 60 "$tmp/node.log" | sed 's/^/  | /' >&2 || true
+fi
+exit "$status"
