@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod batch;
+mod bundle;
+mod contact;
+mod error;
+mod identity;
+pub mod invitation;
+mod keys;
+pub mod preferences;
+pub mod storage;
+pub mod store;
+pub mod v1;
+pub mod v2;
+
+pub use crate::bundle::{DecodedPrivateKeyBundle, PrivateKeyBundle};
+pub use crate::contact::{ContactBundle, choose_contact};
+pub use crate::error::{Error, Result};
+pub use crate::identity::{IdentityCreation, SignatureRequest, SignatureRequestKind};
+pub use crate::invitation::{Conversation, ConversationStore, Invitation};
+pub use crate::keys::{
+    KeySignature, LEGACY_NS_THRESHOLD, LegacyPublicKey, PublicKeyBundle, SignedPublicKey,
+    SignedPublicKeyBundle, create_identity_text,
+};
+pub use crate::storage::{EncryptedPrivateKeyBundle, KeyStorageRequest};

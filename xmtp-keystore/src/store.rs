@@ -1,0 +1,369 @@
+//! The local encrypted keystore: the bundle, v2 conversations, v1 conversations, consent actions
+//! and sync cursors, sealed at rest with a key derived from the identity key (or the wallet's
+//! Enable-Identity signature), written atomically with the previous good state kept beside it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use xmtp_crypto::{Address, SecretBytes, SecretKey32, WalletSignature, hkdf_sha256};
+use xmtp_proto::Message;
+use xmtp_proto::keystore_api::v1 as ks;
+use xmtp_proto::message_contents as pb;
+
+use crate::bundle::PrivateKeyBundle;
+use crate::error::{Error, Result};
+use crate::invitation::ConversationStore;
+use crate::storage::{BlobKind, open_blob, seal_blob};
+
+/// Version of the plaintext state layout written by this crate.
+pub const STATE_VERSION: u8 = 1;
+
+const KEY_SALT: &[u8] = b"XMTP_RS_LOCAL_KEYSTORE";
+
+/// The key that seals the local keystore.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreKey(SecretKey32);
+
+impl StoreKey {
+    /// Derived from the identity private key.
+    pub fn from_identity(bundle: &PrivateKeyBundle) -> Self {
+        Self(hkdf_sha256(
+            bundle.identity_secret().to_bytes().expose(),
+            KEY_SALT,
+            b"identity",
+        ))
+    }
+
+    /// Derived from the wallet's Enable-Identity signature (for opening the store before the
+    /// bundle is known).
+    pub fn from_wallet_signature(signature: &WalletSignature) -> Self {
+        Self(hkdf_sha256(
+            signature.to_bytes_v27().expose(),
+            KEY_SALT,
+            b"wallet",
+        ))
+    }
+}
+
+/// Where the sealed state lives. `write` must be atomic and keep the previous state readable
+/// through `read_previous`.
+pub trait KeystoreBackend: Send + Sync {
+    /// The current sealed state, if any.
+    fn read(&self) -> Result<Option<Vec<u8>>>;
+    /// The state before the last write, if any.
+    fn read_previous(&self) -> Result<Option<Vec<u8>>>;
+    /// Replaces the current state; the old current becomes the previous one.
+    fn write(&self, sealed: &[u8]) -> Result<()>;
+}
+
+impl<T: KeystoreBackend + ?Sized> KeystoreBackend for std::sync::Arc<T> {
+    fn read(&self) -> Result<Option<Vec<u8>>> {
+        (**self).read()
+    }
+
+    fn read_previous(&self) -> Result<Option<Vec<u8>>> {
+        (**self).read_previous()
+    }
+
+    fn write(&self, sealed: &[u8]) -> Result<()> {
+        (**self).write(sealed)
+    }
+}
+
+/// A file on disk (mode 0600) plus `<file>.prev`. Writes go to a temporary file in the same
+/// directory, are fsynced, then renamed over the target, and the directory is fsynced: a crash
+/// leaves either the old or the new state, never a mix.
+#[derive(Debug, Clone)]
+pub struct FileBackend {
+    path: PathBuf,
+    previous: PathBuf,
+}
+
+impl FileBackend {
+    /// A backend for `path`; its directory must exist.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let mut previous = path.clone().into_os_string();
+        previous.push(".prev");
+        Self {
+            path,
+            previous: previous.into(),
+        }
+    }
+
+    /// The current state file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read_file(path: &Path) -> Result<Option<Vec<u8>>> {
+        match fs::read(path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    }
+}
+
+impl KeystoreBackend for FileBackend {
+    fn read(&self) -> Result<Option<Vec<u8>>> {
+        Self::read_file(&self.path)
+    }
+
+    fn read_previous(&self) -> Result<Option<Vec<u8>>> {
+        Self::read_file(&self.previous)
+    }
+
+    fn write(&self, sealed: &[u8]) -> Result<()> {
+        let dir = self.dir();
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            tmp.as_file()
+                .set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+        tmp.write_all(sealed)?;
+        tmp.as_file().sync_all()?;
+        if self.path.exists() {
+            fs::rename(&self.path, &self.previous)?;
+        }
+        tmp.persist(&self.path).map_err(|e| Error::Io(e.error))?;
+        #[cfg(unix)]
+        fs::File::open(dir)?.sync_all()?;
+        Ok(())
+    }
+}
+
+/// An in-memory backend for tests and ephemeral clients.
+#[derive(Debug, Default)]
+pub struct MemoryBackend {
+    slots: Mutex<Slots>,
+}
+
+/// Current and previous sealed state.
+type Slots = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+impl MemoryBackend {
+    /// An empty backend.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Replaces the current state bytes without keeping the previous one: simulates a torn or
+    /// tampered write in tests.
+    pub fn overwrite_current(&self, bytes: Vec<u8>) {
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.0 = Some(bytes);
+        }
+    }
+}
+
+fn poisoned() -> Error {
+    Error::Io(std::io::Error::other("memory backend lock poisoned"))
+}
+
+impl KeystoreBackend for MemoryBackend {
+    fn read(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self.slots.lock().map_err(|_| poisoned())?.0.clone())
+    }
+
+    fn read_previous(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self.slots.lock().map_err(|_| poisoned())?.1.clone())
+    }
+
+    fn write(&self, sealed: &[u8]) -> Result<()> {
+        let mut slots = self.slots.lock().map_err(|_| poisoned())?;
+        slots.1 = slots.0.take();
+        slots.0 = Some(sealed.to_vec());
+        Ok(())
+    }
+}
+
+/// Everything the local keystore persists.
+#[derive(Clone, Debug, Default)]
+pub struct KeystoreState {
+    /// My keys, if stored here.
+    pub bundle: Option<PrivateKeyBundle>,
+    /// v2 conversations (JS `invitations/v1`).
+    pub conversations: ConversationStore,
+    /// v1 conversations (JS `conversation-v1/v1`).
+    pub v1_conversations: Vec<pb::ConversationReference>,
+    /// Consent actions keyed by envelope `timestamp_ns` (JS `private-preferences/actions`).
+    pub consent_actions: ks::PrivatePreferencesActionMap,
+    /// Last synced envelope time per topic.
+    pub cursors: BTreeMap<String, u64>,
+}
+
+const TAG_BUNDLE: u8 = 1;
+const TAG_TOPICS: u8 = 2;
+const TAG_V1: u8 = 3;
+const TAG_CONSENT: u8 = 4;
+const TAG_CURSOR: u8 = 5;
+
+fn push_record(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
+    out.push(tag);
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+impl KeystoreState {
+    /// Plaintext layout: version byte, then `tag u8 || len u32 BE || bytes` records.
+    fn encode(&self) -> SecretBytes {
+        let mut out = vec![STATE_VERSION];
+        if let Some(bundle) = &self.bundle {
+            push_record(&mut out, TAG_BUNDLE, bundle.encode().expose());
+        }
+        push_record(
+            &mut out,
+            TAG_TOPICS,
+            &self.conversations.to_topic_map().encode_to_vec(),
+        );
+        push_record(
+            &mut out,
+            TAG_V1,
+            &ks::GetConversationsResponse {
+                conversations: self.v1_conversations.clone(),
+            }
+            .encode_to_vec(),
+        );
+        push_record(&mut out, TAG_CONSENT, &self.consent_actions.encode_to_vec());
+        for (topic, ns) in &self.cursors {
+            let mut rec = ns.to_be_bytes().to_vec();
+            rec.extend_from_slice(topic.as_bytes());
+            push_record(&mut out, TAG_CURSOR, &rec);
+        }
+        SecretBytes::new(out)
+    }
+
+    fn decode(me: Address, bytes: &[u8]) -> Result<Self> {
+        let body = migrate(bytes)?;
+        let mut state = Self::default();
+        let mut rest = body;
+        while !rest.is_empty() {
+            if rest.len() < 5 {
+                return Err(Error::Corrupt("truncated record header"));
+            }
+            let tag = rest[0];
+            let len = u32::from_be_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+            let Some(value) = rest.get(5..5 + len) else {
+                return Err(Error::Corrupt("truncated record"));
+            };
+            rest = &rest[5 + len..];
+            match tag {
+                TAG_BUNDLE => state.bundle = Some(PrivateKeyBundle::decode(value)?),
+                TAG_TOPICS => {
+                    state.conversations =
+                        ConversationStore::from_topic_map(me, &xmtp_proto::decode(value)?)?;
+                }
+                TAG_V1 => {
+                    state.v1_conversations =
+                        xmtp_proto::decode::<ks::GetConversationsResponse>(value)?.conversations;
+                }
+                TAG_CONSENT => state.consent_actions = xmtp_proto::decode(value)?,
+                TAG_CURSOR => {
+                    let (ns, topic) = value
+                        .split_first_chunk::<8>()
+                        .ok_or(Error::Corrupt("short cursor record"))?;
+                    let topic = core::str::from_utf8(topic)
+                        .map_err(|_| Error::Corrupt("cursor topic is not UTF-8"))?;
+                    state
+                        .cursors
+                        .insert(topic.to_owned(), u64::from_be_bytes(*ns));
+                }
+                // Records from a newer minor layout are skipped.
+                _ => {}
+            }
+        }
+        Ok(state)
+    }
+}
+
+/// Brings an older plaintext layout up to [`STATE_VERSION`]; returns the records after the
+/// version byte. Version 1 is the first layout, so there is nothing to convert yet.
+fn migrate(bytes: &[u8]) -> Result<&[u8]> {
+    match bytes.split_first() {
+        Some((&STATE_VERSION, body)) => Ok(body),
+        Some(_) => Err(Error::Corrupt("unknown keystore state version")),
+        None => Err(Error::Corrupt("empty keystore state")),
+    }
+}
+
+/// The local keystore over a [`KeystoreBackend`].
+#[derive(Debug)]
+pub struct LocalKeystore<B: KeystoreBackend> {
+    backend: B,
+    key: StoreKey,
+    me: Address,
+    /// The state; change it, then [`LocalKeystore::save`].
+    pub state: KeystoreState,
+    recovered: bool,
+}
+
+impl<B: KeystoreBackend> LocalKeystore<B> {
+    /// Opens the store of wallet `me`. An empty backend gives an empty state. If the current
+    /// state is damaged (truncated, tampered, wrong key), the previous good state is loaded and
+    /// [`LocalKeystore::recovered_from_previous`] says so; if neither opens, the current error is
+    /// returned.
+    pub fn open(backend: B, key: StoreKey, me: Address) -> Result<Self> {
+        let load = |sealed: &[u8]| -> Result<KeystoreState> {
+            let plain = open_blob(BlobKind::LocalState, key.0.expose(), sealed)?;
+            KeystoreState::decode(me, plain.expose())
+        };
+        let (state, recovered) = match backend.read()? {
+            None => match backend.read_previous()? {
+                Some(prev) => (load(&prev)?, true),
+                None => (KeystoreState::default(), false),
+            },
+            Some(current) => match load(&current) {
+                Ok(state) => (state, false),
+                Err(current_error) => match backend.read_previous()? {
+                    Some(prev) => (load(&prev).map_err(|_| current_error)?, true),
+                    None => return Err(current_error),
+                },
+            },
+        };
+        Ok(Self {
+            backend,
+            key,
+            me,
+            state,
+            recovered,
+        })
+    }
+
+    /// Whether [`LocalKeystore::open`] fell back to the previous state.
+    pub fn recovered_from_previous(&self) -> bool {
+        self.recovered
+    }
+
+    /// The wallet this store belongs to.
+    pub fn wallet(&self) -> Address {
+        self.me
+    }
+
+    /// Seals and writes the state atomically.
+    pub fn save(&self) -> Result<()> {
+        let sealed = seal_blob(
+            BlobKind::LocalState,
+            self.key.0.expose(),
+            self.state.encode().expose(),
+        );
+        self.backend.write(&sealed)
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+}
