@@ -1,0 +1,210 @@
+//! Node configuration.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::store::Store;
+
+/// Where envelopes are stored.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Database {
+    /// An SQLite file (created if missing).
+    Sqlite(PathBuf),
+    /// An SQLite file in a fresh temporary directory, deleted at shutdown: for tests.
+    Temporary,
+    /// A PostgreSQL connection URL (`postgres://...`).
+    Postgres(String),
+    /// A store built by the caller (any backend implementing [`Store`]).
+    Custom(Arc<dyn Store>),
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Temporary => f.write_str("Temporary"),
+            // A URL may carry a password.
+            Self::Postgres(_) => f.write_str("Postgres([redacted])"),
+            Self::Custom(_) => f.write_str("Custom(..)"),
+        }
+    }
+}
+
+impl Database {
+    /// Parses the `--db` flag: a `postgres://` or `postgresql://` URL selects PostgreSQL,
+    /// anything else is an SQLite path.
+    pub fn from_arg(arg: &str) -> Self {
+        if arg.starts_with("postgres://") || arg.starts_with("postgresql://") {
+            Self::Postgres(arg.to_owned())
+        } else {
+            Self::Sqlite(PathBuf::from(arg))
+        }
+    }
+}
+
+/// Token verification and topic authorisation (network.md §3).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct AuthConfig {
+    /// Require a valid token on Publish. On by default.
+    pub enabled: bool,
+    /// Tokens older than this are expired (one hour, as the reference node).
+    pub max_token_age: Duration,
+    /// Wallets refused on Publish (`PERMISSION_DENIED "wallet is deny listed"`).
+    pub deny: Vec<String>,
+    /// Wallets given the priority rate-limit buckets.
+    pub allow: Vec<String>,
+    /// Wallets exempt from the `contact-`/`privatestore-` ownership rule.
+    pub privileged: Vec<String>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_token_age: Duration::from_secs(3600),
+            deny: Vec::new(),
+            allow: Vec::new(),
+            privileged: Vec::new(),
+        }
+    }
+}
+
+/// One token bucket: `capacity` tokens, refilled continuously at `per_minute`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    /// Burst size; a new client starts full.
+    pub capacity: u32,
+    /// Tokens added per minute (spread evenly, not once a minute).
+    pub per_minute: u32,
+}
+
+/// Per-client-IP rate limits (network.md §4.8, without the reference's refill bug).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RateLimitConfig {
+    /// Whether limits apply at all.
+    pub enabled: bool,
+    /// Queries, batch sub-queries and stream opens.
+    pub general: Bucket,
+    /// Published envelopes.
+    pub publish: Bucket,
+    /// Multiplier of `general` for allow-listed wallets.
+    pub priority_general_multiplier: u32,
+    /// Multiplier of `publish` for allow-listed wallets.
+    pub priority_publish_multiplier: u32,
+    /// Take the client IP from the first `X-Forwarded-For` hop (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            general: Bucket {
+                capacity: 10_000,
+                per_minute: 2_000,
+            },
+            publish: Bucket {
+                capacity: 1_000,
+                per_minute: 200,
+            },
+            priority_general_multiplier: 5,
+            priority_publish_multiplier: 25,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// Deletion of envelopes on topics outside `/xmtp/` (network.md §5.3).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RetentionConfig {
+    /// Whether the cleaner runs.
+    pub enabled: bool,
+    /// Envelopes received longer ago than this are deleted.
+    pub retention: Duration,
+    /// Rows deleted per cycle.
+    pub batch: u32,
+    /// Pause after a full batch.
+    pub active_period: Duration,
+    /// Pause after a partial batch.
+    pub passive_period: Duration,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            retention: Duration::from_secs(24 * 3600),
+            batch: 50_000,
+            active_period: Duration::from_secs(5),
+            passive_period: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Everything [`Node::start`](crate::Node::start) needs.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct NodeConfig {
+    /// Storage backend.
+    pub database: Database,
+    /// HTTP/JSON gateway address (port 0 picks a free port).
+    pub http_addr: SocketAddr,
+    /// gRPC address (port 0 picks a free port).
+    pub grpc_addr: SocketAddr,
+    /// Authentication.
+    pub auth: AuthConfig,
+    /// Rate limits.
+    pub rate_limits: RateLimitConfig,
+    /// Retention of non-`/xmtp/` topics.
+    pub retention: RetentionConfig,
+    /// Envelopes queued per subscription before a slow subscriber is closed.
+    pub subscriber_queue: usize,
+    /// Largest request accepted, in bytes, on either transport (gRPC `MaxRecvMsgSize`).
+    pub max_request_bytes: usize,
+    /// How often the stored-envelope gauge is refreshed.
+    pub metrics_period: Duration,
+}
+
+impl Default for NodeConfig {
+    /// The binary's defaults: `./xmtp-node.db`, HTTP 127.0.0.1:5555, gRPC 127.0.0.1:5556.
+    fn default() -> Self {
+        Self {
+            database: Database::Sqlite(PathBuf::from("xmtp-node.db")),
+            http_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 5555)),
+            grpc_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 5556)),
+            auth: AuthConfig::default(),
+            rate_limits: RateLimitConfig::default(),
+            retention: RetentionConfig::default(),
+            subscriber_queue: 1024,
+            max_request_bytes: 50 * 1024 * 1024,
+            metrics_period: Duration::from_secs(30),
+        }
+    }
+}
+
+impl NodeConfig {
+    /// For tests: a temporary SQLite database and free loopback ports; auth and rate limits on
+    /// as in production.
+    pub fn ephemeral() -> Self {
+        Self {
+            database: Database::Temporary,
+            http_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            grpc_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ..Self::default()
+        }
+    }
+
+    /// Same as [`NodeConfig::ephemeral`] but on the given store.
+    pub fn with_store(store: Arc<dyn Store>) -> Self {
+        Self {
+            database: Database::Custom(store),
+            ..Self::ephemeral()
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod auth;
+mod config;
+mod error;
+mod grpc;
+mod http;
+mod json;
+mod metrics;
+mod node;
+mod ratelimit;
+mod relay;
+mod service;
+pub mod store;
+
+pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
+pub use error::{Error, Result};
+pub use node::{Node, RunningNode};
+pub use service::{
+    DEFAULT_PAGE_SIZE, MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_PAGE_SIZE,
+    MAX_PREFERENCES_PAGE_SIZE, MAX_TOPIC_BYTES,
+};

@@ -1,0 +1,318 @@
+//! Starting and stopping a node: storage, listeners, servers and background tasks.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use xmtp_proto::message_api::v1::message_api_server::MessageApiServer;
+
+use crate::auth::Authorizer;
+use crate::config::{Database, NodeConfig, RetentionConfig};
+use crate::error::{Error, Result};
+use crate::grpc::GrpcApi;
+use crate::http::{Gateway, router};
+use crate::metrics::Metrics;
+use crate::ratelimit::Limiter;
+use crate::relay::Hub;
+use crate::service::Service;
+use crate::store::postgres::{PostgresOptions, PostgresStore};
+use crate::store::{SqliteStore, Store};
+
+/// How long shutdown waits for in-flight calls before cutting them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How often idle rate-limit buckets are forgotten.
+const LIMITER_SWEEP: Duration = Duration::from_secs(600);
+
+/// Entry point: `Node::start(config)`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Node;
+
+/// A started node; stop it with [`RunningNode::shutdown`] (dropping it also stops it, without
+/// waiting).
+#[derive(Debug)]
+pub struct RunningNode {
+    http_addr: SocketAddr,
+    grpc_addr: SocketAddr,
+    stop: CancellationToken,
+    servers: Vec<JoinHandle<Result<()>>>,
+    background: Vec<JoinHandle<()>>,
+}
+
+async fn open_store(database: &Database) -> Result<Arc<dyn Store>> {
+    Ok(match database {
+        Database::Sqlite(path) => {
+            let path = path.clone();
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(path))
+                .await
+                .map_err(|e| Error::Config(format!("opening SQLite: {e}")))??;
+            Arc::new(store)
+        }
+        Database::Temporary => Arc::new(SqliteStore::temporary()?),
+        Database::Postgres(url) => {
+            Arc::new(PostgresStore::connect(url, PostgresOptions::default()).await?)
+        }
+        Database::Custom(store) => Arc::clone(store),
+    })
+}
+
+async fn bind(what: &'static str, addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { what, addr, source })
+}
+
+fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+impl Node {
+    /// Opens the store, binds both listeners and starts serving. Fails with a clear error if the
+    /// database cannot be opened or reached, or an address cannot be bound.
+    pub async fn start(config: NodeConfig) -> Result<RunningNode> {
+        let store = open_store(&config.database).await?;
+        store.ping().await?;
+        let http_listener = bind("HTTP", config.http_addr).await?;
+        let grpc_listener = bind("gRPC", config.grpc_addr).await?;
+        let local = |l: &TcpListener, what| {
+            l.local_addr().map_err(|source| Error::Bind {
+                what,
+                addr: config.http_addr,
+                source,
+            })
+        };
+        let http_addr = local(&http_listener, "HTTP")?;
+        let grpc_addr = local(&grpc_listener, "gRPC")?;
+
+        let metrics = Arc::new(Metrics::new());
+        let hub = Hub::new(config.subscriber_queue, Arc::clone(&metrics));
+        let service = Arc::new(Service {
+            store: Arc::clone(&store),
+            hub: Arc::clone(&hub),
+            limiter: Limiter::new(&config.rate_limits),
+            auth: Authorizer::new(&config.auth),
+            metrics: Arc::clone(&metrics),
+        });
+        let stop = CancellationToken::new();
+        let mut background = Vec::new();
+
+        // Streams must end before the servers can finish gracefully.
+        background.push(tokio::spawn({
+            let stop = stop.clone();
+            let hub = Arc::clone(&hub);
+            async move {
+                stop.cancelled().await;
+                hub.shutdown();
+            }
+        }));
+        if let Some(mut feed) = store.remote_feed() {
+            let hub = Arc::clone(&hub);
+            background.push(tokio::spawn(async move {
+                while let Some(envelope) = feed.recv().await {
+                    hub.publish(Arc::new(envelope));
+                }
+            }));
+        }
+        if config.retention.enabled {
+            background.push(tokio::spawn(retention_loop(
+                Arc::clone(&store),
+                Arc::clone(&metrics),
+                config.retention.clone(),
+            )));
+        }
+        background.push(tokio::spawn({
+            let store = Arc::clone(&store);
+            let metrics = Arc::clone(&metrics);
+            let period = config.metrics_period.max(Duration::from_millis(10));
+            async move {
+                let mut tick = tokio::time::interval(period);
+                loop {
+                    tick.tick().await;
+                    match store.count().await {
+                        Ok(n) => {
+                            metrics
+                                .stored_envelopes
+                                .set(i64::try_from(n).unwrap_or(i64::MAX));
+                        }
+                        Err(e) => tracing::warn!(error = %e, "counting stored envelopes"),
+                    }
+                }
+            }
+        }));
+        background.push(tokio::spawn({
+            let service = Arc::clone(&service);
+            async move {
+                let mut tick = tokio::time::interval(LIMITER_SWEEP);
+                loop {
+                    tick.tick().await;
+                    service.limiter.sweep();
+                }
+            }
+        }));
+
+        let trust = config.rate_limits.trust_forwarded_for;
+        let gateway = Gateway {
+            service: Arc::clone(&service),
+            trust_forwarded_for: trust,
+            max_request_bytes: config.max_request_bytes,
+        };
+        let http_server = tokio::spawn({
+            let stop = stop.clone();
+            async move {
+                axum::serve(
+                    http_listener,
+                    router(gateway).into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(stop.cancelled_owned())
+                .await
+                .map_err(|e| Error::Serve {
+                    what: "HTTP",
+                    message: e.to_string(),
+                })
+            }
+        });
+
+        let (health_reporter, health_service) = tonic_health::server::health_reporter();
+        health_reporter
+            .set_serving::<MessageApiServer<GrpcApi>>()
+            .await;
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(xmtp_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .map_err(|e| Error::Config(format!("gRPC reflection: {e}")))?;
+        let api = MessageApiServer::new(GrpcApi {
+            service: Arc::clone(&service),
+            trust_forwarded_for: trust,
+        })
+        .max_decoding_message_size(config.max_request_bytes)
+        .max_encoding_message_size(usize::MAX);
+        let grpc_server = tokio::spawn({
+            let stop = stop.clone();
+            async move {
+                tonic::transport::Server::builder()
+                    .http2_keepalive_interval(Some(Duration::from_secs(300)))
+                    .add_service(health_service)
+                    .add_service(reflection)
+                    .add_service(api)
+                    .serve_with_incoming_shutdown(
+                        tokio_stream::wrappers::TcpListenerStream::new(grpc_listener),
+                        async move {
+                            stop.cancelled().await;
+                            health_reporter
+                                .set_not_serving::<MessageApiServer<GrpcApi>>()
+                                .await;
+                        },
+                    )
+                    .await
+                    .map_err(|e| Error::Serve {
+                        what: "gRPC",
+                        message: e.to_string(),
+                    })
+            }
+        });
+
+        tracing::info!(%http_addr, %grpc_addr, "xmtp-node listening");
+        Ok(RunningNode {
+            http_addr,
+            grpc_addr,
+            stop,
+            servers: vec![http_server, grpc_server],
+            background,
+        })
+    }
+}
+
+async fn retention_loop(store: Arc<dyn Store>, metrics: Arc<Metrics>, config: RetentionConfig) {
+    let retention_ns = u64::try_from(config.retention.as_nanos()).unwrap_or(u64::MAX);
+    loop {
+        let cutoff = now_ns().saturating_sub(retention_ns);
+        let pause = match store.delete_expired(cutoff, config.batch).await {
+            Ok(deleted) => {
+                metrics.expired_envelopes_deleted.inc_by(deleted);
+                if deleted > 0 {
+                    tracing::info!(deleted, "retention: deleted expired envelopes");
+                }
+                if deleted >= u64::from(config.batch) {
+                    config.active_period
+                } else {
+                    config.passive_period
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "retention cycle failed");
+                config.passive_period
+            }
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
+
+impl RunningNode {
+    /// Where the HTTP/JSON gateway listens.
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+
+    /// Where the gRPC server listens.
+    pub fn grpc_addr(&self) -> SocketAddr {
+        self.grpc_addr
+    }
+
+    /// `http://<http_addr>`: the `apiUrl` for the JS SDK.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.http_addr)
+    }
+
+    /// `http://<grpc_addr>`: the endpoint for a gRPC client.
+    pub fn grpc_url(&self) -> String {
+        format!("http://{}", self.grpc_addr)
+    }
+
+    /// Stops accepting, ends every stream normally, lets in-flight calls finish (up to 10 s),
+    /// then stops the background tasks.
+    pub async fn shutdown(mut self) -> Result<()> {
+        self.stop.cancel();
+        let servers = std::mem::take(&mut self.servers);
+        let mut first_error = None;
+        for server in servers {
+            let abort = server.abort_handle();
+            match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => {
+                    first_error.get_or_insert(e);
+                }
+                Ok(Err(join)) => {
+                    first_error.get_or_insert(Error::Serve {
+                        what: "node",
+                        message: join.to_string(),
+                    });
+                }
+                Err(_) => {
+                    tracing::warn!("in-flight calls did not finish in time; cutting them");
+                    abort.abort();
+                }
+            }
+        }
+        for task in std::mem::take(&mut self.background) {
+            task.abort();
+            let _ = task.await;
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+impl Drop for RunningNode {
+    fn drop(&mut self) {
+        // Servers stop gracefully on the signal; background tasks have nothing to flush.
+        self.stop.cancel();
+        for task in &self.background {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Envelope storage: the trait the API serves from, and its backends.
+//!
+//! A store keeps opaque envelopes by topic, ordered by `(timestamp_ns, digest)`, and (for stores
+//! shared by several node processes) tells this process about envelopes other processes accepted,
+//! so that every node relays everything to its own subscribers.
+
+use async_trait::async_trait;
+
+pub mod postgres;
+mod sqlite;
+pub use sqlite::SqliteStore;
+
+/// `SHA-256(content_topic || message)`: the envelope's id, its dedupe key with the timestamp,
+/// and the digest in paging cursors (network.md 5.2).
+pub type Digest = [u8; 32];
+
+/// One envelope as stored and as returned by queries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEnvelope {
+    /// The content topic, at most 300 bytes.
+    pub content_topic: String,
+    /// The sender's timestamp, never rewritten by the node: the sort and filter key.
+    pub timestamp_ns: u64,
+    /// The opaque payload.
+    pub message: bytes::Bytes,
+    /// `SHA-256(content_topic || message)`.
+    pub digest: Digest,
+}
+
+/// Sort order of a query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Oldest first: `(timestamp_ns asc, digest asc)`.
+    Ascending,
+    /// Newest first: `(timestamp_ns desc, digest desc)`. Also what UNSPECIFIED means.
+    Descending,
+}
+
+/// Where a page starts: strictly after this key in the query's direction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    /// Timestamp of the last envelope of the previous page.
+    pub timestamp_ns: u64,
+    /// Digest of the last envelope of the previous page.
+    pub digest: Digest,
+}
+
+/// A validated query: the API layer has already applied defaults and limits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// One or more topics, merged into one ordered result.
+    pub topics: Vec<String>,
+    /// Inclusive lower bound on `timestamp_ns`, if any.
+    pub start_ns: Option<u64>,
+    /// Inclusive upper bound on `timestamp_ns`, if any.
+    pub end_ns: Option<u64>,
+    /// Sort order.
+    pub direction: Direction,
+    /// Keyset cursor from the previous page, if any.
+    pub cursor: Option<Cursor>,
+    /// Page size, 1 to 500.
+    pub limit: u32,
+}
+
+/// Errors from a storage backend.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The backend could not be reached or lost its connection; retrying may succeed.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// The backend refused the operation (disk full, read-only database, constraint, ...).
+    #[error("storage failure: {0}")]
+    Backend(String),
+    /// The store's schema is from a newer version of this software, or could not be migrated.
+    #[error("storage schema: {0}")]
+    Schema(String),
+}
+
+impl StoreError {
+    /// Whether the same call may succeed if repeated later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Unavailable(_))
+    }
+}
+
+/// A storage backend. Implementations must be safe to call from many tasks at once.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Stores every envelope of one publish request, atomically: all or none. An envelope whose
+    /// `(timestamp_ns, digest)` is already stored is skipped silently (the dedupe rule of
+    /// network.md 4.4). Returns once the envelopes are durable and visible to queries.
+    async fn insert(&self, envelopes: Vec<StoredEnvelope>) -> Result<(), StoreError>;
+
+    /// One page of envelopes matching `query`, in its order, at most `query.limit` long.
+    async fn query(&self, query: Query) -> Result<Vec<StoredEnvelope>, StoreError>;
+
+    /// Deletes up to `batch` envelopes on topics outside `/xmtp/` that this store received before
+    /// `received_before_ns` (node clock). Returns how many were deleted.
+    async fn delete_expired(&self, received_before_ns: u64, batch: u32) -> Result<u64, StoreError>;
+
+    /// How many envelopes are stored (for metrics; may be approximate on large stores).
+    async fn count(&self) -> Result<u64, StoreError>;
+
+    /// Checks that the backend answers (for health checks).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Envelopes accepted by *other* node processes sharing this store, stored or ephemeral, for
+    /// this process to relay to its subscribers. `None` for stores only one process uses. Called
+    /// once at start-up.
+    fn remote_feed(&self) -> Option<tokio::sync::mpsc::Receiver<StoredEnvelope>> {
+        None
+    }
+
+    /// Tells the other node processes sharing this store about ephemeral envelopes (relayed,
+    /// never stored) this process accepted. A no-op for single-process stores.
+    async fn announce_ephemeral(&self, envelopes: &[StoredEnvelope]) -> Result<(), StoreError> {
+        let _ = envelopes;
+        Ok(())
+    }
+}

@@ -1,0 +1,661 @@
+//! The embedded SQLite backend: the zero-setup default.
+//!
+//! One writer thread owns the only writing connection and group-commits: it takes every insert
+//! request waiting in its channel, runs each inside its own savepoint of one transaction (so each
+//! publish request stays atomic), commits once, then answers every request. Reads run on a small
+//! pool of read-only connections on the blocking thread pool; WAL mode lets them proceed while
+//! the writer commits.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use super::{Cursor, Direction, Query, Store, StoreError, StoredEnvelope};
+
+/// Schema version this code writes; a database with a newer version is refused.
+const SCHEMA_VERSION: i64 = 1;
+
+/// Sender timestamps are `u64` but SQLite integers are `i64`: flipping the top bit maps the
+/// `u64` order onto the `i64` order, so envelopes dated after 2262 still sort last.
+fn ts_to_sql(timestamp_ns: u64) -> i64 {
+    (timestamp_ns ^ (1 << 63)) as i64
+}
+
+fn ts_from_sql(value: i64) -> u64 {
+    (value as u64) ^ (1 << 63)
+}
+
+/// The primary key `(topic, timestamp_ns, digest)` is the keyset-paging index and also the
+/// dedupe key: the digest is `SHA-256(topic || message)`, so `(timestamp_ns, digest)` already
+/// determines the topic. The table is clustered on it, so a page is one contiguous range scan.
+const SCHEMA_V1: &str = "
+CREATE TABLE envelopes (
+    topic         TEXT    NOT NULL,
+    timestamp_ns  INTEGER NOT NULL, -- sender timestamp, u64 with the top bit flipped
+    digest        BLOB    NOT NULL, -- SHA-256(topic || message)
+    message       BLOB    NOT NULL,
+    received_ns   INTEGER NOT NULL, -- node clock, unix ns
+    should_expire INTEGER NOT NULL, -- 1 for topics outside /xmtp/
+    PRIMARY KEY (topic, timestamp_ns, digest)
+) WITHOUT ROWID;
+CREATE INDEX envelopes_expiring ON envelopes (received_ns) WHERE should_expire = 1;
+";
+
+/// At most this many envelopes go into one group commit; it bounds the transaction's memory.
+const MAX_GROUP_ENVELOPES: usize = 8192;
+/// Queued write requests before callers wait: bounds memory under overload.
+const WRITE_QUEUE: usize = 1024;
+/// Concurrent readers (and pooled read connections).
+const READERS: usize = 4;
+
+enum WriteOp {
+    Insert {
+        envelopes: Vec<StoredEnvelope>,
+        received_ns: i64,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    DeleteExpired {
+        received_before_ns: i64,
+        batch: u32,
+        reply: oneshot::Sender<Result<u64, StoreError>>,
+    },
+}
+
+/// Envelope storage in one SQLite file (WAL mode, `synchronous=NORMAL`).
+pub struct SqliteStore {
+    writer: mpsc::Sender<WriteOp>,
+    readers: Arc<ReaderPool>,
+    // Exact row count: counted once at open, then kept by the writer (count(*) is a full scan).
+    stored: Arc<AtomicU64>,
+    // Keeps a temporary database's directory alive as long as the store.
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.readers.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(ref code, _)
+            if matches!(
+                code.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
+        {
+            StoreError::Unavailable(e.to_string())
+        }
+        other => StoreError::Backend(other.to_string()),
+    }
+}
+
+fn writer_gone() -> StoreError {
+    StoreError::Unavailable("the SQLite writer thread has stopped".into())
+}
+
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and starts its writer thread.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_inner(path.as_ref().to_path_buf(), None)
+    }
+
+    /// A database in a fresh temporary directory, deleted when the store is dropped.
+    pub fn temporary() -> Result<Self, StoreError> {
+        let dir = tempfile::Builder::new()
+            .prefix("xmtp-node-")
+            .tempdir()
+            .map_err(|e| {
+                StoreError::Unavailable(format!("cannot create a temporary directory: {e}"))
+            })?;
+        let path = dir.path().join("xmtp-node.db");
+        Self::open_inner(path, Some(dir))
+    }
+
+    fn open_inner(path: PathBuf, temp_dir: Option<tempfile::TempDir>) -> Result<Self, StoreError> {
+        let open_err = |e: rusqlite::Error| {
+            StoreError::Unavailable(format!(
+                "cannot open SQLite database {}: {e}",
+                path.display()
+            ))
+        };
+        let mut conn = Connection::open(&path).map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
+            .map_err(open_err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!(
+                "SQLite database {} refused WAL mode (journal_mode={mode})",
+                path.display()
+            )));
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        migrate(&mut conn)?;
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM envelopes", [], |row| row.get(0))
+            .map_err(open_err)?;
+        let stored = Arc::new(AtomicU64::new(u64::try_from(rows).unwrap_or(0)));
+
+        let (tx, rx) = mpsc::channel(WRITE_QUEUE);
+        let counter = Arc::clone(&stored);
+        std::thread::Builder::new()
+            .name("xmtp-sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx, &counter))
+            .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
+        Ok(Self {
+            writer: tx,
+            readers: Arc::new(ReaderPool {
+                path,
+                idle: Mutex::new(Vec::new()),
+                permits: Semaphore::new(READERS),
+            }),
+            stored,
+            _temp_dir: temp_dir,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.readers.path
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let schema = |e: rusqlite::Error| StoreError::Schema(e.to_string());
+    let tx = conn.transaction().map_err(schema)?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        .map_err(schema)?;
+    let version: Option<i64> = tx
+        .query_row("SELECT max(version) FROM schema_version", [], |row| {
+            row.get(0)
+        })
+        .optional()
+        .map_err(schema)?
+        .flatten();
+    match version {
+        None => {
+            tx.execute_batch(SCHEMA_V1).map_err(schema)?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [SCHEMA_VERSION],
+            )
+            .map_err(schema)?;
+        }
+        Some(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(StoreError::Schema(format!(
+                "database schema version {v} is not supported by this node (it knows version {SCHEMA_VERSION})"
+            )));
+        }
+    }
+    tx.commit().map_err(schema)
+}
+
+fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<WriteOp>, stored: &AtomicU64) {
+    let mut inserts = Vec::new();
+    while let Some(first) = rx.blocking_recv() {
+        let mut pending = 0usize;
+        let mut next = Some(first);
+        while let Some(op) = next.take() {
+            match op {
+                WriteOp::Insert {
+                    envelopes,
+                    received_ns,
+                    reply,
+                } => {
+                    pending += envelopes.len();
+                    inserts.push((envelopes, received_ns, reply));
+                }
+                WriteOp::DeleteExpired {
+                    received_before_ns,
+                    batch,
+                    reply,
+                } => {
+                    let result = delete_expired(&conn, received_before_ns, batch);
+                    if let Ok(n) = result {
+                        stored.fetch_sub(n.min(stored.load(Ordering::Relaxed)), Ordering::Relaxed);
+                    }
+                    let _ = reply.send(result);
+                }
+            }
+            if pending < MAX_GROUP_ENVELOPES {
+                next = rx.try_recv().ok();
+            }
+        }
+        if !inserts.is_empty() {
+            group_commit(&mut conn, &mut inserts, stored);
+        }
+    }
+}
+
+type InsertRequest = (
+    Vec<StoredEnvelope>,
+    i64,
+    oneshot::Sender<Result<(), StoreError>>,
+);
+
+/// One transaction for all waiting requests, one savepoint per request; `stored` counts the new
+/// rows (duplicates are not rows) before anyone is answered.
+fn group_commit(conn: &mut Connection, requests: &mut Vec<InsertRequest>, stored: &AtomicU64) {
+    let mut results: Vec<Result<(), StoreError>> = Vec::with_capacity(requests.len());
+    let mut inserted = 0;
+    let committed = (|| -> Result<(), rusqlite::Error> {
+        let mut tx = conn.transaction()?;
+        for (envelopes, received_ns, _) in requests.iter() {
+            let mut sp = tx.savepoint()?;
+            match insert_all(&sp, envelopes, *received_ns) {
+                Ok(rows) => {
+                    sp.commit()?;
+                    inserted += rows;
+                    results.push(Ok(()));
+                }
+                Err(e) => {
+                    sp.rollback()?;
+                    results.push(Err(backend(e)));
+                }
+            }
+        }
+        tx.commit()
+    })();
+    match committed {
+        Ok(()) => {
+            stored.fetch_add(inserted, Ordering::Relaxed);
+            for ((_, _, reply), result) in requests.drain(..).zip(results) {
+                let _ = reply.send(result);
+            }
+        }
+        Err(e) => {
+            let message = e.to_string();
+            for (_, _, reply) in requests.drain(..) {
+                let _ = reply.send(Err(StoreError::Backend(message.clone())));
+            }
+        }
+    }
+}
+
+fn insert_all(
+    conn: &Connection,
+    envelopes: &[StoredEnvelope],
+    received_ns: i64,
+) -> Result<u64, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO envelopes
+         (topic, timestamp_ns, digest, message, received_ns, should_expire)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut inserted = 0;
+    for e in envelopes {
+        inserted += stmt.execute(params![
+            e.content_topic,
+            ts_to_sql(e.timestamp_ns),
+            &e.digest[..],
+            &e.message[..],
+            received_ns,
+            !e.content_topic.starts_with("/xmtp/"),
+        ])? as u64;
+    }
+    Ok(inserted)
+}
+
+fn delete_expired(conn: &Connection, before: i64, batch: u32) -> Result<u64, StoreError> {
+    let deleted = conn
+        .prepare_cached(
+            "DELETE FROM envelopes WHERE (topic, timestamp_ns, digest) IN (
+                 SELECT topic, timestamp_ns, digest FROM envelopes
+                 WHERE should_expire = 1 AND received_ns < ?1 LIMIT ?2)",
+        )
+        .and_then(|mut stmt| stmt.execute(params![before, batch]))
+        .map_err(backend)?;
+    Ok(deleted as u64)
+}
+
+struct ReaderPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Semaphore,
+}
+
+impl ReaderPool {
+    fn take(&self) -> Result<Connection, StoreError> {
+        if let Some(conn) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Unavailable(format!("cannot open a SQLite reader: {e}")))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(backend)?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < READERS
+        {
+            idle.push(conn);
+        }
+    }
+
+    async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Unavailable("reader pool closed".into()))?;
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.take()?;
+            let result = f(&conn).map_err(backend);
+            pool.give_back(conn);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("SQLite reader task failed: {e}")))?
+    }
+}
+
+fn run_query(conn: &Connection, q: &Query) -> Result<Vec<StoredEnvelope>, rusqlite::Error> {
+    use rusqlite::types::Value;
+    let mut sql = String::from("SELECT topic, timestamp_ns, message, digest FROM envelopes WHERE ");
+    let mut args: Vec<Value> = Vec::with_capacity(6);
+    if let [topic] = q.topics.as_slice() {
+        sql.push_str("topic = ?");
+        args.push(Value::Text(topic.clone()));
+    } else {
+        // One parameter whatever the number of topics: no SQLite variable limit, one cached plan.
+        sql.push_str("topic IN (SELECT value FROM json_each(?))");
+        let list = serde_json::to_string(&q.topics).unwrap_or_else(|_| "[]".into());
+        args.push(Value::Text(list));
+    }
+    if let Some(start) = q.start_ns {
+        sql.push_str(" AND timestamp_ns >= ?");
+        args.push(Value::Integer(ts_to_sql(start)));
+    }
+    if let Some(end) = q.end_ns {
+        sql.push_str(" AND timestamp_ns <= ?");
+        args.push(Value::Integer(ts_to_sql(end)));
+    }
+    let (cmp, order) = match q.direction {
+        Direction::Ascending => (">", "ASC"),
+        Direction::Descending => ("<", "DESC"),
+    };
+    if let Some(Cursor {
+        timestamp_ns,
+        digest,
+    }) = &q.cursor
+    {
+        sql.push_str(&format!(" AND (timestamp_ns, digest) {cmp} (?, ?)"));
+        args.push(Value::Integer(ts_to_sql(*timestamp_ns)));
+        args.push(Value::Blob(digest.to_vec()));
+    }
+    sql.push_str(&format!(
+        " ORDER BY timestamp_ns {order}, digest {order} LIMIT ?"
+    ));
+    args.push(Value::Integer(i64::from(q.limit)));
+
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |row| {
+        let digest: Vec<u8> = row.get(3)?;
+        let digest = <[u8; 32]>::try_from(digest.as_slice()).map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Blob,
+                "stored digest is not 32 bytes".into(),
+            )
+        })?;
+        Ok(StoredEnvelope {
+            content_topic: row.get(0)?,
+            timestamp_ns: ts_from_sql(row.get(1)?),
+            message: bytes::Bytes::from(row.get::<_, Vec<u8>>(2)?),
+            digest,
+        })
+    })?;
+    rows.collect()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(&self, envelopes: Vec<StoredEnvelope>) -> Result<(), StoreError> {
+        if envelopes.is_empty() {
+            return Ok(());
+        }
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(WriteOp::Insert {
+                envelopes,
+                received_ns: now_ns(),
+                reply,
+            })
+            .await
+            .map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+
+    async fn query(&self, query: Query) -> Result<Vec<StoredEnvelope>, StoreError> {
+        if query.topics.is_empty() || query.limit == 0 {
+            return Ok(Vec::new());
+        }
+        self.readers.run(move |conn| run_query(conn, &query)).await
+    }
+
+    async fn delete_expired(&self, received_before_ns: u64, batch: u32) -> Result<u64, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(WriteOp::DeleteExpired {
+                received_before_ns: i64::try_from(received_before_ns).unwrap_or(i64::MAX),
+                batch,
+                reply,
+            })
+            .await
+            .map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+
+    async fn count(&self) -> Result<u64, StoreError> {
+        Ok(self.stored.load(Ordering::Relaxed))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.readers
+            .run(|conn| conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0)))
+            .await
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(topic: &str, ts: u64, msg: &[u8]) -> StoredEnvelope {
+        StoredEnvelope {
+            content_topic: topic.into(),
+            timestamp_ns: ts,
+            message: bytes::Bytes::copy_from_slice(msg),
+            digest: xmtp_crypto::sha256_concat(&[topic.as_bytes(), msg]),
+        }
+    }
+
+    fn query(topics: &[&str], direction: Direction, limit: u32) -> Query {
+        Query {
+            topics: topics.iter().map(|t| (*t).to_string()).collect(),
+            start_ns: None,
+            end_ns: None,
+            direction,
+            cursor: None,
+            limit,
+        }
+    }
+
+    #[test]
+    fn timestamp_mapping_preserves_order() {
+        let values = [
+            0,
+            1,
+            1 << 62,
+            (1 << 63) - 1,
+            1 << 63,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        for pair in values.windows(2) {
+            assert!(ts_to_sql(pair[0]) < ts_to_sql(pair[1]));
+            assert_eq!(ts_from_sql(ts_to_sql(pair[0])), pair[0]);
+        }
+    }
+
+    #[tokio::test]
+    async fn insert_dedupes_on_timestamp_and_digest() {
+        let store = SqliteStore::temporary().unwrap();
+        let a = env("/xmtp/0/m-a/proto", 5, b"x");
+        store.insert(vec![a.clone(), a.clone()]).await.unwrap();
+        store.insert(vec![a.clone()]).await.unwrap();
+        // Same topic and payload at another time is a second envelope.
+        store
+            .insert(vec![env("/xmtp/0/m-a/proto", 6, b"x")])
+            .await
+            .unwrap();
+        // Same payload and time on another topic is another envelope too.
+        store
+            .insert(vec![env("/xmtp/0/m-b/proto", 5, b"x")])
+            .await
+            .unwrap();
+        assert_eq!(store.count().await.unwrap(), 3);
+        let page = store
+            .query(query(&["/xmtp/0/m-a/proto"], Direction::Ascending, 10))
+            .await
+            .unwrap();
+        assert_eq!(page, vec![a, env("/xmtp/0/m-a/proto", 6, b"x")]);
+    }
+
+    #[tokio::test]
+    async fn huge_timestamps_sort_last_and_round_trip() {
+        let store = SqliteStore::temporary().unwrap();
+        let t = "/xmtp/0/m-t/proto";
+        store
+            .insert(vec![
+                env(t, u64::MAX, b"late"),
+                env(t, 0, b"zero"),
+                env(t, 7, b"mid"),
+            ])
+            .await
+            .unwrap();
+        let page = store
+            .query(query(&[t], Direction::Descending, 10))
+            .await
+            .unwrap();
+        let ts: Vec<u64> = page.iter().map(|e| e.timestamp_ns).collect();
+        assert_eq!(ts, vec![u64::MAX, 7, 0]);
+    }
+
+    #[tokio::test]
+    async fn multi_topic_query_merges_in_order() {
+        let store = SqliteStore::temporary().unwrap();
+        store
+            .insert(vec![
+                env("a", 3, b"1"),
+                env("b", 1, b"2"),
+                env("c", 2, b"3"),
+                env("a", 4, b"4"),
+            ])
+            .await
+            .unwrap();
+        let page = store
+            .query(query(&["a", "b"], Direction::Ascending, 10))
+            .await
+            .unwrap();
+        let ts: Vec<u64> = page.iter().map(|e| e.timestamp_ns).collect();
+        assert_eq!(ts, vec![1, 3, 4]);
+    }
+
+    #[tokio::test]
+    async fn concurrent_inserts_are_group_committed_and_all_visible() {
+        let store = Arc::new(SqliteStore::temporary().unwrap());
+        let mut tasks = Vec::new();
+        for i in 0..200u64 {
+            let store = Arc::clone(&store);
+            tasks.push(tokio::spawn(async move {
+                store.insert(vec![env("/xmtp/0/m-c/proto", i, b"p")]).await
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        assert_eq!(store.count().await.unwrap(), 200);
+    }
+
+    #[tokio::test]
+    async fn retention_deletes_only_expiring_topics_received_before_the_cutoff() {
+        let store = SqliteStore::temporary().unwrap();
+        store
+            .insert(vec![
+                env("/xmtp/0/m-keep/proto", 1, b"a"),
+                env("test-expire", 1, b"b"),
+                env("other", 2, b"c"),
+            ])
+            .await
+            .unwrap();
+        // Nothing was received before the epoch.
+        assert_eq!(store.delete_expired(0, 100).await.unwrap(), 0);
+        let later = u64::try_from(now_ns()).unwrap() + 1_000_000_000;
+        assert_eq!(store.delete_expired(later, 1).await.unwrap(), 1);
+        assert_eq!(store.delete_expired(later, 100).await.unwrap(), 1);
+        assert_eq!(store.count().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_data_and_refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.db");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            store.insert(vec![env("t", 1, b"a")]).await.unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.count().await.unwrap(), 1);
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute("INSERT INTO schema_version (version) VALUES (99)", [])
+            .unwrap();
+        drop(conn);
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Schema(_)), "{err}");
+        assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn a_missing_directory_is_a_clear_error() {
+        let err = SqliteStore::open("/nonexistent-dir-xmtp/a/b.db").unwrap_err();
+        assert!(
+            err.to_string().contains("/nonexistent-dir-xmtp/a/b.db"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn ping_answers() {
+        SqliteStore::temporary().unwrap().ping().await.unwrap();
+    }
+}

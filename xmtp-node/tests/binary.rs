@@ -1,0 +1,140 @@
+//! The `xmtp-node` binary: the start-up line, serving, SIGTERM, and clear start-up errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn node(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_xmtp-node"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn wait(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "xmtp-node did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn stderr(child: &mut Child) -> String {
+    let mut text = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn prints_the_listening_line_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let mut child = node(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--http",
+        "127.0.0.1:0",
+        "--grpc",
+        "127.0.0.1:0",
+    ]);
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let rest = line
+        .strip_prefix("listening http=")
+        .unwrap_or_else(|| panic!("bad line {line:?}"));
+    let (http, grpc) = rest.trim_end().split_once(" grpc=").unwrap();
+    let http: std::net::SocketAddr = http.parse().unwrap();
+    let grpc: std::net::SocketAddr = grpc.parse().unwrap();
+    assert!(http.ip().is_loopback() && http.port() != 0 && grpc.port() != 0);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let health = runtime.block_on(async {
+        reqwest::get(format!("http://{http}/healthz"))
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(health, 200);
+    assert!(db.exists());
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait(&mut child, Duration::from_secs(15));
+    assert!(status.success(), "exit {status:?}: {}", stderr(&mut child));
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let http = format!("127.0.0.1:{port}");
+    let mut child = node(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--http",
+        &http,
+        "--grpc",
+        "127.0.0.1:0",
+    ]);
+    let status = wait(&mut child, Duration::from_secs(15));
+    assert!(!status.success());
+    let text = stderr(&mut child);
+    assert!(
+        text.contains(&format!("cannot listen for HTTP on {http}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_database_path_is_a_clear_error() {
+    let mut child = node(&[
+        "--db",
+        "/nonexistent-xmtp-dir/x/node.db",
+        "--http",
+        "127.0.0.1:0",
+        "--grpc",
+        "127.0.0.1:0",
+    ]);
+    let status = wait(&mut child, Duration::from_secs(15));
+    assert!(!status.success());
+    let text = stderr(&mut child);
+    assert!(
+        text.contains("cannot open SQLite database /nonexistent-xmtp-dir/x/node.db"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_postgres_url_is_a_clear_error() {
+    let mut child = node(&[
+        "--db",
+        "postgres://[bad",
+        "--http",
+        "127.0.0.1:0",
+        "--grpc",
+        "127.0.0.1:0",
+    ]);
+    let status = wait(&mut child, Duration::from_secs(30));
+    assert!(!status.success());
+    let text = stderr(&mut child);
+    assert!(text.contains("PostgreSQL"), "{text}");
+}
