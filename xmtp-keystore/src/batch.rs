@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use crate::bundle::PrivateKeyBundle;
 use crate::error::Result;
 use crate::invitation::{Conversation, ConversationStore, open_invitation};
+use crate::v1::{OpenedV1Message, open_v1_message};
 use crate::v2::{OpenedV2Message, open_v2_message};
 
 /// One envelope: its payload and `timestamp_ns`.
@@ -42,6 +43,18 @@ pub fn save_invitations(
         store.insert(conversation.clone());
     }
     opened
+}
+
+/// Decrypts every v1 message, each checked against its own envelope topic (see
+/// [`open_v1_message`]).
+pub fn open_v1_messages(
+    me: &PrivateKeyBundle,
+    envelopes: &[EnvelopeRef<'_>],
+) -> Vec<Result<OpenedV1Message>> {
+    envelopes
+        .par_iter()
+        .map(|e| open_v1_message(me, e.payload, e.topic))
+        .collect()
 }
 
 /// Decrypts every v2 message with the conversation of its envelope topic (see

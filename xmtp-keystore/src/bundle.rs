@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::keys::{
     KeySignature, LegacyPublicKey, PublicKeyBundle, SignedPublicKey, SignedPublicKeyBundle,
 };
+use crate::wipe::Wiped;
 
 const NS_PER_MS: u64 = 1_000_000;
 
@@ -214,10 +215,13 @@ impl PrivateKeyBundle {
         use pb::private_key_bundle::Version;
         let wrapped = xmtp_proto::decode::<pb::PrivateKeyBundle>(bytes)
             .map_err(Error::from)
-            .and_then(|b| match b.version {
-                Some(Version::V1(v1)) => Self::from_proto_v1(&v1),
-                Some(Version::V2(v2)) => Self::from_proto_v2(&v2),
-                None => Err(Error::MissingField("PrivateKeyBundle.version")),
+            .and_then(|b| {
+                let b = Wiped::new(b);
+                match &b.version {
+                    Some(Version::V1(v1)) => Self::from_proto_v1(v1),
+                    Some(Version::V2(v2)) => Self::from_proto_v2(v2),
+                    None => Err(Error::MissingField("PrivateKeyBundle.version")),
+                }
             });
         match wrapped {
             Ok(bundle) => Ok(DecodedPrivateKeyBundle {
@@ -226,7 +230,7 @@ impl PrivateKeyBundle {
             }),
             Err(wrapper_error) => xmtp_proto::decode::<pb::PrivateKeyBundleV1>(bytes)
                 .map_err(Error::from)
-                .and_then(|v1| Self::from_proto_v1(&v1))
+                .and_then(|v1| Self::from_proto_v1(&Wiped::new(v1)))
                 .map(|bundle| DecodedPrivateKeyBundle {
                     bundle,
                     needs_resave: true,
@@ -235,8 +239,14 @@ impl PrivateKeyBundle {
         }
     }
 
-    /// The legacy `PrivateKeyBundleV1`; fails for native v2 keys.
+    /// The legacy `PrivateKeyBundleV1`; fails for native v2 keys. The message holds the private
+    /// keys in plain `Vec`s: prefer [`PrivateKeyBundle::encode`], which wipes them.
     pub fn to_proto_v1(&self) -> Result<pb::PrivateKeyBundleV1> {
+        // Checked up front, so a failure never drops private keys already copied into protobufs.
+        let mut keys = core::iter::once(&self.identity).chain(&self.pre_keys);
+        if !keys.all(|k| k.public.is_legacy_derived()) {
+            return Err(Error::NotLegacyKey);
+        }
         Ok(pb::PrivateKeyBundleV1 {
             identity_key: Some(self.identity.to_legacy()?),
             pre_keys: self
@@ -247,7 +257,8 @@ impl PrivateKeyBundle {
         })
     }
 
-    /// The `PrivateKeyBundleV2` view (§3.5).
+    /// The `PrivateKeyBundleV2` view (§3.5); holds the private keys like
+    /// [`PrivateKeyBundle::to_proto_v1`].
     pub fn to_proto_v2(&self) -> pb::PrivateKeyBundleV2 {
         pb::PrivateKeyBundleV2 {
             identity_key: Some(self.identity.to_signed()),
@@ -263,12 +274,10 @@ impl PrivateKeyBundle {
             Ok(v1) => Version::V1(v1),
             Err(_) => Version::V2(self.to_proto_v2()),
         };
-        SecretBytes::new(
-            pb::PrivateKeyBundle {
-                version: Some(version),
-            }
-            .encode_to_vec(),
-        )
+        let message = Wiped::new(pb::PrivateKeyBundle {
+            version: Some(version),
+        });
+        SecretBytes::new(message.encode_to_vec())
     }
 
     /// The wallet that signed the identity key.

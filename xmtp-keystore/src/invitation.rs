@@ -13,6 +13,7 @@ use crate::bundle::PrivateKeyBundle;
 use crate::error::{Error, Result};
 use crate::keys::SignedPublicKeyBundle;
 use crate::storage::{ciphertext_to_proto, decrypt_proto};
+use crate::wipe::Wiped;
 
 /// HKDF salt of the deterministic invitation key (32 ASCII bytes).
 pub const INVITATION_SALT: &[u8; 32] = b"__XMTP__INVITATION__SALT__XMTP__";
@@ -173,7 +174,7 @@ pub fn seal_invitation(
     }
     .encode_to_vec();
     let secret = me.shared_secret(recipient, me.current_pre_key().public.key(), false)?;
-    let plaintext = SecretBytes::new(invitation.to_proto().encode_to_vec());
+    let plaintext = SecretBytes::new(Wiped::new(invitation.to_proto()).encode_to_vec());
     let ciphertext = encrypt(secret.expose(), plaintext.expose(), &header_bytes);
     let payload = pb::SealedInvitation {
         version: Some(pb::sealed_invitation::Version::V1(pb::SealedInvitationV1 {
@@ -288,7 +289,7 @@ pub fn open_invitation(
         ciphertext,
         &v1.header_bytes,
     )?);
-    let invitation = Invitation::from_proto(&xmtp_proto::decode(plaintext.expose())?)?;
+    let invitation = Invitation::from_proto(&Wiped::new(xmtp_proto::decode(plaintext.expose())?))?;
     Ok(Conversation {
         invitation,
         created_ns: header.created_ns,

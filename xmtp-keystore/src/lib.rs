@@ -14,6 +14,7 @@ pub mod storage;
 pub mod store;
 pub mod v1;
 pub mod v2;
+mod wipe;
 
 pub use crate::bundle::{DecodedPrivateKeyBundle, PrivateKeyBundle};
 pub use crate::contact::{ContactBundle, choose_contact};

@@ -11,6 +11,7 @@ use xmtp_proto::message_contents as pb;
 
 use crate::bundle::PrivateKeyBundle;
 use crate::error::{Error, Result};
+use crate::invitation::Conversation;
 use crate::storage::{ciphertext_to_proto, decrypt_proto};
 
 const TOPIC_SALT: &[u8] = b"XMTP_PRIVATE_PREFERENCES_TOPIC";
@@ -245,4 +246,30 @@ pub fn verify_consent_proof(
         });
     }
     Ok(())
+}
+
+/// The peers to allow on consent-list load (§11.4): for each conversation whose invitation
+/// carries a consent proof and whose peer (EIP-55, exact string) has no consent yet, the proof
+/// must pass [`verify_consent_proof`] for `my_wallet` at `now_ms`. Each peer appears once, in
+/// input order; publish them as one [`ConsentAction::Allow`], as JS does.
+pub fn peers_allowed_by_proofs<'a>(
+    state: &ConsentState,
+    my_wallet: Address,
+    conversations: impl IntoIterator<Item = &'a Conversation>,
+    now_ms: u64,
+) -> Vec<Address> {
+    let mut allowed: Vec<Address> = Vec::new();
+    for conversation in conversations {
+        let Some(proof) = &conversation.invitation.consent_proof else {
+            continue;
+        };
+        let peer = conversation.peer;
+        if allowed.contains(&peer) || state.get(&peer.to_string()) != Consent::Unknown {
+            continue;
+        }
+        if verify_consent_proof(proof, my_wallet, peer, now_ms).is_ok() {
+            allowed.push(peer);
+        }
+    }
+    allowed
 }

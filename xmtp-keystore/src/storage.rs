@@ -9,6 +9,8 @@ use xmtp_proto::message_contents as pb;
 use crate::bundle::{DecodedPrivateKeyBundle, PrivateKeyBundle};
 use crate::error::{Error, Result};
 use crate::identity::{SignatureRequest, SignatureRequestKind, check_wallet_signature};
+use crate::invitation::ConversationStore;
+use crate::wipe::Wiped;
 
 /// The "Enable Identity" text for a `wallet_pre_key` (§5, TV-3).
 pub fn enable_identity_text(wallet_pre_key: &[u8]) -> String {
@@ -253,4 +255,24 @@ pub fn export_bundle(bundle: &PrivateKeyBundle, secret: &[u8]) -> Vec<u8> {
 /// Imports a bundle exported with [`export_bundle`].
 pub fn import_bundle(blob: &[u8], secret: &[u8]) -> Result<PrivateKeyBundle> {
     PrivateKeyBundle::decode(open_blob(BlobKind::PrivateKeyBundle, secret, blob)?.expose())
+}
+
+/// Exports v2 conversation topic data (topics and their keys) as an encrypted blob of kind
+/// [`BlobKind::TopicMap`] holding the JS-compatible `keystore_api.v1.TopicMap`, so another
+/// installation of the same identity reads every conversation without the network.
+///
+/// `secret` is any high-entropy key both sides hold (e.g. derived from the identity key). The
+/// blob carries the format version; [`import_conversations`] refuses a wrong key, another blob
+/// kind, an unknown version and any tampering.
+pub fn export_conversations(conversations: &ConversationStore, secret: &[u8]) -> Vec<u8> {
+    let map = Wiped::new(conversations.to_topic_map());
+    let plaintext = SecretBytes::new(map.encode_to_vec());
+    seal_blob(BlobKind::TopicMap, secret, plaintext.expose())
+}
+
+/// Imports conversations exported with [`export_conversations`] for the identity `me`.
+pub fn import_conversations(blob: &[u8], secret: &[u8], me: Address) -> Result<ConversationStore> {
+    let plaintext = open_blob(BlobKind::TopicMap, secret, blob)?;
+    let map = Wiped::new(xmtp_proto::decode(plaintext.expose())?);
+    ConversationStore::from_topic_map(me, &map)
 }

@@ -17,6 +17,7 @@ use crate::bundle::PrivateKeyBundle;
 use crate::error::{Error, Result};
 use crate::invitation::ConversationStore;
 use crate::storage::{BlobKind, open_blob, seal_blob};
+use crate::wipe::Wiped;
 
 /// Version of the plaintext state layout written by this crate.
 pub const STATE_VERSION: u8 = 1;
@@ -50,6 +51,41 @@ impl StoreKey {
 
 /// Where the sealed state lives. `write` must be atomic and keep the previous state readable
 /// through `read_previous`.
+///
+/// # Why synchronous, and how async code uses it
+///
+/// The state is one small blob, read once when the store opens and written after a sync. The
+/// file backend's atomic write is a few blocking system calls (write, fsync, rename, directory
+/// fsync) that std offers only in blocking form, and an `async` trait would tie this
+/// runtime-free crate to one executor. So the trait is synchronous and `Send + Sync`, and
+/// [`LocalKeystore`] is `Send` whenever its backend is: async callers move the store onto a
+/// blocking thread for `open` and `save`, with tokio
+/// `tokio::task::spawn_blocking(move || store.save().map(|()| store)).await`, or as here with a
+/// plain thread:
+///
+/// ```
+/// use xmtp_crypto::LocalWallet;
+/// use xmtp_keystore::IdentityCreation;
+/// use xmtp_keystore::store::{FileBackend, LocalKeystore, StoreKey};
+///
+/// let wallet = LocalWallet::generate();
+/// let creation = IdentityCreation::new(wallet.address(), 1_700_000_000_000);
+/// let signature = wallet.personal_sign(creation.request().text.as_bytes());
+/// let bundle = creation.finish(signature.to_bytes_v27().expose(), 1_700_000_000_001)?;
+/// let dir = tempfile::tempdir()?;
+/// let backend = FileBackend::new(dir.path().join("keystore"));
+///
+/// let mut store = LocalKeystore::open(backend, StoreKey::from_identity(&bundle), wallet.address())?;
+/// store.state.cursors.insert("/xmtp/0/intro-x/proto".into(), 42);
+/// // The blocking part runs off the caller's thread (an async executor's, in real code).
+/// let store = std::thread::spawn(move || store.save().map(|()| store))
+///     .join()
+///     .map_err(|_| std::io::Error::other("save thread panicked"))??;
+///
+/// let reopened = LocalKeystore::open(store.backend().clone(), StoreKey::from_identity(&bundle), wallet.address())?;
+/// assert_eq!(reopened.state.cursors.get("/xmtp/0/intro-x/proto"), Some(&42));
+/// # Ok::<(), xmtp_keystore::Error>(())
+/// ```
 pub trait KeystoreBackend: Send + Sync {
     /// The current sealed state, if any.
     fn read(&self) -> Result<Option<Vec<u8>>>;
@@ -211,37 +247,37 @@ const TAG_V1: u8 = 3;
 const TAG_CONSENT: u8 = 4;
 const TAG_CURSOR: u8 = 5;
 
-fn push_record(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
-    out.push(tag);
-    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-    out.extend_from_slice(bytes);
-}
-
 impl KeystoreState {
-    /// Plaintext layout: version byte, then `tag u8 || len u32 BE || bytes` records.
+    /// Plaintext layout: version byte, then `tag u8 || len u32 BE || bytes` records. Every record
+    /// is a [`SecretBytes`] and the output is allocated once at its final size, so no stray copy
+    /// of a key is left behind by a reallocation.
     fn encode(&self) -> SecretBytes {
-        let mut out = vec![STATE_VERSION];
+        let mut records: Vec<(u8, SecretBytes)> = Vec::new();
         if let Some(bundle) = &self.bundle {
-            push_record(&mut out, TAG_BUNDLE, bundle.encode().expose());
+            records.push((TAG_BUNDLE, bundle.encode()));
         }
-        push_record(
-            &mut out,
-            TAG_TOPICS,
-            &self.conversations.to_topic_map().encode_to_vec(),
-        );
-        push_record(
-            &mut out,
-            TAG_V1,
-            &ks::GetConversationsResponse {
-                conversations: self.v1_conversations.clone(),
-            }
-            .encode_to_vec(),
-        );
-        push_record(&mut out, TAG_CONSENT, &self.consent_actions.encode_to_vec());
+        let topics = Wiped::new(self.conversations.to_topic_map());
+        records.push((TAG_TOPICS, SecretBytes::new(topics.encode_to_vec())));
+        let v1 = ks::GetConversationsResponse {
+            conversations: self.v1_conversations.clone(),
+        };
+        records.push((TAG_V1, SecretBytes::new(v1.encode_to_vec())));
+        records.push((
+            TAG_CONSENT,
+            SecretBytes::new(self.consent_actions.encode_to_vec()),
+        ));
         for (topic, ns) in &self.cursors {
             let mut rec = ns.to_be_bytes().to_vec();
             rec.extend_from_slice(topic.as_bytes());
-            push_record(&mut out, TAG_CURSOR, &rec);
+            records.push((TAG_CURSOR, SecretBytes::new(rec)));
+        }
+        let total = 1 + records.iter().map(|(_, r)| 5 + r.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(total);
+        out.push(STATE_VERSION);
+        for (tag, record) in &records {
+            out.push(*tag);
+            out.extend_from_slice(&(record.len() as u32).to_be_bytes());
+            out.extend_from_slice(record.expose());
         }
         SecretBytes::new(out)
     }
@@ -263,8 +299,10 @@ impl KeystoreState {
             match tag {
                 TAG_BUNDLE => state.bundle = Some(PrivateKeyBundle::decode(value)?),
                 TAG_TOPICS => {
-                    state.conversations =
-                        ConversationStore::from_topic_map(me, &xmtp_proto::decode(value)?)?;
+                    state.conversations = ConversationStore::from_topic_map(
+                        me,
+                        &Wiped::new(xmtp_proto::decode(value)?),
+                    )?;
                 }
                 TAG_V1 => {
                     state.v1_conversations =
@@ -365,5 +403,55 @@ impl<B: KeystoreBackend> LocalKeystore<B> {
     /// The backend.
     pub fn backend(&self) -> &B {
         &self.backend
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn me() -> Address {
+        Address::from_bytes([0x11; 20])
+    }
+
+    /// The plaintext layout with arbitrary records, known tags included.
+    fn records() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            (0..8u8, proptest::collection::vec(any::<u8>(), 0..80)),
+            0..6,
+        )
+        .prop_map(|records| {
+            let mut out = vec![STATE_VERSION];
+            for (tag, value) in records {
+                out.push(tag);
+                out.extend_from_slice(&(value.len() as u32).to_be_bytes());
+                out.extend_from_slice(&value);
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn random_plaintext_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = KeystoreState::decode(me(), &bytes);
+        }
+
+        #[test]
+        fn random_records_never_panic(layout in records(), tail in proptest::collection::vec(any::<u8>(), 0..8)) {
+            let _ = KeystoreState::decode(me(), &layout);
+            let mut torn = layout;
+            torn.extend_from_slice(&tail);
+            let _ = KeystoreState::decode(me(), &torn);
+        }
+
+        #[test]
+        fn cursors_round_trip(cursors in proptest::collection::btree_map(any::<String>(), any::<u64>(), 0..8)) {
+            let state = KeystoreState { cursors: cursors.clone(), ..KeystoreState::default() };
+            let decoded = KeystoreState::decode(me(), state.encode().expose());
+            prop_assert_eq!(decoded.map(|s| s.cursors).ok(), Some(cursors));
+        }
     }
 }

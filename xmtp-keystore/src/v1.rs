@@ -1,11 +1,14 @@
 //! v1 direct messages (protocol.md §6): triple-DH between the two legacy bundles, the header as
-//! associated data, and the `dm-` topic check.
+//! associated data, the `dm-` topic check, and conversation discovery from the intro topic.
+
+use std::collections::BTreeMap;
 
 use xmtp_crypto::{Address, encrypt, sha256};
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
 use xmtp_proto::topic;
 
+use crate::batch::{EnvelopeRef, open_v1_messages};
 use crate::bundle::PrivateKeyBundle;
 use crate::error::{Error, Result};
 use crate::keys::PublicKeyBundle;
@@ -147,4 +150,68 @@ pub fn open_v1_message(
         content,
         id: message_id(payload),
     })
+}
+
+/// A v1 conversation found on my intro topic (§6.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct V1Conversation {
+    /// The other party.
+    pub peer: Address,
+    /// `/xmtp/0/dm-<A>-<B>/proto`.
+    pub topic: String,
+    /// Header time (ms) of the earliest message with `peer` that decrypts: the conversation's
+    /// creation time.
+    pub created_ms: u64,
+}
+
+impl V1Conversation {
+    /// The `ConversationReference` JS lists and the local store keeps.
+    pub fn to_reference(&self) -> pb::ConversationReference {
+        pb::ConversationReference {
+            topic: self.topic.clone(),
+            peer_address: self.peer.to_string(),
+            created_ns: self.created_ms.saturating_mul(1_000_000),
+            context: None,
+            consent_proof_payload: None,
+        }
+    }
+}
+
+/// Finds my v1 conversations among the envelopes of my intro topic (§6.4), one per peer, ordered
+/// by creation time. Envelopes on another topic, messages that do not decrypt, messages to
+/// myself and conversations whose `dm-` topic fails `isValidTopic` (§9) are dropped; for each
+/// peer the earliest decryptable message gives the creation time, whatever the input order.
+pub fn discover_v1_conversations(
+    me: &PrivateKeyBundle,
+    intro_envelopes: &[EnvelopeRef<'_>],
+) -> Vec<V1Conversation> {
+    let my_wallet = me.wallet_address();
+    let intro = topic::intro(&my_wallet.to_string());
+    let mine: Vec<EnvelopeRef<'_>> = intro_envelopes
+        .iter()
+        .filter(|e| e.topic == intro)
+        .copied()
+        .collect();
+    let mut earliest: BTreeMap<Address, V1Conversation> = BTreeMap::new();
+    for opened in open_v1_messages(me, &mine).into_iter().flatten() {
+        if opened.peer == my_wallet || !topic::is_valid_topic(&opened.conversation_topic) {
+            continue;
+        }
+        let candidate = V1Conversation {
+            peer: opened.peer,
+            topic: opened.conversation_topic,
+            created_ms: opened.sent_ms,
+        };
+        earliest
+            .entry(opened.peer)
+            .and_modify(|known| {
+                if candidate.created_ms < known.created_ms {
+                    *known = candidate.clone();
+                }
+            })
+            .or_insert(candidate);
+    }
+    let mut conversations: Vec<_> = earliest.into_values().collect();
+    conversations.sort_by_key(|c| (c.created_ms, c.peer));
+    conversations
 }

@@ -3,15 +3,19 @@
 
 include!("common/helpers.rs");
 
-use xmtp_crypto::{LocalWallet, PrivateKey, SecretBytes, encrypt, sha256_concat};
-use xmtp_keystore::batch::{EnvelopeRef, open_v2_messages, save_invitations};
+use xmtp_crypto::{Address, LocalWallet, PrivateKey, SecretBytes, encrypt, sha256_concat};
+use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages, save_invitations};
 use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
 use xmtp_keystore::preferences::{
     Consent, ConsentAction, ConsentState, consent_proof_payload, consent_proof_text, open_action,
-    preferences_topic, seal_action, verify_consent_proof,
+    peers_allowed_by_proofs, preferences_topic, seal_action, verify_consent_proof,
 };
-use xmtp_keystore::storage::{export_bundle, import_bundle};
-use xmtp_keystore::v1::{open_v1_message, seal_v1_message};
+use xmtp_keystore::storage::{
+    export_bundle, export_conversations, import_bundle, import_conversations,
+};
+use xmtp_keystore::v1::{
+    SealedV1Message, discover_v1_conversations, open_v1_message, seal_v1_message,
+};
 use xmtp_keystore::v2::{SealOptions, hmac_keys, open_v2_message, seal_v2_message};
 use xmtp_keystore::{
     ContactBundle, Conversation, ConversationStore, EncryptedPrivateKeyBundle, Error,
@@ -562,4 +566,190 @@ fn secrets_are_redacted() {
     let key_hex = hex::encode(ca.invitation.key_material.expose());
     assert!(!format!("{ca:?}").contains(&key_hex));
     assert!(format!("{:?}", SecretBytes::new(vec![1])).contains("redacted"));
+}
+
+/// An envelope on `topic` for a sealed v1 message.
+fn v1_envelope<'a>(topic: &'a str, sealed: &'a SealedV1Message) -> EnvelopeRef<'a> {
+    EnvelopeRef {
+        topic,
+        timestamp_ns: sealed.timestamp_ns,
+        payload: &sealed.payload,
+    }
+}
+
+#[test]
+fn v1_batches_return_one_result_per_item() {
+    let ((wa, a), (_, b)) = pair();
+    let sealed: Vec<_> = (0..6)
+        .map(|i| {
+            let content = format!("m{i}");
+            seal_v1_message(&a, &b.public_bundle().unwrap(), content.as_bytes(), T0 + i).unwrap()
+        })
+        .collect();
+    let mut envelopes: Vec<_> = sealed.iter().map(|s| v1_envelope(&s.topic, s)).collect();
+    envelopes.insert(
+        2,
+        EnvelopeRef {
+            topic: &sealed[0].topic,
+            timestamp_ns: 0,
+            payload: b"junk",
+        },
+    );
+    let elsewhere = xmtp_proto::topic::intro(&new_identity(T0).0.address().to_string());
+    envelopes.push(v1_envelope(&elsewhere, &sealed[0]));
+    let opened = open_v1_messages(&b, &envelopes);
+    assert_eq!(opened.len(), 8);
+    let contents: Vec<_> = opened
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|m| (m.content.clone(), m.peer))
+        .collect();
+    let expected: Vec<_> = (0..6)
+        .map(|i| (format!("m{i}").into_bytes(), wa.address()))
+        .collect();
+    assert_eq!(contents, expected);
+    assert!(matches!(opened[2], Err(Error::Proto(_))));
+    assert!(matches!(opened[7], Err(Error::TopicMismatch { .. })));
+}
+
+#[test]
+fn v1_conversations_are_discovered_from_the_intro_topic() {
+    let ((wa, a), (wb, b)) = pair();
+    let (wc, c) = new_identity(T0);
+    let my_intro = xmtp_proto::topic::intro(&wb.address().to_string());
+    let a_intro = xmtp_proto::topic::intro(&wa.address().to_string());
+    let to_b = b.public_bundle().unwrap();
+    let from_a_late = seal_v1_message(&a, &to_b, b"late", T0 + 100).unwrap();
+    let from_a_early = seal_v1_message(&a, &to_b, b"early", T0 + 50).unwrap();
+    let from_a_first = seal_v1_message(&a, &to_b, b"first", T0 + 1).unwrap();
+    let from_c = seal_v1_message(&c, &to_b, b"hi", T0 + 10).unwrap();
+    // My own first message to a peer is copied to my intro topic too.
+    let to_c = seal_v1_message(&b, &c.public_bundle().unwrap(), b"yo", T0 + 5).unwrap();
+    // The earliest message from a does not decrypt, so it does not date the conversation.
+    let mut undecryptable = from_a_first.clone();
+    *undecryptable.payload.last_mut().unwrap() ^= 1;
+    let envelopes = [
+        v1_envelope(&my_intro, &from_a_late),
+        v1_envelope(&my_intro, &undecryptable),
+        v1_envelope(&my_intro, &from_c),
+        v1_envelope(&my_intro, &from_a_early),
+        v1_envelope(&my_intro, &to_c),
+        // Not my intro topic: ignored even though it would decrypt.
+        v1_envelope(&a_intro, &from_a_first),
+        EnvelopeRef {
+            topic: &my_intro,
+            timestamp_ns: 1,
+            payload: b"junk",
+        },
+    ];
+    let found = discover_v1_conversations(&b, &envelopes);
+    let summary: Vec<_> = found.iter().map(|c| (c.peer, c.created_ms)).collect();
+    assert_eq!(summary, [(wc.address(), T0 + 5), (wa.address(), T0 + 50)]);
+    assert_eq!(found[1].topic, from_a_late.topic);
+    let reference = found[1].to_reference();
+    assert_eq!(reference.peer_address, wa.address().to_string());
+    assert_eq!(reference.created_ns, (T0 + 50) * 1_000_000);
+    assert_eq!(reference.topic, from_a_late.topic);
+    // a sees b's conversation from its own intro topic.
+    let at_a = discover_v1_conversations(&a, &[v1_envelope(&a_intro, &from_a_first)]);
+    assert_eq!(at_a.len(), 1);
+    assert_eq!((at_a[0].peer, at_a[0].created_ms), (wb.address(), T0 + 1));
+    assert!(discover_v1_conversations(&a, &[]).is_empty());
+}
+
+#[test]
+fn consent_proofs_allow_only_valid_unknown_peers() {
+    const DAY_MS: u64 = 86_400_000;
+    let now = T0 + 40 * DAY_MS;
+    let ((wa, a), (wb, b)) = pair();
+    // A real proof through the invitation flow: b signs, a's invitation carries it to b.
+    let proof_for = |peer: &str, ts: u64, signer: &LocalWallet| {
+        consent_proof_payload(
+            &signer.personal_sign(consent_proof_text(ts, peer).as_bytes()),
+            ts,
+        )
+    };
+    let good = proof_for(&wa.address().to_string(), now - DAY_MS, &wb);
+    let inv = deterministic_invitation(&a, &b.signed_public_bundle(), None, Some(good)).unwrap();
+    let sealed = seal_invitation(&a, &b.signed_public_bundle(), &inv, 9).unwrap();
+    let from_a = open_invitation(&b, &sealed.payload, 9).unwrap();
+    // Other conversations at b, each with a peer and a proof.
+    let at_b = |peer: Address, proof: Option<pb::ConsentProofPayload>| Conversation {
+        invitation: xmtp_keystore::Invitation {
+            consent_proof: proof,
+            ..xmtp_keystore::Invitation::random(None)
+        },
+        created_ns: 1,
+        peer,
+        me: wb.address(),
+    };
+    let peer = || LocalWallet::generate().address();
+    let signed_by_b = |p: Address, ts: u64| Some(proof_for(&p.to_string(), ts, &wb));
+    let (oldest_ok, denied, allowed) = (peer(), peer(), peer());
+    let (future, too_old, wrong_signer, wrong_text, garbage, none) =
+        (peer(), peer(), peer(), peer(), peer(), peer());
+    let self_signed = LocalWallet::generate();
+    let mut garbage_proof = proof_for(&garbage.to_string(), now, &wb);
+    garbage_proof.signature = "0x1234".into();
+    let conversations = [
+        from_a.clone(),
+        at_b(oldest_ok, signed_by_b(oldest_ok, now - 30 * DAY_MS)),
+        at_b(future, signed_by_b(future, now + 1)),
+        at_b(too_old, signed_by_b(too_old, now - 30 * DAY_MS - 1)),
+        at_b(
+            wrong_signer,
+            Some(proof_for(&wrong_signer.to_string(), now, &self_signed)),
+        ),
+        at_b(wrong_text, signed_by_b(wa.address(), now)),
+        at_b(garbage, Some(garbage_proof)),
+        at_b(none, None),
+        at_b(denied, signed_by_b(denied, now)),
+        at_b(allowed, signed_by_b(allowed, now)),
+        // A second conversation with the same peer lists it once.
+        from_a,
+    ];
+    let state = ConsentState::from_actions([
+        (1, ConsentAction::Deny(vec![denied.to_string()])),
+        (2, ConsentAction::Allow(vec![allowed.to_string()])),
+    ]);
+    assert_eq!(
+        peers_allowed_by_proofs(&state, wb.address(), &conversations, now),
+        [wa.address(), oldest_ok]
+    );
+    // The same proofs mean nothing to another wallet.
+    assert!(peers_allowed_by_proofs(&state, wa.address(), &conversations, now).is_empty());
+}
+
+#[test]
+fn conversation_topic_data_export_import() {
+    let ((_, a), (_, b)) = pair();
+    let (_, c) = new_identity(T0);
+    let mut store = ConversationStore::new();
+    store.insert(conversation_between(&a, &b).0);
+    store.insert(conversation_between(&a, &c).0);
+    let secret = [3u8; 32];
+    let blob = export_conversations(&store, &secret);
+    let back = import_conversations(&blob, &secret, a.wallet_address()).unwrap();
+    assert_eq!(back.len(), 2);
+    assert_eq!(back.to_topic_map(), store.to_topic_map());
+    assert!(back.list().iter().all(|c| c.me == a.wallet_address()));
+
+    assert!(matches!(
+        import_conversations(&blob, &[4u8; 32], a.wallet_address()),
+        Err(Error::Crypto(xmtp_crypto::Error::DecryptionFailed))
+    ));
+    let mut tampered = blob.clone();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x40;
+    assert!(import_conversations(&tampered, &secret, a.wallet_address()).is_err());
+    // Cut short: the ciphertext protobuf no longer parses.
+    assert!(matches!(
+        import_conversations(&blob[..blob.len() - 1], &secret, a.wallet_address()),
+        Err(Error::Proto(_))
+    ));
+    // A key export is not a conversation export.
+    assert!(matches!(
+        import_conversations(&export_bundle(&a, &secret), &secret, a.wallet_address()),
+        Err(Error::Corrupt(_))
+    ));
 }

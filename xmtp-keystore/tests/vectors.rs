@@ -186,6 +186,70 @@ fn tv08b_shared_secret_matches_js() {
     assert_eq!(secret.expose(), v.bytes("expected_secret"));
 }
 
+/// TV-8a carries the triple-DH secret but neither party's private keys, so the keystore's v1
+/// path cannot derive it: the JS header is checked through the keystore's parsers (both wallets
+/// recover, the timestamp matches, an unrelated identity gets `NotForMe`), and the body is
+/// decrypted with the lowest-level function, `xmtp_crypto::decrypt_parts`.
+#[test]
+fn tv08a_js_v1_message_decrypts() {
+    let v = Vector::load("tv08a_v1_decrypt");
+    let header_bytes = v.bytes("additional_data");
+    let header: pb::MessageHeaderV1 = xmtp_proto::decode(&header_bytes).unwrap();
+    assert_eq!(header.timestamp, v.u64("header_timestamp_ms"));
+    let sender = PublicKeyBundle::from_proto(header.sender.as_ref().unwrap()).unwrap();
+    let recipient = PublicKeyBundle::from_proto(header.recipient.as_ref().unwrap()).unwrap();
+    for bundle in [&sender, &recipient] {
+        bundle.to_signed().unwrap().verify().unwrap();
+    }
+    assert_ne!(
+        sender.wallet_address().unwrap(),
+        recipient.wallet_address().unwrap()
+    );
+
+    let (salt, nonce, payload) = (
+        v.bytes("hkdf_salt"),
+        v.bytes("gcm_nonce"),
+        v.bytes("payload"),
+    );
+    let secret = v.bytes("triple_dh_secret");
+    let plaintext =
+        xmtp_crypto::decrypt_parts(&secret, &salt, &nonce, &payload, &header_bytes).unwrap();
+    assert_eq!(plaintext, v.bytes("expected_plaintext"));
+    let content: pb::EncodedContent = xmtp_proto::decode(&plaintext).unwrap();
+    assert_eq!(content.content, v.text("expected_text").as_bytes());
+    // The header is bound as associated data.
+    let mut other_header = header_bytes.clone();
+    *other_header.last_mut().unwrap() ^= 1;
+    assert!(xmtp_crypto::decrypt_parts(&secret, &salt, &nonce, &payload, &other_header).is_err());
+
+    // The same body as a `Message{v1}` on its dm- topic reaches the keystore's v1 path, which
+    // refuses it for a third identity.
+    let message = pb::Message {
+        version: Some(pb::message::Version::V1(pb::MessageV1 {
+            header_bytes,
+            ciphertext: Some(pb::Ciphertext {
+                union: Some(pb::ciphertext::Union::Aes256GcmHkdfSha256(
+                    pb::ciphertext::Aes256gcmHkdfsha256 {
+                        hkdf_salt: salt,
+                        gcm_nonce: nonce,
+                        payload,
+                    },
+                )),
+            }),
+        })),
+    }
+    .encode_to_vec();
+    let topic = xmtp_proto::topic::direct_message_v1(
+        &sender.wallet_address().unwrap().to_string(),
+        &recipient.wallet_address().unwrap().to_string(),
+    );
+    let (_, stranger) = new_identity(1_700_000_000_000);
+    assert!(matches!(
+        xmtp_keystore::v1::open_v1_message(&stranger, &message, &topic),
+        Err(Error::NotForMe)
+    ));
+}
+
 fn tv08c_conversation(me: Address, peer: Address) -> Conversation {
     let v = Vector::load("tv08c_v2_message_id");
     Conversation {
