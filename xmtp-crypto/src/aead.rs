@@ -29,29 +29,39 @@ pub struct Ciphertext {
 impl Ciphertext {
     /// Builds one from protobuf fields, checking each length as xmtp-js's `Ciphertext` does.
     pub fn from_parts(hkdf_salt: &[u8], gcm_nonce: &[u8], payload: &[u8]) -> Result<Self> {
-        let hkdf_salt = hkdf_salt.try_into().map_err(|_| Error::InvalidCiphertext {
-            field: "hkdf_salt",
-            expected: HKDF_SALT_LEN,
-            actual: hkdf_salt.len(),
-        })?;
-        let gcm_nonce = gcm_nonce.try_into().map_err(|_| Error::InvalidCiphertext {
-            field: "gcm_nonce",
-            expected: GCM_NONCE_LEN,
-            actual: gcm_nonce.len(),
-        })?;
-        if payload.len() < GCM_TAG_LEN {
-            return Err(Error::InvalidCiphertext {
-                field: "payload",
-                expected: GCM_TAG_LEN,
-                actual: payload.len(),
-            });
-        }
+        let (hkdf_salt, gcm_nonce) = check_lengths(hkdf_salt, gcm_nonce, payload)?;
         Ok(Self {
             hkdf_salt,
             gcm_nonce,
             payload: payload.to_vec(),
         })
     }
+}
+
+/// The length rules of xmtp-js's `Ciphertext`: salt 32, nonce 12, payload at least the tag.
+fn check_lengths(
+    hkdf_salt: &[u8],
+    gcm_nonce: &[u8],
+    payload: &[u8],
+) -> Result<([u8; HKDF_SALT_LEN], [u8; GCM_NONCE_LEN])> {
+    let salt = hkdf_salt.try_into().map_err(|_| Error::InvalidCiphertext {
+        field: "hkdf_salt",
+        expected: HKDF_SALT_LEN,
+        actual: hkdf_salt.len(),
+    })?;
+    let nonce = gcm_nonce.try_into().map_err(|_| Error::InvalidCiphertext {
+        field: "gcm_nonce",
+        expected: GCM_NONCE_LEN,
+        actual: gcm_nonce.len(),
+    })?;
+    if payload.len() < GCM_TAG_LEN {
+        return Err(Error::InvalidCiphertext {
+            field: "payload",
+            expected: GCM_TAG_LEN,
+            actual: payload.len(),
+        });
+    }
+    Ok((salt, nonce))
 }
 
 /// Encrypts with a fresh random salt and nonce.
@@ -112,26 +122,7 @@ pub fn decrypt_parts(
     payload: &[u8],
     aad: &[u8],
 ) -> Result<Vec<u8>> {
-    if hkdf_salt.len() != HKDF_SALT_LEN {
-        return Err(Error::InvalidCiphertext {
-            field: "hkdf_salt",
-            expected: HKDF_SALT_LEN,
-            actual: hkdf_salt.len(),
-        });
-    }
-    let nonce: [u8; GCM_NONCE_LEN] =
-        gcm_nonce.try_into().map_err(|_| Error::InvalidCiphertext {
-            field: "gcm_nonce",
-            expected: GCM_NONCE_LEN,
-            actual: gcm_nonce.len(),
-        })?;
-    if payload.len() < GCM_TAG_LEN {
-        return Err(Error::InvalidCiphertext {
-            field: "payload",
-            expected: GCM_TAG_LEN,
-            actual: payload.len(),
-        });
-    }
+    let (_, nonce) = check_lengths(hkdf_salt, gcm_nonce, payload)?;
     let key = hkdf_sha256(secret, hkdf_salt, b"");
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.expose()));
     cipher
