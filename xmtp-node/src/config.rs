@@ -15,6 +15,8 @@ pub enum Database {
     Sqlite(PathBuf),
     /// An SQLite file in a fresh temporary directory, deleted at shutdown: for tests.
     Temporary,
+    /// Envelopes in memory only ([`MemoryStore`](crate::store::MemoryStore)): for tests.
+    Memory,
     /// A PostgreSQL connection URL (`postgres://...`).
     Postgres(String),
     /// A store built by the caller (any backend implementing [`Store`]).
@@ -26,6 +28,7 @@ impl std::fmt::Debug for Database {
         match self {
             Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
             Self::Temporary => f.write_str("Temporary"),
+            Self::Memory => f.write_str("Memory"),
             // A URL may carry a password.
             Self::Postgres(_) => f.write_str("Postgres([redacted])"),
             Self::Custom(_) => f.write_str("Custom(..)"),

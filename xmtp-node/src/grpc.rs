@@ -192,3 +192,19 @@ impl MessageApi for GrpcApi {
             .map(Response::new)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_takes_the_first_hop() {
+        assert_eq!(
+            forwarded_for(Some(" 10.1.2.3 , 192.168.0.1")),
+            Some("10.1.2.3".parse().unwrap())
+        );
+        assert_eq!(forwarded_for(Some("::1")), Some("::1".parse().unwrap()));
+        assert_eq!(forwarded_for(Some("not an ip")), None);
+        assert_eq!(forwarded_for(None), None);
+    }
+}

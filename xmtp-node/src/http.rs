@@ -397,3 +397,55 @@ async fn metrics(State(gateway): State<Gateway>) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_codes_map_like_grpc_gateway() {
+        let table = [
+            (Code::InvalidArgument, 400),
+            (Code::NotFound, 404),
+            (Code::PermissionDenied, 403),
+            (Code::ResourceExhausted, 429),
+            (Code::Unimplemented, 501),
+            (Code::Internal, 500),
+            (Code::Unavailable, 503),
+            (Code::Unauthenticated, 401),
+            (Code::Cancelled, 499),
+            (Code::DeadlineExceeded, 504),
+        ];
+        for (code, status) in table {
+            assert_eq!(http_status(code).as_u16(), status, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn formats_follow_content_type_then_accept() {
+        let mut headers = HeaderMap::new();
+        assert!(formats(&headers) == (Format::Json, Format::Json));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain;charset=UTF-8"),
+        );
+        assert!(formats(&headers) == (Format::Json, Format::Json));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-protobuf"),
+        );
+        assert!(formats(&headers) == (Format::Protobuf, Format::Protobuf));
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        assert!(formats(&headers) == (Format::Protobuf, Format::Json));
+    }
+
+    #[test]
+    fn empty_json_bodies_are_empty_messages_and_bad_ones_invalid_argument() {
+        let empty: api::QueryRequest = decode(Format::Json, b" \n").unwrap();
+        assert_eq!(empty, api::QueryRequest::default());
+        let err = decode::<api::QueryRequest>(Format::Json, b"[1]").unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        let err = decode::<api::QueryRequest>(Format::Protobuf, &[0x0a, 0xff]).unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+    }
+}

@@ -19,7 +19,7 @@ use crate::ratelimit::Limiter;
 use crate::relay::Hub;
 use crate::service::Service;
 use crate::store::postgres::{PostgresOptions, PostgresStore};
-use crate::store::{SqliteStore, Store};
+use crate::store::{MemoryStore, SqliteStore, Store};
 
 /// How long shutdown waits for in-flight calls before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -33,13 +33,22 @@ pub struct Node;
 
 /// A started node; stop it with [`RunningNode::shutdown`] (dropping it also stops it, without
 /// waiting).
-#[derive(Debug)]
 pub struct RunningNode {
     http_addr: SocketAddr,
     grpc_addr: SocketAddr,
     stop: CancellationToken,
+    hub: Arc<Hub>,
     servers: Vec<JoinHandle<Result<()>>>,
     background: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for RunningNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningNode")
+            .field("http_addr", &self.http_addr)
+            .field("grpc_addr", &self.grpc_addr)
+            .finish_non_exhaustive()
+    }
 }
 
 async fn open_store(database: &Database) -> Result<Arc<dyn Store>> {
@@ -52,6 +61,7 @@ async fn open_store(database: &Database) -> Result<Arc<dyn Store>> {
             Arc::new(store)
         }
         Database::Temporary => Arc::new(SqliteStore::temporary()?),
+        Database::Memory => Arc::new(MemoryStore::new()),
         Database::Postgres(url) => {
             Arc::new(PostgresStore::connect(url, PostgresOptions::default()).await?)
         }
@@ -79,15 +89,12 @@ impl Node {
         store.ping().await?;
         let http_listener = bind("HTTP", config.http_addr).await?;
         let grpc_listener = bind("gRPC", config.grpc_addr).await?;
-        let local = |l: &TcpListener, what| {
-            l.local_addr().map_err(|source| Error::Bind {
-                what,
-                addr: config.http_addr,
-                source,
-            })
+        let local = |l: &TcpListener, what, addr| {
+            l.local_addr()
+                .map_err(|source| Error::Bind { what, addr, source })
         };
-        let http_addr = local(&http_listener, "HTTP")?;
-        let grpc_addr = local(&grpc_listener, "gRPC")?;
+        let http_addr = local(&http_listener, "HTTP", config.http_addr)?;
+        let grpc_addr = local(&grpc_listener, "gRPC", config.grpc_addr)?;
 
         let metrics = Arc::new(Metrics::new());
         let hub = Hub::new(config.subscriber_queue, Arc::clone(&metrics));
@@ -101,15 +108,6 @@ impl Node {
         let stop = CancellationToken::new();
         let mut background = Vec::new();
 
-        // Streams must end before the servers can finish gracefully.
-        background.push(tokio::spawn({
-            let stop = stop.clone();
-            let hub = Arc::clone(&hub);
-            async move {
-                stop.cancelled().await;
-                hub.shutdown();
-            }
-        }));
         if let Some(mut feed) = store.remote_feed() {
             let hub = Arc::clone(&hub);
             background.push(tokio::spawn(async move {
@@ -222,6 +220,7 @@ impl Node {
             http_addr,
             grpc_addr,
             stop,
+            hub,
             servers: vec![http_server, grpc_server],
             background,
         })
@@ -277,6 +276,8 @@ impl RunningNode {
     /// Stops accepting, ends every stream normally, lets in-flight calls finish (up to 10 s),
     /// then stops the background tasks.
     pub async fn shutdown(mut self) -> Result<()> {
+        // Streams must end for the servers to finish gracefully.
+        self.hub.shutdown();
         self.stop.cancel();
         let servers = std::mem::take(&mut self.servers);
         let mut first_error = None;
@@ -309,7 +310,9 @@ impl RunningNode {
 
 impl Drop for RunningNode {
     fn drop(&mut self) {
-        // Servers stop gracefully on the signal; background tasks have nothing to flush.
+        // Servers stop gracefully on the signal once streams end; background tasks have nothing
+        // to flush.
+        self.hub.shutdown();
         self.stop.cancel();
         for task in &self.background {
             task.abort();

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::hash::BuildHasher;
 use std::time::Duration;
 
@@ -383,8 +385,15 @@ async fn two_nodes_relay_stored_envelopes_to_each_other_but_not_to_themselves() 
     let from_b = env("/xmtp/0/m-relay/proto", 9999, b"from b");
     b.insert(vec![from_b.clone()]).await.unwrap();
     assert_eq!(recv(&mut feed_a, ARRIVES).await, Some(from_b.clone()));
-    // Duplicates store nothing and announce nothing; no node hears itself.
-    a.insert(vec![from_b]).await.unwrap();
+    // Duplicates are stored once but relayed every time, like the reference node does, across
+    // requests and within one; no node hears itself.
+    a.insert(vec![from_b.clone()]).await.unwrap();
+    assert_eq!(recv(&mut feed_b, ARRIVES).await, Some(from_b.clone()));
+    let twice = env("/xmtp/0/m-relay/proto", 10_000, b"twice");
+    a.insert(vec![twice.clone(), twice.clone()]).await.unwrap();
+    assert_eq!(recv(&mut feed_b, ARRIVES).await, Some(twice.clone()));
+    assert_eq!(recv(&mut feed_b, ARRIVES).await, Some(twice));
+    assert_eq!(a.count().await.unwrap(), 702);
     assert_eq!(recv(&mut feed_a, QUIET).await, None);
     assert_eq!(recv(&mut feed_b, QUIET).await, None);
 }
@@ -482,6 +491,53 @@ async fn the_listener_reconnects_and_catches_up_what_it_missed() {
     a.insert(vec![after.clone()]).await.unwrap();
     assert_eq!(recv(&mut feed_b, ARRIVES).await, Some(after));
     assert_eq!(recv(&mut feed_b, QUIET).await, None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_killed_by_the_server_give_retryable_errors_then_are_replaced() {
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    let store = schema.store().await;
+    let t = "/xmtp/0/m-kill/proto";
+    store.insert(vec![env(t, 1, b"a")]).await.unwrap();
+    store.ping().await.unwrap();
+    let killed = schema
+        .admin()
+        .await
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&format!("xmtp-node {}", store.node_id())],
+        )
+        .await
+        .unwrap();
+    assert!(
+        !killed.is_empty(),
+        "the store's pooled connections were found"
+    );
+    // Each pooled connection may be met dead once: a retryable error, never another kind.
+    let mut stored = false;
+    for _ in 0..5 {
+        match store.insert(vec![env(t, 2, b"b")]).await {
+            Ok(()) => {
+                stored = true;
+                break;
+            }
+            Err(e) => assert!(e.is_retryable(), "{e}"),
+        }
+    }
+    assert!(stored);
+    let mut page = None;
+    for _ in 0..5 {
+        match store.query(query(&[t], Direction::Ascending, 10)).await {
+            Ok(p) => {
+                page = Some(p);
+                break;
+            }
+            Err(e) => assert!(e.is_retryable(), "{e}"),
+        }
+    }
+    assert_eq!(page.unwrap(), vec![env(t, 1, b"a"), env(t, 2, b"b")]);
 }
 
 mod paging {
@@ -615,4 +671,104 @@ async fn single_envelope_insert_throughput() {
             );
         }
     }
+}
+
+/// The node's whole end-to-end suite (tests/common) on PostgreSQL, every case on a fresh
+/// store (node process) over one schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_suite_on_postgres() {
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    common::run_suite(|| {
+        let (url, options) = (schema.url.clone(), schema.options());
+        async move {
+            let store = PostgresStore::connect(&url, options).await.unwrap();
+            xmtp_node::NodeConfig::with_store(std::sync::Arc::new(store))
+        }
+    })
+    .await;
+}
+
+/// Two in-process nodes on one database: a client subscribed on A receives what is published
+/// on B, stored and ephemeral alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_sharing_one_database_relay_to_each_others_subscribers() {
+    use xmtp_proto::message_api::v1 as api;
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    let config = || async {
+        let store = PostgresStore::connect(&schema.url, schema.options())
+            .await
+            .unwrap();
+        xmtp_node::NodeConfig::with_store(std::sync::Arc::new(store))
+    };
+    let a = common::TestNode::start(config().await).await;
+    let b = common::TestNode::start(config().await).await;
+    let topic = common::m_topic();
+    let ephemeral = topic.replace("/m-", "/mE-");
+    let mut on_a = a
+        .grpc()
+        .await
+        .subscribe(api::SubscribeRequest {
+            content_topics: vec![topic.clone(), ephemeral.clone()],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    a.await_subscriptions(1.0).await;
+
+    b.publish_grpc(vec![common::envelope(&topic, 7, b"stored via b")])
+        .await;
+    let got = tokio::time::timeout(ARRIVES, on_a.message())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.content_topic.as_str(), got.timestamp_ns),
+        (topic.as_str(), 7)
+    );
+    assert_eq!(got.message, b"stored via b");
+
+    b.publish_grpc(vec![common::envelope(&ephemeral, 8, b"ephemeral via b")])
+        .await;
+    let got = tokio::time::timeout(ARRIVES, on_a.message())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.message, b"ephemeral via b");
+
+    // Stored once, queryable on both nodes; the ephemeral one nowhere.
+    for node in [&a, &b] {
+        let page = node
+            .grpc()
+            .await
+            .query(api::QueryRequest {
+                content_topics: vec![topic.clone()],
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(page.envelopes.len(), 1);
+    }
+    // A publish on A reaches A's subscriber once, not a second time through the database.
+    a.publish_grpc(vec![common::envelope(&topic, 9, b"on a")])
+        .await;
+    let got = tokio::time::timeout(ARRIVES, on_a.message())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.message, b"on a");
+    assert!(
+        tokio::time::timeout(QUIET, on_a.message()).await.is_err(),
+        "no echo"
+    );
+    drop(on_a);
+    a.node.shutdown().await.unwrap();
+    b.node.shutdown().await.unwrap();
 }

@@ -1,11 +1,11 @@
-//! Keyset paging of the SQLite store against a sorted in-memory model (proptest).
+//! Keyset paging of the SQLite and in-memory stores against a sorted model (proptest).
 //!
 //! `check_paging` is backend-independent: any [`Store`] can be checked with it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
-use xmtp_node::store::{Cursor, Direction, Query, SqliteStore, Store, StoredEnvelope};
+use xmtp_node::store::{Cursor, Direction, MemoryStore, Query, SqliteStore, Store, StoredEnvelope};
 
 fn envelope(topic: &str, ts: u64, message: Vec<u8>) -> StoredEnvelope {
     StoredEnvelope {
@@ -93,20 +93,23 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn sqlite_paging_matches_the_model(
+    fn paging_matches_the_model(
         batches in proptest::collection::vec(arb_envelopes(), 1..4),
         queries in proptest::collection::vec(arb_query(), 1..5),
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
-            let store = SqliteStore::temporary().unwrap();
+            let sqlite = SqliteStore::temporary().unwrap();
+            let memory = MemoryStore::new();
             let mut all = Vec::new();
             for batch in batches {
-                store.insert(batch.clone()).await.unwrap();
+                sqlite.insert(batch.clone()).await.unwrap();
+                memory.insert(batch.clone()).await.unwrap();
                 all.extend(batch);
             }
             for query in queries {
-                check_paging(&store, &all, query).await;
+                check_paging(&sqlite, &all, query.clone()).await;
+                check_paging(&memory, &all, query).await;
             }
         });
     }

@@ -6,8 +6,10 @@
 
 use async_trait::async_trait;
 
+mod memory;
 pub mod postgres;
 mod sqlite;
+pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
 /// `SHA-256(content_topic || message)`: the envelope's id, its dedupe key with the timestamp,

@@ -72,7 +72,8 @@ ALTER TABLE ephemeral_envelopes ALTER COLUMN message SET STORAGE EXTERNAL;
 
 /// Inserts `$1..$6` (one array per column) for node `$7`, and notifies channel `$8` with payloads
 /// `$9 || <comma-separated ids>`, 300 ids per payload (at most 20 characters each, under the
-/// 8,000-byte `NOTIFY` limit). Returns the number of notifications sent.
+/// 8,000-byte `NOTIFY` limit). Returns how many rows it inserted and its transaction id (`NULL`
+/// if it inserted none).
 const INSERT_SQL: &str = "
 WITH ins AS (
     INSERT INTO envelopes (topic, timestamp_ns, digest, message, received_ns, expires, node_id)
@@ -86,7 +87,9 @@ WITH ins AS (
     FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / 300 AS g FROM ins) numbered
     GROUP BY g
 )
-SELECT count(pg_notify($8, $9 || ids)) FROM chunks";
+SELECT (SELECT count(*) FROM ins),
+       (SELECT count(pg_notify($8, $9 || ids)) FROM chunks),
+       pg_current_xact_id_if_assigned()::text::bigint";
 
 /// Most requests one writer groups into one statement.
 const MAX_GROUP_REQUESTS: usize = 256;
@@ -168,8 +171,10 @@ impl PostgresStore {
             pg_options.push_str(&format!("-c search_path={schema}"));
             config.options(pg_options);
         }
+        let node_id = options.node_id.unwrap_or_else(random_node_id);
         if config.get_application_name().is_none() {
-            config.application_name("xmtp-node");
+            // Lets an operator tell the processes apart in `pg_stat_activity`.
+            config.application_name(format!("xmtp-node {node_id}"));
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(options.connect_timeout);
@@ -194,10 +199,12 @@ impl PostgresStore {
 
         let schema = migrate(&pool, options.schema.as_deref()).await?;
         let channel = channel_name(&schema);
-        let node_id = options.node_id.unwrap_or_else(random_node_id);
 
         let (writer, requests) = mpsc::channel(1024);
         let requests = Arc::new(Mutex::new(requests));
+        // `NOTIFY` makes commits take turns database-wide (its queue lock is held through the
+        // commit), so more writers would only split the groups; two overlap one group's
+        // statement with the other's commit.
         let writers = options.pool_size.clamp(1, 2);
         for _ in 0..writers {
             tokio::spawn(writer_loop(
@@ -356,21 +363,9 @@ impl Store for PostgresStore {
         if envelopes.is_empty() {
             return Ok(());
         }
-        let (payloads, large) = relay::inline_payloads(self.node_id, envelopes);
         let conn = self.conn().await?;
-        if !payloads.is_empty() {
-            let stmt = conn
-                .prepare_cached("SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) AS p")
-                .await
-                .map_err(pg_error)?;
-            conn.query_one(&stmt, &[&self.channel, &payloads])
-                .await
-                .map_err(pg_error)?;
-        }
-        if !large.is_empty() {
-            relay::announce_large(&conn, self.node_id, &self.channel, &large).await?;
-        }
-        Ok(())
+        let envelopes: Vec<&StoredEnvelope> = envelopes.iter().collect();
+        relay::announce(&conn, self.node_id, &self.channel, &envelopes).await
     }
 }
 
@@ -442,23 +437,61 @@ async fn insert_rows(
         .collect();
     let conn = pool.get().await.map_err(pool_error)?;
     let stmt = conn.prepare_cached(INSERT_SQL).await.map_err(pg_error)?;
-    conn.query_one(
-        &stmt,
-        &[
-            &topics,
-            &timestamps,
-            &digests,
-            &messages,
-            &received,
-            &expires,
-            &node_id,
-            &channel,
-            &prefix,
-        ],
-    )
-    .await
-    .map_err(pg_error)?;
+    let result = conn
+        .query_one(
+            &stmt,
+            &[
+                &topics,
+                &timestamps,
+                &digests,
+                &messages,
+                &received,
+                &expires,
+                &node_id,
+                &channel,
+                &prefix,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+    let inserted: i64 = result.get(0);
+    if usize::try_from(inserted).is_ok_and(|n| n < rows.len()) {
+        // The reference node relays duplicates too; the other nodes learn of them as of
+        // ephemeral envelopes. Best effort: the rows are committed whatever happens here.
+        let tx_id: Option<i64> = result.get(2);
+        if let Err(e) = announce_duplicates(&conn, rows, tx_id, node_id, channel).await {
+            tracing::warn!(error = %e, "could not relay duplicate envelopes to the other nodes");
+        }
+    }
     Ok(())
+}
+
+/// Announces the `rows` that transaction `tx_id` did not insert because they were stored already.
+async fn announce_duplicates(
+    conn: &Object,
+    rows: &[&StoredEnvelope],
+    tx_id: Option<i64>,
+    node_id: i64,
+    channel: &str,
+) -> Result<(), StoreError> {
+    let mut inserted = std::collections::HashSet::new();
+    if let Some(tx_id) = tx_id {
+        let stmt = conn
+            .prepare_cached("SELECT timestamp_ns, digest FROM envelopes WHERE tx_id = $1")
+            .await
+            .map_err(pg_error)?;
+        for row in conn.query(&stmt, &[&tx_id]).await.map_err(pg_error)? {
+            let (ts, digest): (i64, Vec<u8>) = (row.get(0), row.get(1));
+            inserted.insert((ts_from_sql(ts), digest));
+        }
+    }
+    // The first copy of a key this transaction inserted is the stored one; the rest repeat it.
+    let duplicates: Vec<&StoredEnvelope> = rows
+        .iter()
+        .copied()
+        .filter(|e| !inserted.remove(&(e.timestamp_ns, e.digest.to_vec())))
+        .collect();
+    relay::announce(conn, node_id, channel, &duplicates).await
 }
 
 /// Creates the schema if needed and brings it to [`SCHEMA_VERSION`], holding an advisory lock

@@ -541,6 +541,21 @@ pub async fn batch_query_in_order(config: NodeConfig) {
         body["responses"][0]["pagingInfo"]["cursor"]["index"]["senderTimeNs"],
         "1"
     );
+    // The SDK echoes the JSON cursor back unchanged to get the next page.
+    let paging = serde_json::json!({
+        "limit": 1,
+        "direction": "SORT_DIRECTION_ASCENDING",
+        "cursor": body["responses"][0]["pagingInfo"]["cursor"].clone(),
+    });
+    let (status, page) = n
+        .post_json(
+            "/message/v1/query",
+            serde_json::json!({"contentTopics":[a], "pagingInfo": paging}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["envelopes"][0]["message"], b64(b"a2"));
+    assert_eq!(page["envelopes"].as_array().unwrap().len(), 1);
     n.node.shutdown().await.unwrap();
 }
 
@@ -857,6 +872,9 @@ pub async fn grpc_subscriptions(config: NodeConfig) {
         .await;
     assert_eq!(sub2.message().await.unwrap().unwrap().message, b"4");
     assert_eq!(sub.message().await.unwrap().unwrap().message, b"3");
+    // `*` is a literal topic, not "everything": `sub` gets the `*` envelope and never `b`'s.
+    n.publish_grpc(vec![envelope("*", 3, b"star")]).await;
+    assert_eq!(sub.message().await.unwrap().unwrap().message, b"star");
     assert_eq!(next_on(&mut all, &[&a, &b]).await.message, b"3");
     assert_eq!(next_on(&mut all, &[&a, &b]).await.message, b"4");
 
@@ -888,7 +906,14 @@ pub async fn slow_subscriber_is_closed(mut config: NodeConfig) {
         .await
         .unwrap();
     let mut fast = Lines::new(http);
-    n.await_subscriptions(2.0).await;
+    let slow_http = n
+        .http
+        .post(format!("{}/message/v1/subscribe", n.base))
+        .body(serde_json::json!({"contentTopics":[topic]}).to_string())
+        .send()
+        .await
+        .unwrap();
+    n.await_subscriptions(3.0).await;
     // 64 × 256 KiB overflows the transport's buffers and then the 4-slot queue.
     let big = vec![1u8; 256 * 1024];
     for i in 0..64u64 {
@@ -910,7 +935,18 @@ pub async fn slow_subscriber_is_closed(mut config: NodeConfig) {
         "{}",
         status.message()
     );
-    assert!(n.metric("xmtp_node_slow_subscribers_closed_total").await >= 1.0);
+    // The slow HTTP reader gets what was queued, then one error frame, then the end.
+    let mut slow_http = Lines::new(slow_http);
+    let mut lines = Vec::new();
+    while let Some(line) = slow_http.next().await {
+        lines.push(line);
+    }
+    let last = lines.pop().unwrap();
+    assert!(lines.len() < 64 && lines.iter().all(|l| l.starts_with("{\"result\":")));
+    let error: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(error["error"]["code"], 8, "{last}");
+    assert_eq!(error["error"]["details"], serde_json::json!([]));
+    assert!(n.metric("xmtp_node_slow_subscribers_closed_total").await >= 2.0);
     n.await_subscriptions(1.0).await;
     n.node.shutdown().await.unwrap();
     // Shutdown ends the remaining HTTP stream cleanly.
@@ -1174,8 +1210,25 @@ pub async fn retention_deletes_non_xmtp_topics(mut config: NodeConfig) {
     n.node.shutdown().await.unwrap();
 }
 
-/// Shutdown ends open gRPC streams normally and stops the listeners.
+/// Shutdown ends open gRPC streams normally and stops the listeners; so does dropping the node.
 pub async fn shutdown_ends_streams(config: NodeConfig) {
+    let dropped = TestNode::start(config.clone()).await;
+    let mut orphan = dropped
+        .grpc()
+        .await
+        .subscribe(api::SubscribeRequest {
+            content_topics: vec![m_topic()],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    dropped.await_subscriptions(1.0).await;
+    drop(dropped);
+    let end = tokio::time::timeout(Duration::from_secs(10), orphan.message())
+        .await
+        .expect("dropping the node ends its streams");
+    assert!(end.unwrap().is_none());
+
     let n = TestNode::start(config).await;
     let mut grpc = n.grpc().await;
     let mut sub = grpc

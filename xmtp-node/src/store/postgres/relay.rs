@@ -54,15 +54,42 @@ pub(super) fn stored_prefix(node_id: i64) -> String {
     format!("s {node_id} ")
 }
 
-/// Splits ephemeral envelopes into inline `NOTIFY` payloads and those too large for one.
-pub(super) fn inline_payloads(
+/// Tells the other nodes about envelopes that are not stored rows (ephemeral, or duplicates of
+/// stored ones): inline `NOTIFY` payloads, or the `ephemeral_envelopes` table when too large.
+pub(super) async fn announce(
+    conn: &Object,
     node_id: i64,
-    envelopes: &[StoredEnvelope],
-) -> (Vec<String>, Vec<&StoredEnvelope>) {
+    channel: &str,
+    envelopes: &[&StoredEnvelope],
+) -> Result<(), StoreError> {
+    if envelopes.is_empty() {
+        return Ok(());
+    }
+    let (payloads, large) = inline_payloads(node_id, envelopes);
+    if !payloads.is_empty() {
+        let stmt = conn
+            .prepare_cached("SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) AS p")
+            .await
+            .map_err(pg_error)?;
+        conn.query_one(&stmt, &[&channel, &payloads])
+            .await
+            .map_err(pg_error)?;
+    }
+    if !large.is_empty() {
+        announce_large(conn, node_id, channel, &large).await?;
+    }
+    Ok(())
+}
+
+/// Splits envelopes into inline `NOTIFY` payloads and those too large for one.
+fn inline_payloads<'a>(
+    node_id: i64,
+    envelopes: &[&'a StoredEnvelope],
+) -> (Vec<String>, Vec<&'a StoredEnvelope>) {
     let mut payloads = Vec::new();
     let mut large = Vec::new();
     let mut batch = Vec::new();
-    for envelope in envelopes {
+    for &envelope in envelopes {
         let size = inline_size(envelope);
         if size > MAX_INLINE_BYTES {
             large.push(envelope);
@@ -188,7 +215,7 @@ pub(super) fn parse_payload(payload: &str, me: i64) -> Result<Option<Announcemen
 
 /// Stores large ephemeral envelopes in their table and notifies their ids, in one statement;
 /// first drops the table's expired rows.
-pub(super) async fn announce_large(
+async fn announce_large(
     conn: &Object,
     node_id: i64,
     channel: &str,
@@ -588,7 +615,8 @@ mod tests {
         let envelopes: Vec<_> = (0..40)
             .map(|i| envelope("/xmtp/0/mE-x/proto", u64::MAX - i, 500))
             .collect();
-        let (payloads, large) = inline_payloads(42, &envelopes);
+        let refs: Vec<_> = envelopes.iter().collect();
+        let (payloads, large) = inline_payloads(42, &refs);
         assert!(large.is_empty());
         assert!(payloads.len() > 1);
         let mut decoded = Vec::new();
@@ -607,8 +635,7 @@ mod tests {
     fn envelopes_too_large_for_a_payload_go_to_the_table() {
         let small = envelope("t", 1, 10);
         let big = envelope("t", 2, MAX_INLINE_BYTES);
-        let both = [small, big.clone()];
-        let (payloads, large) = inline_payloads(1, &both);
+        let (payloads, large) = inline_payloads(1, &[&small, &big]);
         assert_eq!(payloads.len(), 1);
         assert_eq!(large, vec![&big]);
     }
