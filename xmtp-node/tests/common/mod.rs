@@ -100,7 +100,7 @@ impl TestNode {
         let base = node.http_url();
         Self {
             node,
-            http: reqwest::Client::new(),
+            http: http_client(),
             base,
             me,
         }
@@ -1300,4 +1300,11 @@ macro_rules! node_suite {
             }
         )*
     };
+}
+
+/// An HTTP client for the gateway. reqwest is built workspace-wide without a default rustls
+/// crypto provider (xmtp-client brings its own), so one is installed before building a client.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
 }
