@@ -1,0 +1,192 @@
+//! `loadgen`: a load generator for the XMTP node (performance.md §6, targets N1 to N5).
+//!
+//! Starts a node in process (SQLite by default, PostgreSQL with `--db postgres://...`) or drives a
+//! running one (`--grpc URL`), runs the chosen scenarios one after the other, each on a fresh
+//! database and bounded by time and by count, and prints one result line per scenario (or one
+//! JSON object per line with `--json`). See BENCHMARKS.md for the commands and the figures.
+
+mod report;
+mod scenario;
+mod target;
+
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Parser, ValueEnum};
+
+use crate::report::ScenarioResult;
+
+/// A workload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Scenario {
+    /// One envelope per Publish request from `--concurrency` clients (N1, N2).
+    Publish,
+    /// `--batch` envelopes per Publish request (N1 batched).
+    PublishBatch,
+    /// Topic queries (`--limit` per page) over pre-loaded topics (N3).
+    Query,
+    /// Second pages: queries with a cursor, each page `--cursor-rows` envelopes (N3 cursor pages).
+    QueryCursor,
+    /// Live deliveries to `--streams` subscriptions while publishing at `--fanout-rate` (N5).
+    Fanout,
+}
+
+impl Scenario {
+    /// The name used on the command line and in results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Publish => "publish",
+            Self::PublishBatch => "publish-batch",
+            Self::Query => "query",
+            Self::QueryCursor => "query-cursor",
+            Self::Fanout => "fanout",
+        }
+    }
+}
+
+/// Load generator for the XMTP node.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "loadgen", version, about, args_override_self = true)]
+pub struct Args {
+    /// Scenarios to run, in order (default: all five).
+    #[arg(value_enum)]
+    pub scenarios: Vec<Scenario>,
+
+    /// Node backend for the in-process node: an SQLite file path or a `postgres://` URL (each
+    /// scenario gets a fresh schema, dropped afterwards). Default: a temporary SQLite file.
+    #[arg(long)]
+    pub db: Option<String>,
+
+    /// Drive a running node at this gRPC URL instead of starting one (e.g. http://127.0.0.1:5556).
+    #[arg(long, conflicts_with = "db")]
+    pub grpc: Option<String>,
+
+    /// Verify auth tokens on the in-process node and send a token with every publish.
+    #[arg(long)]
+    pub auth: bool,
+
+    /// Measured seconds per scenario (after the warm-up).
+    #[arg(long, default_value_t = 10.0)]
+    pub duration: f64,
+
+    /// Seconds of unmeasured load before measuring (publish, publish-batch, query).
+    #[arg(long, default_value_t = 1.0)]
+    pub warmup: f64,
+
+    /// Stop a scenario after this many measured requests (fanout: published envelopes).
+    #[arg(long)]
+    pub max_ops: Option<u64>,
+
+    /// Concurrent client tasks for publish, publish-batch and query.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+
+    /// HTTP/2 connections (tonic channels) the client tasks share.
+    #[arg(long, default_value_t = 4)]
+    pub connections: usize,
+
+    /// Open loop: total requests per second across all clients of publish, publish-batch and
+    /// query (0 = closed loop, as fast as possible). Latency then counts from each request's
+    /// scheduled time. Used for N2 (publish p99 at half the N1 rate) and N3 (query p99).
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
+
+    /// Distinct topics written by publish and publish-batch.
+    #[arg(long, default_value_t = 10_000)]
+    pub topics: u64,
+
+    /// Envelope payload bytes.
+    #[arg(long, default_value_t = 512)]
+    pub payload: usize,
+
+    /// Envelopes per request in publish-batch.
+    #[arg(long, default_value_t = 50)]
+    pub batch: usize,
+
+    /// Topics pre-loaded for the query scenario.
+    #[arg(long, default_value_t = 200)]
+    pub query_topics: u64,
+
+    /// Envelopes pre-loaded on each query topic.
+    #[arg(long, default_value_t = 120)]
+    pub query_preload: u64,
+
+    /// Page size of each query.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+
+    /// Envelopes on the second page of each topic in query-cursor.
+    #[arg(long, default_value_t = 55)]
+    pub cursor_rows: u64,
+
+    /// Live subscriptions (gRPC Subscribe streams) in the fanout scenario.
+    #[arg(long, default_value_t = 1_000)]
+    pub streams: u64,
+
+    /// Topics the fanout streams are spread over (each stream subscribes to one).
+    #[arg(long, default_value_t = 10)]
+    pub fanout_topics: u64,
+
+    /// Envelopes published per second in the fanout scenario.
+    #[arg(long, default_value_t = 500.0)]
+    pub fanout_rate: f64,
+
+    /// HTTP/2 connections carrying the fanout streams.
+    #[arg(long, default_value_t = 8)]
+    pub stream_connections: usize,
+
+    /// Seconds to wait for the last deliveries after fanout publishing stops.
+    #[arg(long, default_value_t = 5.0)]
+    pub grace: f64,
+
+    /// Print one JSON object per scenario instead of a text line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Args {
+    fn duration(&self) -> Duration {
+        Duration::from_secs_f64(self.duration.max(0.0))
+    }
+
+    fn warmup(&self) -> Duration {
+        Duration::from_secs_f64(self.warmup.max(0.0))
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut args = Args::parse();
+    if args.scenarios.is_empty() {
+        args.scenarios = vec![
+            Scenario::Publish,
+            Scenario::PublishBatch,
+            Scenario::Query,
+            Scenario::QueryCursor,
+            Scenario::Fanout,
+        ];
+    }
+    anyhow::ensure!(args.concurrency > 0, "--concurrency must be at least 1");
+    anyhow::ensure!(args.connections > 0, "--connections must be at least 1");
+    anyhow::ensure!(
+        args.stream_connections > 0,
+        "--stream-connections must be at least 1"
+    );
+    anyhow::ensure!(
+        args.topics > 0 && args.query_topics > 0 && args.fanout_topics > 0,
+        "topic counts must be at least 1"
+    );
+    anyhow::ensure!((1..=50).contains(&args.batch), "--batch must be 1 to 50");
+    anyhow::ensure!(args.payload >= 16, "--payload must be at least 16 bytes");
+
+    let mut failed = false;
+    for scenario in args.scenarios.clone() {
+        let result: ScenarioResult = scenario::run(scenario, &args).await?;
+        failed |= result.errors > 0 || result.lost.is_some_and(|lost| lost > 0);
+        result.print(args.json)?;
+    }
+    if failed {
+        anyhow::bail!("some requests failed or deliveries were lost (see the results above)");
+    }
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! Latency histograms and the result line of a scenario.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use hdrhistogram::Histogram;
+use serde::Serialize;
+
+/// A latency histogram in microseconds (1 µs to 10 min, 3 significant digits).
+pub fn histogram() -> Histogram<u64> {
+    // The bounds are constants that hdrhistogram accepts.
+    Histogram::new_with_bounds(1, 600_000_000, 3).unwrap_or_else(|_| unreachable!())
+}
+
+/// Records `elapsed` (saturating at the histogram's top).
+pub fn record(histogram: &mut Histogram<u64>, elapsed: Duration) {
+    let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+    histogram.saturating_record(micros.max(1));
+}
+
+/// What one scenario measured.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ScenarioResult {
+    /// Scenario name.
+    pub scenario: &'static str,
+    /// `sqlite`, `postgres` or `remote`.
+    pub backend: &'static str,
+    /// Whether publishes carried (and the node verified) auth tokens.
+    pub auth: bool,
+    /// Concurrent clients (fanout: subscriptions).
+    pub concurrency: u64,
+    /// Measured wall-clock seconds.
+    pub seconds: f64,
+    /// Completed requests in the measured window (fanout: publish requests).
+    pub requests: u64,
+    /// Envelopes carried by those requests (query: envelopes returned; fanout: published).
+    pub envelopes: u64,
+    /// Failed requests (and, for query, short pages).
+    pub errors: u64,
+    /// The first error seen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_error: Option<String>,
+    /// requests / seconds.
+    pub requests_per_s: f64,
+    /// envelopes / seconds.
+    pub envelopes_per_s: f64,
+    /// Median latency in ms (fanout: publish-to-delivery).
+    pub p50_ms: f64,
+    /// 99th percentile latency in ms.
+    pub p99_ms: f64,
+    /// 99.9th percentile latency in ms.
+    pub p999_ms: f64,
+    /// Largest latency in ms.
+    pub max_ms: f64,
+    /// Fanout: deliveries expected (published × subscribers of the topic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<u64>,
+    /// Fanout: deliveries received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered: Option<u64>,
+    /// Fanout: expected minus delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost: Option<u64>,
+    /// Fanout: deliveries per second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliveries_per_s: Option<f64>,
+    /// `/proc/loadavg` (1, 5, 15 min) when the scenario ended.
+    pub load_average: String,
+}
+
+impl ScenarioResult {
+    /// Fills in rates and percentiles.
+    pub fn finish(&mut self, elapsed: Duration, latencies: &Histogram<u64>) {
+        self.seconds = elapsed.as_secs_f64();
+        let per_s = |n: u64| {
+            if self.seconds > 0.0 {
+                n as f64 / self.seconds
+            } else {
+                0.0
+            }
+        };
+        self.requests_per_s = per_s(self.requests);
+        self.envelopes_per_s = per_s(self.envelopes);
+        self.deliveries_per_s = self.delivered.map(per_s);
+        let ms = |micros: u64| micros as f64 / 1000.0;
+        if !latencies.is_empty() {
+            self.p50_ms = ms(latencies.value_at_quantile(0.50));
+            self.p99_ms = ms(latencies.value_at_quantile(0.99));
+            self.p999_ms = ms(latencies.value_at_quantile(0.999));
+            self.max_ms = ms(latencies.max());
+        }
+        self.load_average = std::fs::read_to_string("/proc/loadavg")
+            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+    }
+
+    /// Prints the result on stdout: one text line, or one JSON object.
+    pub fn print(&self, json: bool) -> Result<()> {
+        if json {
+            println!("{}", serde_json::to_string(self)?);
+            return Ok(());
+        }
+        let mut line = format!(
+            "{:<13} {:<8} auth={:<3} c={:<5} {:>6.1}s {:>9} req {:>10.0} req/s {:>10.0} env/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  errors {}",
+            self.scenario,
+            self.backend,
+            if self.auth { "on" } else { "off" },
+            self.concurrency,
+            self.seconds,
+            self.requests,
+            self.requests_per_s,
+            self.envelopes_per_s,
+            self.p50_ms,
+            self.p99_ms,
+            self.max_ms,
+            self.errors,
+        );
+        if let (Some(delivered), Some(expected), Some(rate)) =
+            (self.delivered, self.expected, self.deliveries_per_s)
+        {
+            line.push_str(&format!(
+                "  delivered {delivered}/{expected} ({rate:.0}/s, lost {})",
+                self.lost.unwrap_or(0)
+            ));
+        }
+        line.push_str(&format!("  load {}", self.load_average));
+        println!("{line}");
+        if let Some(error) = &self.first_error {
+            println!("  first error: {error}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+//! The node under load: started in process on a fresh database, or a running one.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use tonic::metadata::MetadataValue;
+use tonic::transport::{Channel, Endpoint};
+use xmtp_crypto::LocalWallet;
+use xmtp_keystore::IdentityCreation;
+use xmtp_node::store::postgres::{PostgresOptions, PostgresStore};
+use xmtp_node::{Database, Node, NodeConfig, RunningNode};
+use xmtp_proto::message_api::v1::message_api_client::MessageApiClient;
+
+use crate::Args;
+
+/// A gRPC client of the node.
+pub type Client = MessageApiClient<Channel>;
+
+/// One node for one scenario.
+pub struct Target {
+    /// gRPC URL of the node.
+    pub url: String,
+    /// `sqlite`, `postgres` or `remote`.
+    pub backend: &'static str,
+    /// `authorization` header value for publishes, when `--auth`.
+    pub authorization: Option<MetadataValue<tonic::metadata::Ascii>>,
+    node: Option<RunningNode>,
+    /// PostgreSQL URL and the scenario's schema, dropped at the end.
+    schema: Option<(String, String)>,
+}
+
+/// Nanoseconds since the Unix epoch (envelope timestamps; fanout latency).
+pub fn unix_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// A fresh identity's auth token, as the SDK sends it (`Bearer <base64 Token>`).
+fn bearer_token() -> Result<MetadataValue<tonic::metadata::Ascii>> {
+    let wallet = LocalWallet::generate();
+    let now_ms = unix_ns() / 1_000_000;
+    let creation = IdentityCreation::new(wallet.address(), now_ms);
+    let signature = wallet.personal_sign(creation.request().text.as_bytes());
+    let bundle = creation
+        .finish(signature.to_bytes_v27().expose(), now_ms)
+        .context("creating the load generator's identity")?;
+    let token = xmtp_keystore::auth::create_auth_token(&bundle, unix_ns());
+    format!("Bearer {token}")
+        .parse()
+        .context("token is not a header value")
+}
+
+impl Target {
+    /// Starts (or points at) the node for one scenario.
+    pub async fn start(args: &Args) -> Result<Self> {
+        let authorization = if args.auth {
+            Some(bearer_token()?)
+        } else {
+            None
+        };
+        if let Some(url) = &args.grpc {
+            return Ok(Self {
+                url: url.clone(),
+                backend: "remote",
+                authorization,
+                node: None,
+                schema: None,
+            });
+        }
+        let mut config = NodeConfig::ephemeral();
+        config.auth.enabled = args.auth;
+        config.rate_limits.enabled = false;
+        config.retention.enabled = false;
+        config.subscriber_queue = 16 * 1024;
+        let mut schema = None;
+        let backend = match args.db.as_deref() {
+            None => "sqlite",
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let name = format!(
+                    "xmtp_loadgen_{}_{}",
+                    std::process::id(),
+                    unix_ns() % 1_000_000_000
+                );
+                let options = PostgresOptions {
+                    schema: Some(name.clone()),
+                    ..PostgresOptions::default()
+                };
+                schema = Some((url.to_owned(), name));
+                let store = PostgresStore::connect(url, options)
+                    .await
+                    .context("connecting to PostgreSQL")?;
+                config.database = Database::Custom(Arc::new(store));
+                "postgres"
+            }
+            Some(path) => {
+                config.database = Database::from_arg(path);
+                "sqlite"
+            }
+        };
+        let node = match Node::start(config).await {
+            Ok(node) => node,
+            Err(e) => {
+                drop_schema(schema.as_ref()).await;
+                return Err(e).context("starting the node");
+            }
+        };
+        Ok(Self {
+            url: node.grpc_url(),
+            backend,
+            authorization,
+            node: Some(node),
+            schema,
+        })
+    }
+
+    /// `count` clients, each on its own HTTP/2 connection.
+    pub async fn clients(&self, count: usize) -> Result<Vec<Client>> {
+        let mut clients = Vec::with_capacity(count);
+        for _ in 0..count {
+            let channel = Endpoint::from_shared(self.url.clone())
+                .context("bad gRPC URL")?
+                .tcp_nodelay(true)
+                .connect()
+                .await
+                .with_context(|| format!("connecting to {}", self.url))?;
+            clients.push(MessageApiClient::new(channel).max_decoding_message_size(64 << 20));
+        }
+        Ok(clients)
+    }
+
+    /// Stops the node and drops the scenario's PostgreSQL schema.
+    pub async fn finish(mut self) -> Result<()> {
+        if let Some(node) = self.node.take() {
+            node.shutdown().await.context("stopping the node")?;
+        }
+        drop_schema(self.schema.as_ref()).await;
+        Ok(())
+    }
+}
+
+async fn drop_schema(schema: Option<&(String, String)>) {
+    let Some((url, name)) = schema else { return };
+    let dropped = async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+        let connection = tokio::spawn(connection);
+        let result = client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+            .await;
+        drop(client);
+        let _ = connection.await;
+        result
+    };
+    if let Err(e) = dropped.await {
+        eprintln!("loadgen: could not drop schema {name}: {e}");
+    }
+}

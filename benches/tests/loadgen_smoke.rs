@@ -1,0 +1,145 @@
+//! Runs the `loadgen` binary (debug build) on tiny, count-bounded workloads against its in-process
+//! node and checks that it counts correctly: no figures are asserted, only the counts.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Runs loadgen with small defaults; a flag in `extra` overrides the same flag here.
+fn loadgen(extra: &[&str]) -> Vec<Value> {
+    let output = Command::new(env!("CARGO_BIN_EXE_loadgen"))
+        .args([
+            "--json",
+            "--duration",
+            "60",
+            "--warmup",
+            "0",
+            "--concurrency",
+            "4",
+            "--connections",
+            "2",
+        ])
+        .args(extra)
+        .output()
+        .expect("running loadgen");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "loadgen failed: {}\nstdout: {stdout}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+fn u(result: &Value, key: &str) -> u64 {
+    result[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{key} in {result}"))
+}
+
+#[test]
+fn every_scenario_runs_and_counts_exactly() {
+    let results = loadgen(&[
+        "--max-ops",
+        "120",
+        "--batch",
+        "10",
+        "--topics",
+        "7",
+        "--query-topics",
+        "3",
+        "--query-preload",
+        "130",
+        "--cursor-rows",
+        "7",
+        "--streams",
+        "24",
+        "--fanout-topics",
+        "4",
+        "--stream-connections",
+        "3",
+        "--fanout-rate",
+        "400",
+        "publish",
+        "publish-batch",
+        "query",
+        "query-cursor",
+        "fanout",
+    ]);
+    let names: Vec<&str> = results
+        .iter()
+        .map(|r| r["scenario"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "publish",
+            "publish-batch",
+            "query",
+            "query-cursor",
+            "fanout"
+        ]
+    );
+    for result in &results {
+        assert_eq!(u(result, "errors"), 0, "{result}");
+        assert_eq!(result["backend"], "sqlite");
+        assert_eq!(result["auth"], false);
+    }
+    let [publish, batch, query, cursor, fanout] = &results[..] else {
+        unreachable!()
+    };
+    // Bounded by count, not by the 60 s duration.
+    assert_eq!(u(publish, "requests"), 120);
+    assert_eq!(u(publish, "envelopes"), 120);
+    assert!(publish["seconds"].as_f64().unwrap() < 60.0);
+    assert_eq!(u(batch, "requests"), 120);
+    assert_eq!(u(batch, "envelopes"), 1_200);
+    // Every page is full: 100 of the 130 envelopes on the topic.
+    assert_eq!(u(query, "requests"), 120);
+    assert_eq!(u(query, "envelopes"), 12_000);
+    // Second pages after a cursor: the 7 envelopes past the first 100.
+    assert_eq!(u(cursor, "requests"), 120);
+    assert_eq!(u(cursor, "envelopes"), 840);
+    // 120 envelopes round-robin over 4 topics, 6 streams on each: every one delivered once.
+    assert_eq!(u(fanout, "envelopes"), 120);
+    assert_eq!(u(fanout, "expected"), 720);
+    assert_eq!(u(fanout, "delivered"), 720);
+    assert_eq!(u(fanout, "lost"), 0);
+    assert!(fanout["p99_ms"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn auth_tokens_are_accepted_by_a_verifying_node() {
+    let results = loadgen(&["--auth", "--max-ops", "50", "publish", "publish-batch"]);
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        assert_eq!(result["auth"], true);
+        assert_eq!(u(result, "errors"), 0, "{result}");
+        assert_eq!(u(result, "requests"), 50);
+    }
+}
+
+#[test]
+fn open_loop_runs_at_most_the_requested_rate() {
+    // 200 requests/s for 0.5 s: about 100 requests, never many more.
+    let results = loadgen(&[
+        "--rate",
+        "200",
+        "--duration",
+        "0.5",
+        "--query-topics",
+        "2",
+        "publish",
+        "query",
+    ]);
+    for result in &results {
+        assert_eq!(u(result, "errors"), 0, "{result}");
+        let requests = u(result, "requests");
+        assert!((1..=101).contains(&requests), "{result}");
+    }
+}
