@@ -1,4 +1,4 @@
-//! The four workloads.
+//! The workloads.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
