@@ -106,6 +106,35 @@ pub enum Error {
         /// The HTTP status code.
         status: u16,
     },
+    /// A network call to the node failed (see [`xmtp_api::Error::is_retryable`]).
+    #[error(transparent)]
+    Api(#[from] xmtp_api::Error),
+    /// A key operation failed: a bad signature, an invitation or message that does not open, a
+    /// forged sender, a cross-topic message.
+    #[error(transparent)]
+    Keystore(#[from] xmtp_keystore::Error),
+    /// The wallet signer failed or refused to sign.
+    #[error("wallet signer: {0}")]
+    Signer(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A step of the identity setup was called out of order (e.g. a signature given when none
+    /// was asked for).
+    #[error("identity setup: {0}")]
+    Setup(&'static str),
+    /// The peer has no contact bundle on the network, so it cannot be messaged.
+    #[error("{address} has not published a contact bundle; it cannot be messaged yet")]
+    NotOnNetwork {
+        /// The peer's address (EIP-55).
+        address: String,
+    },
+    /// An address that is not a 20-byte hex Ethereum address.
+    #[error("invalid address {0:?}")]
+    InvalidAddress(String),
+    /// A topic that this client does not recognise as one of its conversations.
+    #[error("no conversation is known on topic {0}")]
+    UnknownConversation(String),
+    /// A background task of the client stopped unexpectedly (it panicked or was cancelled).
+    #[error("background task failed: {0}")]
+    Task(String),
 }
 
 impl Error {
@@ -117,6 +146,10 @@ impl Error {
             Error::HttpStatus { status } => *status == 429 || (500..600).contains(status),
             Error::Proto(e) => e.is_retryable(),
             Error::Crypto(e) => e.is_retryable(),
+            Error::Api(e) => e.is_retryable(),
+            Error::Keystore(e) => e.is_retryable(),
+            // A contact may be published a moment later; the same call can then succeed.
+            Error::NotOnNetwork { .. } | Error::Task(_) => true,
             _ => false,
         }
     }

@@ -1,7 +1,27 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod broadcast;
+mod client;
+mod consent;
 pub mod content;
+mod conversations;
 mod error;
+mod message;
+mod signer;
+mod streams;
 
+pub use broadcast::BroadcastResult;
+pub use client::{Client, ClientOptions, IdentitySetup};
+pub use conversations::{
+    ConsentProof, Conversation, ConversationContext, ConversationVersion, Conversations, Direction,
+    ListFilter, ListOrder, MessageQuery, PreparedMessage, SendOptions,
+};
 pub use error::{Error, Result};
+pub use message::{DecodedMessage, MessageResult, UndecodableMessage, decode_envelope};
+pub use signer::{SignerError, WalletSigner};
+pub use xmtp_api::{ApiConfig, Envelope};
+pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
+pub use xmtp_keystore::SignatureRequest;
+pub use xmtp_keystore::preferences::Consent;
+pub use xmtp_keystore::store::{FileBackend, KeystoreBackend, MemoryBackend};

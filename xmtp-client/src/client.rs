@@ -1,0 +1,462 @@
+//! `Client`: an identity on the network (protocol.md §5, §10), its contact lookups and its local
+//! state.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use xmtp_api::{
+    ApiConfig, Envelope, GrpcApi, KeystoreAuth, QueryOptions, QueryRequest, SortDirection, XmtpApi,
+    batch_query, query_all,
+};
+use xmtp_crypto::{Address, SecretBytes, WalletSignature};
+use xmtp_keystore::store::{KeystoreBackend, LocalKeystore, StoreKey};
+use xmtp_keystore::{
+    ContactBundle, EncryptedPrivateKeyBundle, IdentityCreation, KeyStorageRequest,
+    PrivateKeyBundle, SignatureRequest, choose_contact,
+};
+use xmtp_proto::message_api::v1::PagingInfo;
+use xmtp_proto::topic;
+
+use crate::content::CodecRegistry;
+use crate::error::{Error, Result};
+use crate::signer::WalletSigner;
+
+/// Contact-topic envelopes read per lookup (protocol.md §10).
+const CONTACT_PAGE: u32 = 5;
+/// Batched queries in flight at once.
+const BATCH_CONCURRENCY: usize = 4;
+
+/// How a [`Client`] talks to the network and what it keeps locally.
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// The node.
+    pub api: ApiConfig,
+    /// Codecs for sending and decoding content.
+    pub registry: Arc<CodecRegistry>,
+    /// Where conversations, consent and sync cursors persist between runs (sealed with a key
+    /// derived from the identity key). `None` keeps them in memory only.
+    pub persistence: Option<Arc<dyn KeystoreBackend>>,
+}
+
+impl ClientOptions {
+    /// A node at `api`, the default codecs, no persistence.
+    pub fn new(api: ApiConfig) -> Self {
+        Self {
+            api,
+            registry: Arc::new(CodecRegistry::default()),
+            persistence: None,
+        }
+    }
+
+    /// The same options, persisting through `backend`.
+    pub fn with_persistence(mut self, backend: Arc<dyn KeystoreBackend>) -> Self {
+        self.persistence = Some(backend);
+        self
+    }
+}
+
+impl core::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("api", &self.api)
+            .field("persistence", &self.persistence.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Nanoseconds since the epoch with millisecond precision, as JS timestamps are.
+pub(crate) fn now_ms_ns() -> u64 {
+    xmtp_api::now_ns() / 1_000_000 * 1_000_000
+}
+
+enum Stage {
+    /// A stored bundle: waiting for the Enable-Identity signature that opens it.
+    Load(EncryptedPrivateKeyBundle),
+    /// No stored bundle: waiting for the Create-Identity signature.
+    Create(Box<IdentityCreation>),
+    /// A bundle to store: waiting for the Enable-Identity signature that seals it.
+    Store(Box<KeyStorageRequest>, Box<PrivateKeyBundle>),
+    Done,
+}
+
+/// Signing in with a wallet whose prompts are answered outside the program: it hands out each
+/// text to sign ([`IdentitySetup::signature_request`]) and takes the signature back
+/// ([`IdentitySetup::provide_signature`]) until the client is ready. An existing identity needs
+/// one signature (Enable Identity); a new one needs two (Create Identity, then Enable Identity).
+pub struct IdentitySetup {
+    wallet: Address,
+    options: ClientOptions,
+    api: GrpcApi,
+    stage: Stage,
+}
+
+impl core::fmt::Debug for IdentitySetup {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("IdentitySetup")
+            .field("wallet", &self.wallet)
+            .finish_non_exhaustive()
+    }
+}
+
+impl IdentitySetup {
+    /// Looks for `wallet`'s stored keys on the network (the newest private-store envelope).
+    pub async fn start(wallet: Address, options: ClientOptions) -> Result<Self> {
+        let api = GrpcApi::connect(options.api.clone()).await?;
+        let stored = query_all(
+            &api,
+            vec![topic::private_store(&wallet.to_string())],
+            QueryOptions {
+                page_size: 1,
+                limit: Some(1),
+                ..QueryOptions::descending()
+            },
+        )
+        .await?;
+        let stage = match stored.first() {
+            Some(envelope) => Stage::Load(EncryptedPrivateKeyBundle::decode(&envelope.message)?),
+            None => Stage::Create(Box::new(IdentityCreation::new(
+                wallet,
+                now_ms_ns() / 1_000_000,
+            ))),
+        };
+        Ok(Self {
+            wallet,
+            options,
+            api,
+            stage,
+        })
+    }
+
+    /// The text the wallet must sign next.
+    pub fn signature_request(&self) -> Result<&SignatureRequest> {
+        match &self.stage {
+            Stage::Load(stored) => Ok(stored.request()),
+            Stage::Create(creation) => Ok(creation.request()),
+            Stage::Store(request, _) => Ok(request.request()),
+            Stage::Done => Err(Error::Setup("the client is already set up")),
+        }
+    }
+
+    /// Takes the wallet's signature of [`signature_request`](Self::signature_request). Returns
+    /// the client once set up, or `None` when another signature is needed. A wrong signature is
+    /// an error and leaves the setup where it was, so the wallet can be asked again.
+    pub async fn provide_signature(
+        &mut self,
+        signature: &WalletSignature,
+    ) -> Result<Option<Client>> {
+        let bytes = signature.to_bytes_v27();
+        match &self.stage {
+            Stage::Load(stored) => {
+                let decoded = stored.decrypt(self.wallet, bytes.expose())?;
+                if decoded.needs_resave {
+                    let request = KeyStorageRequest::new(decoded.bundle.clone());
+                    self.stage = Stage::Store(Box::new(request), Box::new(decoded.bundle));
+                    return Ok(None);
+                }
+                self.finish(decoded.bundle).await.map(Some)
+            }
+            Stage::Create(creation) => {
+                let bundle = creation.finish(bytes.expose(), now_ms_ns() / 1_000_000)?;
+                let request = KeyStorageRequest::new(bundle.clone());
+                self.stage = Stage::Store(Box::new(request), Box::new(bundle));
+                Ok(None)
+            }
+            Stage::Store(request, bundle) => {
+                let sealed = request.finish(bytes.expose())?;
+                let bundle = (**bundle).clone();
+                let authed = self
+                    .api
+                    .clone()
+                    .with_auth(Arc::new(KeystoreAuth::new(Arc::new(bundle.clone()))));
+                authed
+                    .publish(vec![Envelope {
+                        content_topic: topic::private_store(&self.wallet.to_string()),
+                        timestamp_ns: xmtp_api::now_ns(),
+                        message: sealed,
+                    }])
+                    .await?;
+                self.finish(bundle).await.map(Some)
+            }
+            Stage::Done => Err(Error::Setup("the client is already set up")),
+        }
+    }
+
+    async fn finish(&mut self, bundle: PrivateKeyBundle) -> Result<Client> {
+        let client = Client::build(bundle, self.api.clone(), self.options.clone()).await?;
+        self.stage = Stage::Done;
+        Ok(client)
+    }
+}
+
+/// An XMTP identity connected to a node: contacts, conversations, consent.
+///
+/// Cheap to clone; clones share the same state.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl core::fmt::Debug for Client {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Client")
+            .field("address", &self.inner.address)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) bundle: Arc<PrivateKeyBundle>,
+    pub(crate) address: Address,
+    pub(crate) api: Arc<dyn XmtpApi>,
+    pub(crate) registry: Arc<CodecRegistry>,
+    contacts: std::sync::Mutex<HashMap<Address, ContactBundle>>,
+    pub(crate) conversations: tokio::sync::Mutex<crate::conversations::ConversationState>,
+    pub(crate) consent: tokio::sync::Mutex<crate::consent::ConsentBook>,
+    /// Serialises `new_conversation`, so racing calls create one conversation.
+    pub(crate) creating: tokio::sync::Mutex<()>,
+    pub(crate) intro_sent: std::sync::Mutex<HashSet<Address>>,
+    local: Option<std::sync::Mutex<LocalKeystore<Arc<dyn KeystoreBackend>>>>,
+}
+
+impl Client {
+    /// Signs in with `signer`: loads the identity stored on the network, or creates one, stores it
+    /// and publishes its contact bundle.
+    pub async fn create(signer: &dyn WalletSigner, options: ClientOptions) -> Result<Self> {
+        let mut setup = IdentitySetup::start(signer.address(), options).await?;
+        loop {
+            let text = setup.signature_request()?.text.clone();
+            let signature = signer.sign_personal(&text).await.map_err(Error::Signer)?;
+            if let Some(client) = setup.provide_signature(&signature).await? {
+                return Ok(client);
+            }
+        }
+    }
+
+    /// A client from keys exported with [`Client::export_keys`] (or JS `Client.getKeys()`): no
+    /// wallet involved.
+    pub async fn from_keys(keys: &[u8], options: ClientOptions) -> Result<Self> {
+        let bundle = PrivateKeyBundle::decode_any(keys)?.bundle;
+        let api = GrpcApi::connect(options.api.clone()).await?;
+        Self::build(bundle, api, options).await
+    }
+
+    async fn build(bundle: PrivateKeyBundle, api: GrpcApi, options: ClientOptions) -> Result<Self> {
+        let address = bundle.wallet_address();
+        let bundle = Arc::new(bundle);
+        let api: Arc<dyn XmtpApi> =
+            Arc::new(api.with_auth(Arc::new(KeystoreAuth::new(Arc::clone(&bundle)))));
+        let local = match options.persistence {
+            Some(backend) => {
+                // Reading and opening the sealed state is blocking file I/O.
+                let key = StoreKey::from_identity(&bundle);
+                let opened =
+                    tokio::task::spawn_blocking(move || LocalKeystore::open(backend, key, address))
+                        .await
+                        .map_err(|e| Error::Task(e.to_string()))??;
+                if opened.recovered_from_previous() {
+                    tracing::warn!("local keystore damaged; its previous state was loaded");
+                }
+                Some(opened)
+            }
+            None => None,
+        };
+        let conversations = local
+            .as_ref()
+            .map(|l| crate::conversations::ConversationState::restore(&l.state))
+            .unwrap_or_default();
+        let consent = local
+            .as_ref()
+            .map(|l| {
+                let topic = xmtp_keystore::preferences::preferences_topic(&bundle);
+                crate::consent::ConsentBook::restore(&l.state, &topic)
+            })
+            .unwrap_or_default();
+        let client = Self {
+            inner: Arc::new(Inner {
+                bundle,
+                address,
+                api,
+                registry: options.registry,
+                contacts: std::sync::Mutex::default(),
+                conversations: tokio::sync::Mutex::new(conversations),
+                consent: tokio::sync::Mutex::new(consent),
+                creating: tokio::sync::Mutex::new(()),
+                intro_sent: std::sync::Mutex::default(),
+                local: local.map(std::sync::Mutex::new),
+            }),
+        };
+        client.ensure_contact_published().await?;
+        Ok(client)
+    }
+
+    /// My wallet address.
+    pub fn address(&self) -> Address {
+        self.inner.address
+    }
+
+    /// The codecs this client encodes and decodes with.
+    pub fn registry(&self) -> &CodecRegistry {
+        &self.inner.registry
+    }
+
+    /// My private keys in the form JS `Client.getKeys()` returns (an encoded
+    /// `PrivateKeyBundle{v1}`), for [`Client::from_keys`]. Keep them secret.
+    pub fn export_keys(&self) -> SecretBytes {
+        self.inner.bundle.encode()
+    }
+
+    /// The network API this client publishes and queries through.
+    pub fn api(&self) -> &Arc<dyn XmtpApi> {
+        &self.inner.api
+    }
+
+    /// Publishes my contact bundle (v1 then v2, protocol.md §10) unless the newest valid one on
+    /// the network is already my current v2 bundle.
+    async fn ensure_contact_published(&self) -> Result<()> {
+        let mine = ContactBundle::v2_for(&self.inner.bundle);
+        if self.lookup_contacts(&[self.address()]).await?[0].as_ref() == Some(&mine) {
+            return Ok(());
+        }
+        let contact_topic = topic::contact(&self.address().to_string());
+        let v1 = ContactBundle::v1_for(&self.inner.bundle)?;
+        let now = xmtp_api::now_ns();
+        // Two envelopes in one publish; the v2 one is 1 ns newer so it is what lookups find first.
+        self.inner
+            .api
+            .publish(vec![
+                Envelope {
+                    content_topic: contact_topic.clone(),
+                    timestamp_ns: now,
+                    message: v1.encode(),
+                },
+                Envelope {
+                    content_topic: contact_topic,
+                    timestamp_ns: now + 1,
+                    message: mine.encode(),
+                },
+            ])
+            .await?;
+        self.cache_contact(self.address(), mine);
+        Ok(())
+    }
+
+    fn cache_contact(&self, address: Address, contact: ContactBundle) {
+        if let Ok(mut cache) = self.inner.contacts.lock() {
+            cache.insert(address, contact);
+        }
+    }
+
+    fn cached_contact(&self, address: &Address) -> Option<ContactBundle> {
+        self.inner
+            .contacts
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(address).cloned())
+    }
+
+    /// The newest valid contact bundle of each address from the network (batched queries), in
+    /// input order.
+    async fn lookup_contacts(&self, addresses: &[Address]) -> Result<Vec<Option<ContactBundle>>> {
+        let requests = addresses
+            .iter()
+            .map(|a| QueryRequest {
+                content_topics: vec![topic::contact(&a.to_string())],
+                start_time_ns: 0,
+                end_time_ns: 0,
+                paging_info: Some(PagingInfo {
+                    limit: CONTACT_PAGE,
+                    cursor: None,
+                    direction: SortDirection::Descending as i32,
+                }),
+            })
+            .collect();
+        let responses = batch_query(self.inner.api.as_ref(), requests, BATCH_CONCURRENCY).await?;
+        Ok(addresses
+            .iter()
+            .zip(responses)
+            .map(|(address, response)| {
+                choose_contact(
+                    *address,
+                    response.envelopes.iter().map(|e| e.message.as_slice()),
+                )
+            })
+            .collect())
+    }
+
+    /// The contact bundle of `address`, from the cache or the network.
+    pub(crate) async fn contact(&self, address: Address) -> Result<Option<ContactBundle>> {
+        if let Some(contact) = self.cached_contact(&address) {
+            return Ok(Some(contact));
+        }
+        let found = self.lookup_contacts(&[address]).await?.pop().flatten();
+        if let Some(contact) = &found {
+            self.cache_contact(address, contact.clone());
+        }
+        Ok(found)
+    }
+
+    /// Whether `address` has published a contact bundle, i.e. can be messaged.
+    pub async fn can_message(&self, address: Address) -> Result<bool> {
+        Ok(self.can_message_many(&[address]).await?[0])
+    }
+
+    /// [`can_message`](Self::can_message) for many addresses at once: one batched lookup for those
+    /// not already known. Positive answers are cached for the client's lifetime.
+    pub async fn can_message_many(&self, addresses: &[Address]) -> Result<Vec<bool>> {
+        let unknown: Vec<Address> = addresses
+            .iter()
+            .filter(|a| self.cached_contact(a).is_none())
+            .copied()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let found: HashMap<Address, bool> = if unknown.is_empty() {
+            HashMap::new()
+        } else {
+            let contacts = self.lookup_contacts(&unknown).await?;
+            unknown
+                .into_iter()
+                .zip(contacts)
+                .map(|(address, contact)| {
+                    let known = contact.is_some();
+                    if let Some(contact) = contact {
+                        self.cache_contact(address, contact);
+                    }
+                    (address, known)
+                })
+                .collect()
+        };
+        Ok(addresses
+            .iter()
+            .map(|a| found.get(a).copied().unwrap_or(true))
+            .collect())
+    }
+
+    /// Runs `change` on the local store state, then seals and writes it on a blocking thread
+    /// (the file backend fsyncs); nothing when not persisting.
+    pub(crate) async fn persist(
+        &self,
+        change: impl FnOnce(&mut xmtp_keystore::store::KeystoreState),
+    ) -> Result<()> {
+        let Some(local) = &self.inner.local else {
+            return Ok(());
+        };
+        change(&mut local.lock().map_err(|_| poisoned())?.state);
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || match &inner.local {
+            Some(local) => Ok(local.lock().map_err(|_| poisoned())?.save()?),
+            None => Ok(()),
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?
+    }
+
+    /// Whether this client keeps its conversations, consent and cursors in a local store.
+    pub fn is_persistent(&self) -> bool {
+        self.inner.local.is_some()
+    }
+}
+
+fn poisoned() -> Error {
+    Error::Task("local keystore lock poisoned".into())
+}

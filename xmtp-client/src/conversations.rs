@@ -1,0 +1,905 @@
+//! Conversations: v2 invitations (protocol.md §7), v1 intro discovery (§6.4), sending and paging.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use futures::stream::{BoxStream, StreamExt};
+use xmtp_api::{Envelope, QueryOptions, SortDirection, query_all, query_pages};
+use xmtp_crypto::Address;
+use xmtp_keystore::batch::{open_invitations, open_v1_messages};
+use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
+use xmtp_keystore::preferences::Consent;
+use xmtp_keystore::store::KeystoreState;
+use xmtp_keystore::v1::seal_v1_message;
+use xmtp_keystore::v2::{SealOptions, seal_v2_message};
+use xmtp_keystore::{ContactBundle, ConversationStore};
+use xmtp_proto::keystore_api::v1::topic_map::TopicData;
+use xmtp_proto::message_contents as pb;
+use xmtp_proto::topic;
+
+use crate::client::{Client, now_ms_ns};
+use crate::content::{Compression, Content};
+use crate::error::{Error, Result};
+use crate::message::{
+    MessageResult, decode_v1, decode_v1_page, decode_v2, decode_v2_page, envelope_refs, undecodable,
+};
+
+/// A v1 conversation: the `dm-` topic with one peer, found on my intro topic or started here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct V1Conversation {
+    pub(crate) peer: Address,
+    pub(crate) topic: String,
+    pub(crate) created_ns: u64,
+}
+
+/// What the client knows about its conversations, and how far it has read the invite and intro
+/// topics.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ConversationState {
+    pub(crate) v2: ConversationStore,
+    pub(crate) v1: BTreeMap<String, V1Conversation>,
+    /// Newest envelope timestamp read per topic (invite, intro), and newest message seen or
+    /// sent per conversation topic (its last activity).
+    pub(crate) cursors: BTreeMap<String, u64>,
+}
+
+impl ConversationState {
+    pub(crate) fn restore(state: &KeystoreState) -> Self {
+        let v1 = state
+            .v1_conversations
+            .iter()
+            .filter_map(|r| {
+                let peer = r.peer_address.parse().ok()?;
+                Some((
+                    r.topic.clone(),
+                    V1Conversation {
+                        peer,
+                        topic: r.topic.clone(),
+                        created_ns: r.created_ns,
+                    },
+                ))
+            })
+            .collect();
+        Self {
+            v2: state.conversations.clone(),
+            v1,
+            cursors: state.cursors.clone(),
+        }
+    }
+
+    fn save_into(&self, state: &mut KeystoreState) {
+        state.conversations = self.v2.clone();
+        state.v1_conversations = self
+            .v1
+            .values()
+            .map(|c| pb::ConversationReference {
+                topic: c.topic.clone(),
+                peer_address: c.peer.to_string(),
+                created_ns: c.created_ns,
+                context: None,
+                consent_proof_payload: None,
+            })
+            .collect();
+        for (topic, ns) in &self.cursors {
+            state.cursors.insert(topic.clone(), *ns);
+        }
+    }
+}
+
+/// The application-defined identity of a v2 conversation: several conversations with one peer
+/// are told apart by `conversation_id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationContext {
+    /// E.g. `mydomain.xyz/thread/42`.
+    pub conversation_id: String,
+    /// Free-form key/value pairs, carried in the invitation.
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl ConversationContext {
+    /// A context with an id and no metadata.
+    pub fn new(conversation_id: impl Into<String>) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            metadata: BTreeMap::new(),
+        }
+    }
+
+    fn to_proto(&self) -> pb::invitation_v1::Context {
+        pb::invitation_v1::Context {
+            conversation_id: self.conversation_id.clone(),
+            metadata: self.metadata.clone(),
+        }
+    }
+
+    fn from_proto(context: &pb::invitation_v1::Context) -> Self {
+        Self {
+            conversation_id: context.conversation_id.clone(),
+            metadata: context.metadata.clone(),
+        }
+    }
+}
+
+/// A wallet's signed consent to receive messages from one sender (protocol.md §11.4), made by
+/// the recipient-to-be and handed to the sender out of band.
+#[derive(Clone, Debug)]
+pub struct ConsentProof {
+    /// The recipient-to-be's signature of [`ConsentProof::text`].
+    pub signature: xmtp_crypto::WalletSignature,
+    /// When it was signed, in ms; it is honoured for 30 days.
+    pub timestamp_ms: u64,
+}
+
+impl ConsentProof {
+    /// The text the recipient-to-be signs to let `sender` message it.
+    pub fn text(timestamp_ms: u64, sender: Address) -> String {
+        xmtp_keystore::preferences::consent_proof_text(timestamp_ms, &sender.to_string())
+    }
+
+    fn to_proto(&self) -> pb::ConsentProofPayload {
+        xmtp_keystore::preferences::consent_proof_payload(&self.signature, self.timestamp_ms)
+    }
+}
+
+/// Protocol version of a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConversationVersion {
+    /// `dm-` topic, per-message triple-DH (protocol.md §6).
+    V1,
+    /// `m-` topic with an invitation key (protocol.md §7).
+    V2,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    V1(V1Conversation),
+    V2(Box<xmtp_keystore::Conversation>),
+}
+
+/// One conversation with one peer.
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    client: Client,
+    kind: Arc<Kind>,
+}
+
+/// Options of [`Conversation::send_with`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SendOptions {
+    /// Compress content of 10 bytes or more.
+    pub compression: Option<Compression>,
+    /// Publish on the ephemeral twin topic (not stored by the node; seen only by live streams).
+    pub ephemeral: bool,
+}
+
+impl SendOptions {
+    /// Ephemeral sending (e.g. typing notifications).
+    pub fn ephemeral() -> Self {
+        Self {
+            ephemeral: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// Order of [`Conversation::messages`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Direction {
+    /// Oldest first.
+    #[default]
+    Ascending,
+    /// Newest first.
+    Descending,
+}
+
+/// Which messages [`Conversation::messages`] returns.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MessageQuery {
+    /// At most this many.
+    pub limit: Option<usize>,
+    /// Order.
+    pub direction: Direction,
+    /// Sent at or after this time (ns).
+    pub start_ns: Option<u64>,
+    /// Sent at or before this time (ns).
+    pub end_ns: Option<u64>,
+}
+
+impl MessageQuery {
+    /// All messages, oldest first.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// The newest `limit` messages, newest first.
+    pub fn latest(limit: usize) -> Self {
+        Self {
+            limit: Some(limit),
+            direction: Direction::Descending,
+            ..Self::default()
+        }
+    }
+
+    fn options(&self, page_size: u32) -> QueryOptions {
+        QueryOptions {
+            direction: match self.direction {
+                Direction::Ascending => SortDirection::Ascending,
+                Direction::Descending => SortDirection::Descending,
+            },
+            start_ns: self.start_ns,
+            end_ns: self.end_ns,
+            page_size,
+            limit: self.limit,
+        }
+    }
+}
+
+/// A message sealed and ready to publish: its id is known before it is sent.
+#[derive(Debug)]
+pub struct PreparedMessage {
+    client: Client,
+    id: String,
+    envelopes: Vec<Envelope>,
+    peer: Address,
+    conversation_topic: String,
+    sent_ns: u64,
+}
+
+impl PreparedMessage {
+    /// The message id (hex SHA-256 of the payload).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Publishes it. Sending into a conversation whose peer has no consent state yet allows the
+    /// peer (protocol.md §11.3).
+    pub async fn send(self) -> Result<String> {
+        self.client.inner.api.publish(self.envelopes).await?;
+        self.client
+            .note_activity(&self.conversation_topic, self.sent_ns)
+            .await;
+        self.client.allow_if_unknown(self.peer).await?;
+        Ok(self.id)
+    }
+}
+
+/// Filter of [`Conversations::list_with`].
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// Only conversations whose peer has this consent state (allowed = inbox, unknown =
+    /// requests).
+    pub consent: Option<Consent>,
+    /// Only conversations with this context conversation id.
+    pub conversation_id: Option<String>,
+    /// Order of the result.
+    pub order: ListOrder,
+}
+
+/// Order of [`Conversations::list_with`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListOrder {
+    /// Oldest conversation first (creation time), as JS lists them.
+    #[default]
+    Created,
+    /// Most recently active first: the newest message this client sent or read (kept
+    /// client-side, persisted with the local store), else the creation time.
+    LastActivity,
+}
+
+/// The conversations of a [`Client`].
+#[derive(Clone, Debug)]
+pub struct Conversations {
+    client: Client,
+}
+
+impl Client {
+    /// This client's conversations.
+    pub fn conversations(&self) -> Conversations {
+        Conversations {
+            client: self.clone(),
+        }
+    }
+
+    /// Opens invitations newer than the last sync from my invite topic (in parallel, off the async
+    /// executor) and stores them, the first invitation per topic winning. Returns the
+    /// conversations that were new.
+    pub(crate) async fn sync_invitations(&self) -> Result<Vec<xmtp_keystore::Conversation>> {
+        let invite_topic = topic::invite(&self.address().to_string());
+        let since = self
+            .inner
+            .conversations
+            .lock()
+            .await
+            .cursors
+            .get(&invite_topic)
+            .copied();
+        let envelopes = query_all(
+            self.inner.api.as_ref(),
+            vec![invite_topic.clone()],
+            QueryOptions {
+                start_ns: since,
+                ..QueryOptions::ascending()
+            },
+        )
+        .await?;
+        let added = self.add_invitations(&envelopes).await?;
+        if let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() {
+            let mut state = self.inner.conversations.lock().await;
+            let cursor = state.cursors.entry(invite_topic).or_default();
+            *cursor = (*cursor).max(newest);
+            self.save_conversations(&state).await?;
+        }
+        Ok(added)
+    }
+
+    /// Opens invitation envelopes and stores the good ones; returns those that were new.
+    pub(crate) async fn add_invitations(
+        &self,
+        envelopes: &[Envelope],
+    ) -> Result<Vec<xmtp_keystore::Conversation>> {
+        if envelopes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let bundle = Arc::clone(&self.inner.bundle);
+        let owned: Vec<Envelope> = envelopes.to_vec();
+        let opened =
+            tokio::task::spawn_blocking(move || open_invitations(&bundle, &envelope_refs(&owned)))
+                .await
+                .map_err(|e| Error::Task(e.to_string()))?;
+        let mut state = self.inner.conversations.lock().await;
+        let mut added = Vec::new();
+        for result in opened {
+            match result {
+                Ok(conversation) if topic::is_valid_topic(conversation.topic()) => {
+                    if state.v2.insert(conversation.clone()) {
+                        added.push(conversation);
+                    }
+                }
+                Ok(_) => tracing::debug!("invitation with an invalid topic skipped"),
+                Err(e) => tracing::debug!(error = %e, "invitation skipped"),
+            }
+        }
+        if !added.is_empty() {
+            self.save_conversations(&state).await?;
+        }
+        Ok(added)
+    }
+
+    /// Reads my intro topic since the last sync: each peer's earliest decryptable v1 message
+    /// starts a v1 conversation (protocol.md §6.4).
+    pub(crate) async fn sync_intros(&self) -> Result<()> {
+        let intro_topic = topic::intro(&self.address().to_string());
+        let since = self
+            .inner
+            .conversations
+            .lock()
+            .await
+            .cursors
+            .get(&intro_topic)
+            .copied();
+        let envelopes = query_all(
+            self.inner.api.as_ref(),
+            vec![intro_topic.clone()],
+            QueryOptions {
+                start_ns: since,
+                ..QueryOptions::ascending()
+            },
+        )
+        .await?;
+        let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() else {
+            return Ok(());
+        };
+        let bundle = Arc::clone(&self.inner.bundle);
+        let opened = tokio::task::spawn_blocking(move || {
+            open_v1_messages(&bundle, &envelope_refs(&envelopes))
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?;
+        let mut state = self.inner.conversations.lock().await;
+        // Ascending order: the earliest decryptable message per peer dates the conversation.
+        for opened in opened.into_iter().flatten() {
+            if !topic::is_valid_topic(&opened.conversation_topic) {
+                continue;
+            }
+            state
+                .v1
+                .entry(opened.conversation_topic.clone())
+                .or_insert(V1Conversation {
+                    peer: opened.peer,
+                    topic: opened.conversation_topic,
+                    created_ns: opened.sent_ms.saturating_mul(1_000_000),
+                });
+        }
+        let cursor = state.cursors.entry(intro_topic).or_default();
+        *cursor = (*cursor).max(newest);
+        self.save_conversations(&state).await
+    }
+
+    /// Records that `topic` saw a message at `sent_ns` (kept in memory, saved with the next sync).
+    pub(crate) async fn note_activity(&self, topic: &str, sent_ns: u64) {
+        let mut state = self.inner.conversations.lock().await;
+        let last = state.cursors.entry(topic.to_owned()).or_default();
+        *last = (*last).max(sent_ns);
+    }
+
+    /// Newest message time recorded for `conversation`, else its creation time.
+    async fn last_activity(&self, conversation: &Conversation) -> u64 {
+        let state = self.inner.conversations.lock().await;
+        state
+            .cursors
+            .get(conversation.topic())
+            .copied()
+            .unwrap_or(0)
+            .max(conversation.created_ns())
+    }
+
+    async fn save_conversations(&self, state: &ConversationState) -> Result<()> {
+        self.persist(|stored| state.save_into(stored)).await
+    }
+
+    pub(crate) fn wrap_v2(&self, conversation: xmtp_keystore::Conversation) -> Conversation {
+        Conversation {
+            client: self.clone(),
+            kind: Arc::new(Kind::V2(Box::new(conversation))),
+        }
+    }
+
+    fn wrap_v1(&self, conversation: V1Conversation) -> Conversation {
+        Conversation {
+            client: self.clone(),
+            kind: Arc::new(Kind::V1(conversation)),
+        }
+    }
+
+    /// Every known conversation (no network), ordered by creation time.
+    pub(crate) async fn known_conversations(&self) -> Vec<Conversation> {
+        let state = self.inner.conversations.lock().await;
+        let mut all: Vec<Conversation> = state
+            .v2
+            .list()
+            .into_iter()
+            .map(|c| self.wrap_v2(c.clone()))
+            .chain(state.v1.values().map(|c| self.wrap_v1(c.clone())))
+            .collect();
+        all.sort_by_key(Conversation::created_ns);
+        all
+    }
+}
+
+impl Conversations {
+    /// Syncs invitations and intros newer than the last sync, then lists every conversation,
+    /// oldest first. Known conversations are never re-opened.
+    pub async fn list(&self) -> Result<Vec<Conversation>> {
+        self.list_with(&ListFilter::default()).await
+    }
+
+    /// [`list`](Self::list) filtered by consent state and conversation id.
+    pub async fn list_with(&self, filter: &ListFilter) -> Result<Vec<Conversation>> {
+        self.client.sync_invitations().await?;
+        self.client.sync_intros().await?;
+        if filter.consent.is_some() {
+            self.client.refresh_consent().await?;
+        }
+        let all = self.client.known_conversations().await;
+        let mut out = Vec::with_capacity(all.len());
+        for conversation in all {
+            if let Some(id) = &filter.conversation_id
+                && conversation.conversation_id() != Some(id.as_str())
+            {
+                continue;
+            }
+            if let Some(wanted) = filter.consent
+                && self
+                    .client
+                    .consent_state(conversation.peer_address())
+                    .await?
+                    != wanted
+            {
+                continue;
+            }
+            out.push(conversation);
+        }
+        if filter.order == ListOrder::LastActivity {
+            let mut keyed = Vec::with_capacity(out.len());
+            for conversation in out {
+                keyed.push((self.client.last_activity(&conversation).await, conversation));
+            }
+            keyed.sort_by_key(|(last, _)| std::cmp::Reverse(*last));
+            out = keyed.into_iter().map(|(_, c)| c).collect();
+        }
+        Ok(out)
+    }
+
+    /// Starts (or reuses) a conversation with `peer` (protocol.md §7.1). With the same peer and
+    /// conversation id an existing conversation is returned; racing calls in this client create
+    /// one. A new v2 conversation uses the deterministic invitation, published to both invite
+    /// topics in one call, and allows the peer.
+    pub async fn new_conversation(
+        &self,
+        peer: Address,
+        context: Option<ConversationContext>,
+    ) -> Result<Conversation> {
+        self.create(peer, context, None).await
+    }
+
+    /// [`new_conversation`](Self::new_conversation) carrying `proof`, the peer's signed consent to
+    /// hear from me (protocol.md §11.4): the peer's client then allows me without asking.
+    pub async fn new_conversation_with_consent_proof(
+        &self,
+        peer: Address,
+        context: Option<ConversationContext>,
+        proof: &ConsentProof,
+    ) -> Result<Conversation> {
+        self.create(peer, context, Some(proof.to_proto())).await
+    }
+
+    async fn create(
+        &self,
+        peer: Address,
+        context: Option<ConversationContext>,
+        consent_proof: Option<pb::ConsentProofPayload>,
+    ) -> Result<Conversation> {
+        let client = &self.client;
+        if peer == client.address() {
+            return Err(xmtp_keystore::Error::SelfConversation.into());
+        }
+        let _creating = client.inner.creating.lock().await;
+        let wanted_id = context
+            .as_ref()
+            .map(|c| c.conversation_id.as_str())
+            .filter(|id| !id.is_empty());
+        client.sync_invitations().await?;
+        if let Some(existing) = self.find(peer, wanted_id).await {
+            return Ok(existing);
+        }
+        let contact = client
+            .contact(peer)
+            .await?
+            .ok_or_else(|| Error::NotOnNetwork {
+                address: peer.to_string(),
+            })?;
+        if wanted_id.is_none() {
+            client.sync_intros().await?;
+            let state = client.inner.conversations.lock().await;
+            if let Some(v1) = state.v1.values().find(|c| c.peer == peer) {
+                return Ok(client.wrap_v1(v1.clone()));
+            }
+        }
+        if wanted_id.is_none() && matches!(contact, ContactBundle::V1 { .. }) {
+            let v1 = V1Conversation {
+                peer,
+                topic: topic::direct_message_v1(&client.address().to_string(), &peer.to_string()),
+                created_ns: now_ms_ns(),
+            };
+            let mut state = client.inner.conversations.lock().await;
+            state.v1.insert(v1.topic.clone(), v1.clone());
+            client.save_conversations(&state).await?;
+            return Ok(client.wrap_v1(v1));
+        }
+        let recipient = contact.to_signed()?;
+        let invitation = deterministic_invitation(
+            &client.inner.bundle,
+            &recipient,
+            context.as_ref().map(ConversationContext::to_proto),
+            consent_proof,
+        )?;
+        let created_ns = now_ms_ns();
+        let sealed = seal_invitation(&client.inner.bundle, &recipient, &invitation, created_ns)?;
+        let conversation = open_invitation(&client.inner.bundle, &sealed.payload, created_ns)?;
+        client
+            .inner
+            .api
+            .publish(
+                sealed
+                    .topics
+                    .iter()
+                    .map(|t| Envelope {
+                        content_topic: t.clone(),
+                        timestamp_ns: sealed.timestamp_ns,
+                        message: sealed.payload.clone(),
+                    })
+                    .collect(),
+            )
+            .await?;
+        let conversation = {
+            let mut state = client.inner.conversations.lock().await;
+            state.v2.insert(conversation.clone());
+            client.save_conversations(&state).await?;
+            // The first invitation for a topic wins, also over the one just published.
+            state
+                .v2
+                .get(conversation.topic())
+                .cloned()
+                .unwrap_or(conversation)
+        };
+        client.allow_if_not_allowed(peer).await?;
+        Ok(client.wrap_v2(conversation))
+    }
+
+    async fn find(&self, peer: Address, conversation_id: Option<&str>) -> Option<Conversation> {
+        let state = self.client.inner.conversations.lock().await;
+        state
+            .v2
+            .list()
+            .into_iter()
+            .find(|c| c.peer == peer && c.invitation.conversation_id() == conversation_id)
+            .map(|c| self.client.wrap_v2(c.clone()))
+    }
+
+    /// The known conversation on `topic` (no network).
+    pub async fn get(&self, topic: &str) -> Option<Conversation> {
+        let state = self.client.inner.conversations.lock().await;
+        if let Some(c) = state.v2.get(topic) {
+            return Some(self.client.wrap_v2(c.clone()));
+        }
+        state.v1.get(topic).map(|c| self.client.wrap_v1(c.clone()))
+    }
+
+    /// The client these conversations belong to.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Conversation {
+    /// The conversation topic.
+    pub fn topic(&self) -> &str {
+        match &*self.kind {
+            Kind::V1(c) => &c.topic,
+            Kind::V2(c) => c.topic(),
+        }
+    }
+
+    /// The other participant.
+    pub fn peer_address(&self) -> Address {
+        match &*self.kind {
+            Kind::V1(c) => c.peer,
+            Kind::V2(c) => c.peer,
+        }
+    }
+
+    /// When it was created (invitation header, or first intro message), in ns.
+    pub fn created_ns(&self) -> u64 {
+        match &*self.kind {
+            Kind::V1(c) => c.created_ns,
+            Kind::V2(c) => c.created_ns,
+        }
+    }
+
+    /// Protocol version.
+    pub fn version(&self) -> ConversationVersion {
+        match &*self.kind {
+            Kind::V1(_) => ConversationVersion::V1,
+            Kind::V2(_) => ConversationVersion::V2,
+        }
+    }
+
+    /// The context from the invitation (v2 only).
+    pub fn context(&self) -> Option<ConversationContext> {
+        match &*self.kind {
+            Kind::V1(_) => None,
+            Kind::V2(c) => c
+                .invitation
+                .context
+                .as_ref()
+                .map(ConversationContext::from_proto),
+        }
+    }
+
+    /// The context's conversation id, if any.
+    pub fn conversation_id(&self) -> Option<&str> {
+        match &*self.kind {
+            Kind::V1(_) => None,
+            Kind::V2(c) => c.invitation.conversation_id(),
+        }
+    }
+
+    /// The persisted form of a v2 conversation (JS `TopicMap.TopicData`), for
+    /// [`decode_envelope`](crate::decode_envelope) in a notification handler. It holds the
+    /// conversation key: keep it secret.
+    pub fn topic_data(&self) -> Option<TopicData> {
+        match &*self.kind {
+            Kind::V1(_) => None,
+            Kind::V2(c) => Some(c.to_topic_data()),
+        }
+    }
+
+    /// The sender-HMAC keys of a v2 conversation for periods p−1, p, p+1 around now, for a
+    /// push-notification server that drops my own messages (protocol.md §7.6).
+    pub fn hmac_keys(&self) -> Vec<(u64, xmtp_crypto::SecretKey32)> {
+        match &*self.kind {
+            Kind::V1(_) => Vec::new(),
+            Kind::V2(c) => xmtp_keystore::v2::hmac_keys(c, now_ms_ns() / 1_000_000),
+        }
+    }
+
+    /// Sends `content` and returns the message id.
+    pub async fn send(&self, content: impl Into<Content>) -> Result<String> {
+        self.send_with(&content.into(), SendOptions::default())
+            .await
+    }
+
+    /// Sends with options (compression, ephemeral).
+    pub async fn send_with(&self, content: &Content, options: SendOptions) -> Result<String> {
+        self.prepare_message(content, options).await?.send().await
+    }
+
+    /// Encodes and seals `content` without publishing it, so its id is known first.
+    pub async fn prepare_message(
+        &self,
+        content: &Content,
+        options: SendOptions,
+    ) -> Result<PreparedMessage> {
+        let inner = &self.client.inner;
+        let encoded = inner
+            .registry
+            .encode_to_bytes(content, options.compression)?;
+        let sent_ns = now_ms_ns();
+        let (id, envelopes) = match &*self.kind {
+            Kind::V2(conversation) => {
+                let sealed = seal_v2_message(
+                    &inner.bundle,
+                    conversation,
+                    &encoded,
+                    sent_ns,
+                    SealOptions {
+                        should_push: inner.registry.should_push(content)?,
+                        ..SealOptions::default()
+                    },
+                )?;
+                let content_topic = if options.ephemeral {
+                    topic::to_ephemeral(&sealed.topic).unwrap_or(sealed.topic)
+                } else {
+                    sealed.topic
+                };
+                let envelope = Envelope {
+                    content_topic,
+                    timestamp_ns: sealed.timestamp_ns,
+                    message: sealed.payload,
+                };
+                (sealed.id, vec![envelope])
+            }
+            Kind::V1(conversation) => {
+                let contact = self
+                    .client
+                    .contact(conversation.peer)
+                    .await?
+                    .ok_or_else(|| Error::NotOnNetwork {
+                        address: conversation.peer.to_string(),
+                    })?;
+                let sealed = seal_v1_message(
+                    &inner.bundle,
+                    &contact.to_legacy()?,
+                    &encoded,
+                    sent_ns / 1_000_000,
+                )?;
+                let dm_topic = if options.ephemeral {
+                    topic::to_ephemeral(&sealed.topic).unwrap_or(sealed.topic)
+                } else {
+                    sealed.topic
+                };
+                let mut topics = vec![dm_topic];
+                let first_send = inner
+                    .intro_sent
+                    .lock()
+                    .map(|mut sent| sent.insert(conversation.peer))
+                    .unwrap_or(true);
+                if first_send {
+                    topics.push(topic::intro(&conversation.peer.to_string()));
+                    topics.push(topic::intro(&self.client.address().to_string()));
+                }
+                let envelopes = topics
+                    .into_iter()
+                    .map(|content_topic| Envelope {
+                        content_topic,
+                        timestamp_ns: sealed.timestamp_ns,
+                        message: sealed.payload.clone(),
+                    })
+                    .collect();
+                (sealed.id, envelopes)
+            }
+        };
+        Ok(PreparedMessage {
+            client: self.client.clone(),
+            id,
+            envelopes,
+            peer: self.peer_address(),
+            conversation_topic: self.topic().to_owned(),
+            sent_ns,
+        })
+    }
+
+    /// Decodes one envelope of this conversation; a failure is the item's error.
+    pub fn decode(&self, envelope: &Envelope) -> MessageResult {
+        let inner = &self.client.inner;
+        let decoded = match &*self.kind {
+            Kind::V2(c) => decode_v2(c, &inner.registry, envelope),
+            Kind::V1(c) => decode_v1(&inner.bundle, &c.topic, &inner.registry, envelope),
+        };
+        decoded.map_err(|e| undecodable(envelope, e))
+    }
+
+    /// Decodes a page off the async executor and records the conversation's activity.
+    async fn decode_page(&self, envelopes: Vec<Envelope>) -> Result<Vec<MessageResult>> {
+        let this = self.clone();
+        let page: Vec<MessageResult> = tokio::task::spawn_blocking(move || {
+            let inner = &this.client.inner;
+            match &*this.kind {
+                Kind::V2(c) => decode_v2_page(c, &inner.registry, &envelopes),
+                Kind::V1(c) => decode_v1_page(&inner.bundle, &c.topic, &inner.registry, &envelopes),
+            }
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?;
+        if let Some(newest) = page.iter().flatten().map(|m| m.sent_ns).max() {
+            self.client.note_activity(self.topic(), newest).await;
+        }
+        Ok(page)
+    }
+
+    /// Messages of this conversation; each envelope is decoded on its own, so a forged or
+    /// undecodable one is an `Err` item and never fails the call.
+    pub async fn messages(&self, query: MessageQuery) -> Result<Vec<MessageResult>> {
+        let envelopes = query_all(
+            self.client.inner.api.as_ref(),
+            vec![self.topic().to_owned()],
+            query.options(100),
+        )
+        .await?;
+        self.decode_page(envelopes).await
+    }
+
+    /// [`messages`](Self::messages) fetched lazily, one page of up to `page_size` envelopes per
+    /// item.
+    pub fn message_pages(
+        &self,
+        query: MessageQuery,
+        page_size: u32,
+    ) -> BoxStream<'_, Result<Vec<MessageResult>>> {
+        query_pages(
+            self.client.inner.api.as_ref(),
+            vec![self.topic().to_owned()],
+            query.options(page_size),
+        )
+        .then(move |page| async move {
+            match page {
+                Ok(envelopes) => self.decode_page(envelopes).await,
+                Err(e) => Err(e.into()),
+            }
+        })
+        .boxed()
+    }
+
+    /// The client this conversation belongs to.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The consent state of the peer (see [`Client::consent_state`]).
+    pub async fn consent_state(&self) -> Result<Consent> {
+        self.client.consent_state(self.peer_address()).await
+    }
+
+    /// Allows the peer.
+    pub async fn allow(&self) -> Result<()> {
+        self.client.allow(&[self.peer_address()]).await
+    }
+
+    /// Denies (blocks) the peer.
+    pub async fn deny(&self) -> Result<()> {
+        self.client.deny(&[self.peer_address()]).await
+    }
+}
+
+/// Ids already delivered, to drop the overlap between a backfill query and a live stream.
+#[derive(Default)]
+pub(crate) struct SeenIds(HashSet<String>);
+
+impl SeenIds {
+    pub(crate) fn first_time(&mut self, id: &str) -> bool {
+        self.0.insert(id.to_owned())
+    }
+}

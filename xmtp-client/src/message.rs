@@ -1,0 +1,212 @@
+//! Decoded messages, per-item failures, and decoding one envelope without a client.
+
+use xmtp_api::Envelope;
+use xmtp_crypto::Address;
+use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages};
+use xmtp_keystore::v1::{OpenedV1Message, open_v1_message};
+use xmtp_keystore::v2::{OpenedV2Message, open_v2_message};
+use xmtp_keystore::{ConversationStore, PrivateKeyBundle};
+use xmtp_proto::keystore_api::v1::topic_map::TopicData;
+use xmtp_proto::topic;
+
+use crate::content::{CodecRegistry, Content, ContentTypeId};
+use crate::error::{Error, Result};
+
+/// A message that was decrypted, authenticated and decoded.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct DecodedMessage {
+    /// hex SHA-256 of the envelope payload (the id replies and reactions refer to).
+    pub id: String,
+    /// The conversation topic (never the ephemeral twin).
+    pub conversation_topic: String,
+    /// Whether it arrived on the ephemeral topic.
+    pub ephemeral: bool,
+    /// The sender's wallet, recovered from the signed keys.
+    pub sender: Address,
+    /// Send time from the authenticated header, in ns.
+    pub sent_ns: u64,
+    /// The content type as sent.
+    pub content_type: ContentTypeId,
+    /// The decoded content ([`Content::Unknown`] with the fallback text for unregistered types).
+    pub content: Content,
+}
+
+/// An envelope that could not be turned into a [`DecodedMessage`]: undecryptable, forged, from
+/// another topic, or with content its codec rejects. Reported per item; it never fails a page.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct UndecodableMessage {
+    /// hex SHA-256 of the envelope payload.
+    pub id: String,
+    /// The envelope's content topic.
+    pub topic: String,
+    /// The envelope's timestamp, in ns.
+    pub timestamp_ns: u64,
+    /// Why it was refused.
+    pub error: Error,
+}
+
+impl core::fmt::Display for UndecodableMessage {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "message {} on {}: {}", self.id, self.topic, self.error)
+    }
+}
+
+/// One item of a page or a stream.
+pub type MessageResult = core::result::Result<DecodedMessage, UndecodableMessage>;
+
+pub(crate) fn undecodable(envelope: &Envelope, error: Error) -> UndecodableMessage {
+    UndecodableMessage {
+        id: xmtp_keystore::v1::message_id(&envelope.message),
+        topic: envelope.content_topic.clone(),
+        timestamp_ns: envelope.timestamp_ns,
+        error,
+    }
+}
+
+/// Whether `envelope_topic` is `conversation_topic` or its ephemeral twin; an envelope found on
+/// any other topic is refused before decryption.
+pub(crate) fn check_envelope_topic(envelope_topic: &str, conversation_topic: &str) -> Result<bool> {
+    if envelope_topic == conversation_topic {
+        return Ok(false);
+    }
+    if topic::from_ephemeral(envelope_topic).as_deref() == Some(conversation_topic) {
+        return Ok(true);
+    }
+    Err(xmtp_keystore::Error::TopicMismatch {
+        expected: conversation_topic.to_owned(),
+        found: envelope_topic.to_owned(),
+    }
+    .into())
+}
+
+fn decode_content(registry: &CodecRegistry, bytes: &[u8]) -> Result<(ContentTypeId, Content)> {
+    let content = registry.decode_bytes(bytes)?;
+    Ok((content.content_type(), content))
+}
+
+fn from_v2(
+    conversation_topic: &str,
+    ephemeral: bool,
+    opened: OpenedV2Message,
+    registry: &CodecRegistry,
+) -> Result<DecodedMessage> {
+    let (content_type, content) = decode_content(registry, &opened.content)?;
+    Ok(DecodedMessage {
+        id: opened.id,
+        conversation_topic: conversation_topic.to_owned(),
+        ephemeral,
+        sender: opened.sender,
+        sent_ns: opened.sent_ns,
+        content_type,
+        content,
+    })
+}
+
+fn from_v1(
+    ephemeral: bool,
+    opened: OpenedV1Message,
+    registry: &CodecRegistry,
+) -> Result<DecodedMessage> {
+    let (content_type, content) = decode_content(registry, &opened.content)?;
+    Ok(DecodedMessage {
+        id: opened.id,
+        conversation_topic: opened.conversation_topic,
+        ephemeral,
+        sender: opened.sender,
+        sent_ns: opened.sent_ms.saturating_mul(1_000_000),
+        content_type,
+        content,
+    })
+}
+
+/// Decodes an envelope of a v2 conversation with every receive check (protocol.md §7.7): right
+/// topic, valid signatures, sender one of the two participants.
+pub(crate) fn decode_v2(
+    conversation: &xmtp_keystore::Conversation,
+    registry: &CodecRegistry,
+    envelope: &Envelope,
+) -> Result<DecodedMessage> {
+    let ephemeral = check_envelope_topic(&envelope.content_topic, conversation.topic())?;
+    let opened = open_v2_message(conversation, &envelope.message)?;
+    from_v2(conversation.topic(), ephemeral, opened, registry)
+}
+
+/// Decodes an envelope of the v1 conversation on `dm_topic` (protocol.md §6.3).
+pub(crate) fn decode_v1(
+    me: &PrivateKeyBundle,
+    dm_topic: &str,
+    registry: &CodecRegistry,
+    envelope: &Envelope,
+) -> Result<DecodedMessage> {
+    let ephemeral = check_envelope_topic(&envelope.content_topic, dm_topic)?;
+    let opened = open_v1_message(me, &envelope.message, &envelope.content_topic)?;
+    from_v1(ephemeral, opened, registry)
+}
+
+/// The keystore's borrowed view of envelopes, for its batch functions.
+pub(crate) fn envelope_refs(envelopes: &[Envelope]) -> Vec<EnvelopeRef<'_>> {
+    envelopes
+        .iter()
+        .map(|e| EnvelopeRef {
+            topic: &e.content_topic,
+            timestamp_ns: e.timestamp_ns,
+            payload: &e.message,
+        })
+        .collect()
+}
+
+/// [`decode_v2`] for a page: decryption and signature checks run in parallel across cores (call
+/// it off the async executor); one result per envelope, in order.
+pub(crate) fn decode_v2_page(
+    conversation: &xmtp_keystore::Conversation,
+    registry: &CodecRegistry,
+    envelopes: &[Envelope],
+) -> Vec<MessageResult> {
+    let mut store = ConversationStore::new();
+    store.insert(conversation.clone());
+    let opened = open_v2_messages(&store, &envelope_refs(envelopes));
+    envelopes
+        .iter()
+        .zip(opened)
+        .map(|(envelope, opened)| {
+            check_envelope_topic(&envelope.content_topic, conversation.topic())
+                .and_then(|ephemeral| from_v2(conversation.topic(), ephemeral, opened?, registry))
+                .map_err(|e| undecodable(envelope, e))
+        })
+        .collect()
+}
+
+/// [`decode_v1`] for a page, in parallel like [`decode_v2_page`].
+pub(crate) fn decode_v1_page(
+    me: &PrivateKeyBundle,
+    dm_topic: &str,
+    registry: &CodecRegistry,
+    envelopes: &[Envelope],
+) -> Vec<MessageResult> {
+    let opened = open_v1_messages(me, &envelope_refs(envelopes));
+    envelopes
+        .iter()
+        .zip(opened)
+        .map(|(envelope, opened)| {
+            check_envelope_topic(&envelope.content_topic, dm_topic)
+                .and_then(|ephemeral| from_v1(ephemeral, opened?, registry))
+                .map_err(|e| undecodable(envelope, e))
+        })
+        .collect()
+}
+
+/// Decodes one v2 envelope with only the conversation's persisted `TopicData` (what
+/// [`Conversation::topic_data`](crate::Conversation::topic_data) exports): no network and no
+/// client, e.g. in a push-notification handler. `me` is the recipient's wallet; the sender must be
+/// `me` or the conversation's peer.
+pub fn decode_envelope(
+    me: Address,
+    topic_data: &TopicData,
+    envelope: &Envelope,
+    registry: &CodecRegistry,
+) -> Result<DecodedMessage> {
+    let conversation = xmtp_keystore::Conversation::from_topic_data(me, topic_data)?;
+    decode_v2(&conversation, registry, envelope)
+}

@@ -1,0 +1,222 @@
+//! Live streams on xmtp-api's reconnecting, backfilling [`Subscription`].
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use futures::stream::{self, BoxStream, StreamExt};
+use xmtp_api::{Envelope, StreamEvent, Subscription, SubscriptionOptions};
+use xmtp_proto::topic;
+
+use crate::client::Client;
+use crate::conversations::{Conversation, Conversations, MessageQuery, SeenIds};
+use crate::error::Result;
+use crate::message::MessageResult;
+
+/// A subscription that also delivers what is published between this call and the moment the
+/// node registers it.
+fn subscribe(client: &Client, topics: Vec<String>) -> Subscription {
+    Subscription::start(
+        Arc::clone(&client.inner.api),
+        topics,
+        SubscriptionOptions {
+            backfill_from_ns: Some(xmtp_api::now_ns()),
+            ..SubscriptionOptions::default()
+        },
+    )
+}
+
+/// The next envelope of `sub`, skipping connection events; `None` when it ended.
+async fn next_envelope(sub: &mut Subscription) -> Option<Result<Envelope>> {
+    loop {
+        match sub.next_event().await? {
+            Ok(StreamEvent::Envelope(envelope)) => return Some(Ok(envelope)),
+            Ok(event) => tracing::debug!(?event, "stream connection event"),
+            Err(e) => return Some(Err(e.into())),
+        }
+    }
+}
+
+impl Conversations {
+    /// Conversations started after this call (by me or a peer), as their invitations (v2) or
+    /// first intro messages (v1) arrive.
+    pub fn stream(&self) -> BoxStream<'static, Result<Conversation>> {
+        let client = self.client().clone();
+        let me = client.address().to_string();
+        let intro_topic = topic::intro(&me);
+        let sub = subscribe(&client, vec![topic::invite(&me), intro_topic.clone()]);
+        let pending: VecDeque<Conversation> = VecDeque::new();
+        stream::unfold(
+            (sub, client, pending, intro_topic),
+            |(mut sub, client, mut pending, intro_topic)| async move {
+                loop {
+                    if let Some(next) = pending.pop_front() {
+                        return Some((Ok(next), (sub, client, pending, intro_topic)));
+                    }
+                    let envelope = match next_envelope(&mut sub).await? {
+                        Ok(envelope) => envelope,
+                        Err(e) => return Some((Err(e), (sub, client, pending, intro_topic))),
+                    };
+                    let started = if envelope.content_topic == intro_topic {
+                        client.new_v1_conversations().await
+                    } else {
+                        client
+                            .add_invitations(&[envelope])
+                            .await
+                            .map(|added| added.into_iter().map(|c| client.wrap_v2(c)).collect())
+                    };
+                    match started {
+                        Ok(started) => pending.extend(started),
+                        Err(e) => return Some((Err(e), (sub, client, pending, intro_topic))),
+                    }
+                }
+            },
+        )
+        .boxed()
+    }
+
+    /// Messages of every conversation, including conversations that start while the stream
+    /// runs (their earlier messages are fetched when their invitation or intro arrives).
+    pub async fn stream_all_messages(&self) -> Result<BoxStream<'static, Result<MessageResult>>> {
+        let client = self.client().clone();
+        client.sync_invitations().await?;
+        client.sync_intros().await?;
+        let me = client.address().to_string();
+        let (invite_topic, intro_topic) = (topic::invite(&me), topic::intro(&me));
+        let mut topics = vec![invite_topic.clone(), intro_topic.clone()];
+        topics.extend(
+            client
+                .known_conversations()
+                .await
+                .iter()
+                .map(|c| c.topic().to_owned()),
+        );
+        let sub = subscribe(&client, topics);
+        struct State {
+            sub: Subscription,
+            client: Client,
+            invite_topic: String,
+            intro_topic: String,
+            seen: SeenIds,
+            pending: VecDeque<Result<MessageResult>>,
+        }
+        let state = State {
+            sub,
+            client,
+            invite_topic,
+            intro_topic,
+            seen: SeenIds::default(),
+            pending: VecDeque::new(),
+        };
+        Ok(stream::unfold(state, |mut st| async move {
+            loop {
+                if let Some(next) = st.pending.pop_front() {
+                    return Some((next, st));
+                }
+                let envelope = match next_envelope(&mut st.sub).await? {
+                    Ok(envelope) => envelope,
+                    Err(e) => return Some((Err(e), st)),
+                };
+                let started = if envelope.content_topic == st.invite_topic {
+                    st.client
+                        .add_invitations(&[envelope])
+                        .await
+                        .map(|added| added.into_iter().map(|c| st.client.wrap_v2(c)).collect())
+                } else if envelope.content_topic == st.intro_topic {
+                    st.client.new_v1_conversations().await
+                } else {
+                    let conversation = st.client.conversations().get(&envelope.content_topic).await;
+                    if let Some(conversation) = conversation {
+                        let decoded = conversation.decode(&envelope);
+                        if let Ok(message) = &decoded {
+                            st.client
+                                .note_activity(conversation.topic(), message.sent_ns)
+                                .await;
+                        }
+                        if decoded.as_ref().map_or(true, |m| st.seen.first_time(&m.id)) {
+                            st.pending.push_back(Ok(decoded));
+                        }
+                    }
+                    continue;
+                };
+                match started {
+                    Ok(conversations) => {
+                        for conversation in conversations {
+                            if let Err(e) = st.sub.add_topics([conversation.topic().to_owned()]) {
+                                st.pending.push_back(Err(e.into()));
+                                continue;
+                            }
+                            let query = MessageQuery {
+                                start_ns: Some(conversation.created_ns()),
+                                ..MessageQuery::all()
+                            };
+                            match conversation.messages(query).await {
+                                Ok(items) => st.pending.extend(
+                                    items
+                                        .into_iter()
+                                        .filter(|m| {
+                                            m.as_ref().map_or(true, |m| st.seen.first_time(&m.id))
+                                        })
+                                        .map(Ok),
+                                ),
+                                Err(e) => st.pending.push_back(Err(e)),
+                            }
+                        }
+                    }
+                    Err(e) => st.pending.push_back(Err(e)),
+                }
+            }
+        })
+        .boxed())
+    }
+}
+
+impl Client {
+    /// Re-reads the intro topic and returns the v1 conversations that were not known before.
+    async fn new_v1_conversations(&self) -> Result<Vec<Conversation>> {
+        let before: std::collections::HashSet<String> = self
+            .known_conversations()
+            .await
+            .iter()
+            .map(|c| c.topic().to_owned())
+            .collect();
+        self.sync_intros().await?;
+        Ok(self
+            .known_conversations()
+            .await
+            .into_iter()
+            .filter(|c| !before.contains(c.topic()))
+            .collect())
+    }
+}
+
+impl Conversation {
+    /// Messages of this conversation sent after this call, as they arrive.
+    pub fn stream_messages(&self) -> BoxStream<'static, Result<MessageResult>> {
+        self.stream_topic(self.topic().to_owned())
+    }
+
+    /// Ephemeral messages (sent with [`SendOptions::ephemeral`](crate::SendOptions::ephemeral))
+    /// after this call.
+    pub fn stream_ephemeral(&self) -> BoxStream<'static, Result<MessageResult>> {
+        let ephemeral =
+            topic::to_ephemeral(self.topic()).unwrap_or_else(|| self.topic().to_owned());
+        self.stream_topic(ephemeral)
+    }
+
+    fn stream_topic(&self, topic: String) -> BoxStream<'static, Result<MessageResult>> {
+        let sub = subscribe(self.client(), vec![topic]);
+        stream::unfold((sub, self.clone()), |(mut sub, conversation)| async move {
+            let item = next_envelope(&mut sub)
+                .await?
+                .map(|envelope| conversation.decode(&envelope));
+            if let Ok(Ok(message)) = &item {
+                let client = conversation.client();
+                client
+                    .note_activity(conversation.topic(), message.sent_ns)
+                    .await;
+            }
+            Some((item, (sub, conversation)))
+        })
+        .boxed()
+    }
+}

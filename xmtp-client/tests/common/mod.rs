@@ -1,0 +1,34 @@
+//! Helpers shared by the scenario tests: the real node in process, and users on it.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use xmtp_client::{ApiConfig, Client, ClientOptions, LocalWallet};
+use xmtp_node::{Node, NodeConfig, RunningNode};
+
+/// A node on ephemeral loopback ports, without rate limits (tests publish in bursts).
+pub async fn node() -> RunningNode {
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    Node::start(config).await.unwrap()
+}
+
+pub fn options(node: &RunningNode) -> ClientOptions {
+    ClientOptions::new(ApiConfig::new(node.grpc_url()))
+}
+
+/// A new wallet with its client (identity created, stored and published).
+pub async fn user(node: &RunningNode) -> (LocalWallet, Client) {
+    let wallet = LocalWallet::generate();
+    let client = Client::create(&wallet, options(node)).await.unwrap();
+    (wallet, client)
+}
+
+/// The next item of a stream, failing the test after 20 s.
+pub async fn next<S: Stream + Unpin>(stream: &mut S) -> S::Item {
+    tokio::time::timeout(Duration::from_secs(20), stream.next())
+        .await
+        .expect("stream timed out")
+        .expect("stream ended")
+}

@@ -1,0 +1,204 @@
+//! Live streams and v1 conversations through the real node.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::{next, node, options, user};
+use xmtp_api::{ApiConfig, Envelope, GrpcApi, KeystoreAuth, XmtpApi};
+use xmtp_client::content::Content;
+use xmtp_client::{
+    Client, ConversationContext, ConversationVersion, DecodedMessage, LocalWallet, MessageQuery,
+};
+use xmtp_keystore::{ContactBundle, IdentityCreation};
+
+/// Lets a just-started subscription register with the node (the streams also backfill from
+/// their start, so this only keeps the test's ordering realistic).
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+fn text(message: &DecodedMessage) -> String {
+    match &message.content {
+        Content::Text(t) => t.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn streams_new_conversations_and_one_conversations_messages() {
+    let node = node().await;
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let mut invitations = bob.conversations().stream();
+    settle().await;
+
+    let conversation = alice
+        .conversations()
+        .new_conversation(bob.address(), Some(ConversationContext::new("live")))
+        .await
+        .unwrap();
+    let at_bob = next(&mut invitations).await.unwrap();
+    assert_eq!(at_bob.topic(), conversation.topic());
+    assert_eq!(at_bob.conversation_id(), Some("live"));
+
+    let mut messages = at_bob.stream_messages();
+    settle().await;
+    for i in 0..3 {
+        conversation.send(format!("live {i}")).await.unwrap();
+    }
+    for i in 0..3 {
+        let message = next(&mut messages).await.unwrap().unwrap();
+        assert_eq!(text(&message), format!("live {i}"));
+        assert_eq!(message.sender, alice.address());
+    }
+}
+
+#[tokio::test]
+async fn stream_all_messages_includes_conversations_started_after_it() {
+    let node = node().await;
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let (_, carol) = user(&node).await;
+    let existing = alice
+        .conversations()
+        .new_conversation(bob.address(), None)
+        .await
+        .unwrap();
+    let mut all = bob.conversations().stream_all_messages().await.unwrap();
+    settle().await;
+
+    existing.send("on the old one").await.unwrap();
+    let first = next(&mut all).await.unwrap().unwrap();
+    assert_eq!(text(&first), "on the old one");
+
+    // A conversation that did not exist when the stream started; the first message follows the
+    // invitation immediately.
+    let fresh = carol
+        .conversations()
+        .new_conversation(bob.address(), None)
+        .await
+        .unwrap();
+    fresh.send("from a new conversation").await.unwrap();
+    let second = next(&mut all).await.unwrap().unwrap();
+    assert_eq!(text(&second), "from a new conversation");
+    assert_eq!(second.conversation_topic, fresh.topic());
+    assert_eq!(second.sender, carol.address());
+
+    fresh.send("and another").await.unwrap();
+    existing.send("back on the old one").await.unwrap();
+    let got: BTreeSet<String> = [
+        text(&next(&mut all).await.unwrap().unwrap()),
+        text(&next(&mut all).await.unwrap().unwrap()),
+    ]
+    .into();
+    assert_eq!(
+        got,
+        BTreeSet::from(["and another".to_owned(), "back on the old one".to_owned()])
+    );
+}
+
+/// A user whose network presence is only a legacy v1 contact bundle (as very old clients left).
+async fn legacy_only_user(node: &xmtp_node::RunningNode) -> (LocalWallet, Vec<u8>) {
+    let wallet = LocalWallet::generate();
+    let now_ms = xmtp_api::now_ns() / 1_000_000;
+    let creation = IdentityCreation::new(wallet.address(), now_ms);
+    let signature = wallet.personal_sign(creation.request().text.as_bytes());
+    let bundle = creation
+        .finish(signature.to_bytes_v27().expose(), now_ms)
+        .unwrap();
+    let keys = bundle.encode().expose().to_vec();
+    let api = GrpcApi::connect(ApiConfig::new(node.grpc_url()))
+        .await
+        .unwrap()
+        .with_auth(std::sync::Arc::new(KeystoreAuth::new(std::sync::Arc::new(
+            bundle.clone(),
+        ))));
+    api.publish(vec![Envelope {
+        content_topic: xmtp_proto::topic::contact(&wallet.address().to_string()),
+        timestamp_ns: xmtp_api::now_ns(),
+        message: ContactBundle::v1_for(&bundle).unwrap().encode(),
+    }])
+    .await
+    .unwrap();
+    (wallet, keys)
+}
+
+#[tokio::test]
+async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
+    let node = node().await;
+    let (_, alice) = user(&node).await;
+    let (legacy, legacy_keys) = legacy_only_user(&node).await;
+
+    let conversation = alice
+        .conversations()
+        .new_conversation(legacy.address(), None)
+        .await
+        .unwrap();
+    assert_eq!(conversation.version(), ConversationVersion::V1);
+    assert!(conversation.topic().starts_with("/xmtp/0/dm-"));
+
+    let old_friend = Client::from_keys(&legacy_keys, options(&node))
+        .await
+        .unwrap();
+    let mut started = old_friend.conversations().stream();
+    settle().await;
+    conversation.send("hello old friend").await.unwrap();
+    conversation.send("second").await.unwrap();
+    let streamed = next(&mut started).await.unwrap();
+    assert_eq!(streamed.version(), ConversationVersion::V1);
+    assert_eq!(streamed.topic(), conversation.topic());
+
+    let listed = old_friend.conversations().list().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let at_friend = &listed[0];
+    assert_eq!(at_friend.version(), ConversationVersion::V1);
+    assert_eq!(at_friend.topic(), conversation.topic());
+    assert_eq!(at_friend.peer_address(), alice.address());
+    at_friend.send("hi back").await.unwrap();
+
+    let messages: Vec<String> = conversation
+        .messages(MessageQuery::all())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| text(&m.unwrap()))
+        .collect();
+    assert_eq!(messages, ["hello old friend", "second", "hi back"]);
+    // Alice lists it too, from her own intro topic.
+    let at_alice = alice.conversations().list().await.unwrap();
+    assert_eq!(at_alice.len(), 1);
+    assert_eq!(at_alice[0].topic(), conversation.topic());
+}
+
+#[tokio::test]
+async fn message_stream_survives_a_node_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = xmtp_node::NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    config.database = xmtp_node::Database::Sqlite(dir.path().join("node.db"));
+    let node = xmtp_node::Node::start(config.clone()).await.unwrap();
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let conversation = alice
+        .conversations()
+        .new_conversation(bob.address(), None)
+        .await
+        .unwrap();
+    let at_bob = bob.conversations().list().await.unwrap().remove(0);
+    let mut live = at_bob.stream_messages();
+    settle().await;
+    conversation.send("before").await.unwrap();
+    assert_eq!(text(&next(&mut live).await.unwrap().unwrap()), "before");
+
+    let grpc = node.grpc_addr();
+    node.shutdown().await.unwrap();
+    config.grpc_addr = grpc;
+    let node = xmtp_node::Node::start(config).await.unwrap();
+    conversation.send("after").await.unwrap();
+    assert_eq!(text(&next(&mut live).await.unwrap().unwrap()), "after");
+    drop(live);
+    node.shutdown().await.unwrap();
+}
