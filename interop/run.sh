@@ -8,7 +8,8 @@
 #   XMTP_NODE_BIN        use this node binary instead of building one with cargo
 #   XMTP_CARGO_FLAGS     extra cargo build flags, e.g. "--locked" or "--release"
 #   XMTP_NODE_ARGS       extra node flags appended after --db/--http/--grpc
-#   XMTP_NODE_URL        skip starting a node and test the one at this URL
+#   XMTP_NODE_URL        skip starting a node and test the one at this URL (HTTP gateway);
+#                        set XMTP_NODE_GRPC_URL too so the Rust peer uses the same node
 #   XMTP_INTEROP_TRACE=1 log every HTTP request/response the SDK makes
 # Exit code: the test run's (or 2 when the node cannot be built or started).
 set -euo pipefail
@@ -83,8 +84,10 @@ if [[ -z "${XMTP_NODE_URL:-}" ]]; then
     tail -n 40 "$tmp/node.log" | sed 's/^/  | /' >&2 || true
     exit 2
   fi
+  grpc_addr="$(sed -n 's/^listening http=\([^ ]*\) grpc=\([^ ]*\).*$/\2/p' "$tmp/node.out" | head -n1)"
   export XMTP_NODE_URL="http://$http_addr"
-  log "node listening at $XMTP_NODE_URL"
+  export XMTP_NODE_GRPC_URL="http://$grpc_addr"
+  log "node listening at $XMTP_NODE_URL (gRPC $XMTP_NODE_GRPC_URL)"
 fi
 
 if [[ $# -gt 0 ]]; then

@@ -9,7 +9,7 @@
 //! reply `{"id":N,"ok":…}` or `{"id":N,"error":"…"}`; stream events are
 //! `{"event":"message","message":{…}}` or `{"event":"conversation","conversation":{…}}`.
 //!
-//! Commands: `create {wallet_key?}`, `address`, `can_message {address}`,
+//! Commands: `create {wallet_key?, legacy_contact?}`, `address`, `can_message {address}`,
 //! `new_conversation {peer, conversation_id?, metadata?}`, `list`,
 //! `send {topic, content}`, `messages {topic, limit?, descending?}`,
 //! `stream_messages {topic}`, `stream_all`, `stream_conversations`,
@@ -180,7 +180,11 @@ impl Peer {
                     Some(key) => LocalWallet::from_hex(key)?,
                     None => LocalWallet::generate(),
                 };
-                let client = Client::create(&wallet, self.options.clone()).await?;
+                let options = ClientOptions {
+                    legacy_contact_only: request["legacy_contact"].as_bool() == Some(true),
+                    ..self.options.clone()
+                };
+                let client = Client::create(&wallet, options).await?;
                 let address = client.address().to_string();
                 self.client = Some(client);
                 Ok(json!({"address": address}))

@@ -36,6 +36,9 @@ pub struct ClientOptions {
     /// Where conversations, consent and sync cursors persist between runs (sealed with a key
     /// derived from the identity key). `None` keeps them in memory only.
     pub persistence: Option<Arc<dyn KeystoreBackend>>,
+    /// Publish only the legacy v1 contact bundle, as very old clients did (JS
+    /// `publishLegacyContact`): peers without a conversation id then start v1 conversations.
+    pub legacy_contact_only: bool,
 }
 
 impl ClientOptions {
@@ -45,6 +48,7 @@ impl ClientOptions {
             api,
             registry: Arc::new(CodecRegistry::default()),
             persistence: None,
+            legacy_contact_only: false,
         }
     }
 
@@ -60,6 +64,7 @@ impl core::fmt::Debug for ClientOptions {
         f.debug_struct("ClientOptions")
             .field("api", &self.api)
             .field("persistence", &self.persistence.is_some())
+            .field("legacy_contact_only", &self.legacy_contact_only)
             .finish_non_exhaustive()
     }
 }
@@ -285,7 +290,9 @@ impl Client {
                 local: local.map(std::sync::Mutex::new),
             }),
         };
-        client.ensure_contact_published().await?;
+        client
+            .ensure_contact_published(options.legacy_contact_only)
+            .await?;
         Ok(client)
     }
 
@@ -312,31 +319,31 @@ impl Client {
 
     /// Publishes my contact bundle (v1 then v2, protocol.md §10) unless the newest valid one on
     /// the network is already my current v2 bundle.
-    async fn ensure_contact_published(&self) -> Result<()> {
-        let mine = ContactBundle::v2_for(&self.inner.bundle);
-        if self.lookup_contacts(&[self.address()]).await?[0].as_ref() == Some(&mine) {
+    async fn ensure_contact_published(&self, legacy_only: bool) -> Result<()> {
+        let v1 = ContactBundle::v1_for(&self.inner.bundle)?;
+        let v2 = ContactBundle::v2_for(&self.inner.bundle);
+        let newest = if legacy_only { &v1 } else { &v2 };
+        if self.lookup_contacts(&[self.address()]).await?[0].as_ref() == Some(newest) {
             return Ok(());
         }
         let contact_topic = topic::contact(&self.address().to_string());
-        let v1 = ContactBundle::v1_for(&self.inner.bundle)?;
         let now = xmtp_api::now_ns();
-        // Two envelopes in one publish; the v2 one is 1 ns newer so it is what lookups find first.
-        self.inner
-            .api
-            .publish(vec![
-                Envelope {
-                    content_topic: contact_topic.clone(),
-                    timestamp_ns: now,
-                    message: v1.encode(),
-                },
-                Envelope {
-                    content_topic: contact_topic,
-                    timestamp_ns: now + 1,
-                    message: mine.encode(),
-                },
-            ])
-            .await?;
-        self.cache_contact(self.address(), mine);
+        // One publish; the v2 bundle is 1 ns newer so it is what lookups find first.
+        let mut envelopes = vec![Envelope {
+            content_topic: contact_topic.clone(),
+            timestamp_ns: now,
+            message: v1.encode(),
+        }];
+        if !legacy_only {
+            envelopes.push(Envelope {
+                content_topic: contact_topic,
+                timestamp_ns: now + 1,
+                message: v2.encode(),
+            });
+        }
+        self.inner.api.publish(envelopes).await?;
+        let newest = if legacy_only { v1 } else { v2 };
+        self.cache_contact(self.address(), newest);
         Ok(())
     }
 

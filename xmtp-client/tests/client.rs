@@ -205,3 +205,90 @@ async fn client_and_conversations_are_shareable_across_tasks() {
     let topic = spawned.await.unwrap().unwrap();
     assert_eq!(bob.conversations().list().await.unwrap()[0].topic(), topic);
 }
+
+#[tokio::test]
+async fn a_bundle_stored_in_the_old_bare_format_is_stored_again_in_the_current_one() {
+    use std::sync::Arc;
+    use xmtp_api::{Envelope, GrpcApi, KeystoreAuth, QueryOptions, XmtpApi, query_all};
+    use xmtp_keystore::{IdentityCreation, KeyStorageRequest};
+    use xmtp_proto::message_contents as pb;
+
+    let node = node().await;
+    let wallet = LocalWallet::generate();
+    let now_ms = xmtp_api::now_ns() / 1_000_000;
+    let creation = IdentityCreation::new(wallet.address(), now_ms);
+    let bundle = creation
+        .finish(
+            wallet
+                .personal_sign(creation.request().text.as_bytes())
+                .to_bytes_v27()
+                .expose(),
+            now_ms,
+        )
+        .unwrap();
+    let storage = KeyStorageRequest::new(bundle.clone());
+    let versioned = storage
+        .finish(
+            wallet
+                .personal_sign(storage.request().text.as_bytes())
+                .to_bytes_v27()
+                .expose(),
+        )
+        .unwrap();
+    // The pre-versioning form: the bare EncryptedPrivateKeyBundleV1.
+    let Some(pb::encrypted_private_key_bundle::Version::V1(bare)) =
+        xmtp_proto::decode::<pb::EncryptedPrivateKeyBundle>(&versioned)
+            .unwrap()
+            .version
+    else {
+        panic!("expected v1")
+    };
+    let store_topic = xmtp_proto::topic::private_store(&wallet.address().to_string());
+    let api = GrpcApi::connect(xmtp_client::ApiConfig::new(node.grpc_url()))
+        .await
+        .unwrap()
+        .with_auth(Arc::new(KeystoreAuth::new(Arc::new(bundle.clone()))));
+    api.publish(vec![Envelope {
+        content_topic: store_topic.clone(),
+        timestamp_ns: xmtp_api::now_ns(),
+        message: xmtp_proto::Message::encode_to_vec(&bare),
+    }])
+    .await
+    .unwrap();
+
+    let mut setup = IdentitySetup::start(wallet.address(), options(&node))
+        .await
+        .unwrap();
+    let open = setup.signature_request().unwrap().text.clone();
+    assert!(
+        setup
+            .provide_signature(&wallet.personal_sign(open.as_bytes()))
+            .await
+            .unwrap()
+            .is_none(),
+        "a bare bundle asks for a signature to store it again"
+    );
+    let store = setup.signature_request().unwrap().clone();
+    assert_eq!(store.kind, SignatureRequestKind::EnableIdentity);
+    assert_ne!(store.text, open, "stored under a new wallet pre-key");
+    let client = setup
+        .provide_signature(&wallet.personal_sign(store.text.as_bytes()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(client.export_keys().expose(), bundle.encode().expose());
+
+    let stored = query_all(&api, vec![store_topic], QueryOptions::descending())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(matches!(
+        xmtp_proto::decode::<pb::EncryptedPrivateKeyBundle>(&stored[0].message)
+            .unwrap()
+            .version,
+        Some(pb::encrypted_private_key_bundle::Version::V1(_))
+    ));
+    // The next sign-in needs one signature again.
+    let again = Client::create(&wallet, options(&node)).await.unwrap();
+    assert_eq!(again.export_keys().expose(), bundle.encode().expose());
+}

@@ -15,6 +15,7 @@ use xmtp_client::{
     SendOptions, decode_envelope,
 };
 use xmtp_keystore::PrivateKeyBundle;
+use xmtp_keystore::store::{LocalKeystore, StoreKey};
 use xmtp_keystore::v2::{SealOptions, seal_v2_message};
 
 fn ok(items: Vec<MessageResult>) -> Vec<DecodedMessage> {
@@ -450,6 +451,39 @@ async fn restarted_client_lists_conversations_from_its_local_store() {
         .await
         .unwrap();
     assert_eq!(denied.len(), 1);
+    drop(restarted);
+
+    // What is on disk: the conversation, the invite-topic cursor at the invitation, the action.
+    let keys = PrivateKeyBundle::decode(bob_keys.expose()).unwrap();
+    let stored = LocalKeystore::open(
+        backend.clone(),
+        StoreKey::from_identity(&keys),
+        keys.wallet_address(),
+    )
+    .unwrap();
+    assert!(
+        stored
+            .state
+            .conversations
+            .get(conversation.topic())
+            .is_some()
+    );
+    let invite_topic = xmtp_proto::topic::invite(&keys.wallet_address().to_string());
+    assert_eq!(
+        stored.state.cursors.get(&invite_topic),
+        Some(&conversation.created_ns())
+    );
+    assert_eq!(stored.state.consent_actions.actions.len(), 1);
+
+    // Against a node that has never seen the invitation, the restarted client still lists the
+    // conversation: it comes from the local store, not from re-reading the invite topic.
+    let empty = common::node().await;
+    let elsewhere = Client::from_keys(bob_keys.expose(), options(&empty).with_persistence(backend))
+        .await
+        .unwrap();
+    let listed = elsewhere.conversations().list().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].topic(), conversation.topic());
 }
 
 #[tokio::test]

@@ -7,12 +7,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::{next, node, options, user};
-use xmtp_api::{ApiConfig, Envelope, GrpcApi, KeystoreAuth, XmtpApi};
 use xmtp_client::content::Content;
 use xmtp_client::{
-    Client, ConversationContext, ConversationVersion, DecodedMessage, LocalWallet, MessageQuery,
+    Client, ClientOptions, ConversationContext, ConversationVersion, DecodedMessage, LocalWallet,
+    MessageQuery,
 };
-use xmtp_keystore::{ContactBundle, IdentityCreation};
 
 /// Lets a just-started subscription register with the node (the streams also backfill from
 /// their start, so this only keeps the test's ordering realistic).
@@ -100,51 +99,30 @@ async fn stream_all_messages_includes_conversations_started_after_it() {
     );
 }
 
-/// A user whose network presence is only a legacy v1 contact bundle (as very old clients left).
-async fn legacy_only_user(node: &xmtp_node::RunningNode) -> (LocalWallet, Vec<u8>) {
-    let wallet = LocalWallet::generate();
-    let now_ms = xmtp_api::now_ns() / 1_000_000;
-    let creation = IdentityCreation::new(wallet.address(), now_ms);
-    let signature = wallet.personal_sign(creation.request().text.as_bytes());
-    let bundle = creation
-        .finish(signature.to_bytes_v27().expose(), now_ms)
-        .unwrap();
-    let keys = bundle.encode().expose().to_vec();
-    let api = GrpcApi::connect(ApiConfig::new(node.grpc_url()))
-        .await
-        .unwrap()
-        .with_auth(std::sync::Arc::new(KeystoreAuth::new(std::sync::Arc::new(
-            bundle.clone(),
-        ))));
-    api.publish(vec![Envelope {
-        content_topic: xmtp_proto::topic::contact(&wallet.address().to_string()),
-        timestamp_ns: xmtp_api::now_ns(),
-        message: ContactBundle::v1_for(&bundle).unwrap().encode(),
-    }])
-    .await
-    .unwrap();
-    (wallet, keys)
-}
-
 #[tokio::test]
 async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     let node = node().await;
     let (_, alice) = user(&node).await;
-    let (legacy, legacy_keys) = legacy_only_user(&node).await;
+    // Publishes only its legacy contact bundle, as very old clients did.
+    let old_friend = Client::create(
+        &LocalWallet::generate(),
+        ClientOptions {
+            legacy_contact_only: true,
+            ..options(&node)
+        },
+    )
+    .await
+    .unwrap();
+    let mut started = old_friend.conversations().stream();
+    settle().await;
 
     let conversation = alice
         .conversations()
-        .new_conversation(legacy.address(), None)
+        .new_conversation(old_friend.address(), None)
         .await
         .unwrap();
     assert_eq!(conversation.version(), ConversationVersion::V1);
     assert!(conversation.topic().starts_with("/xmtp/0/dm-"));
-
-    let old_friend = Client::from_keys(&legacy_keys, options(&node))
-        .await
-        .unwrap();
-    let mut started = old_friend.conversations().stream();
-    settle().await;
     conversation.send("hello old friend").await.unwrap();
     conversation.send("second").await.unwrap();
     let streamed = next(&mut started).await.unwrap();
@@ -171,6 +149,35 @@ async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     let at_alice = alice.conversations().list().await.unwrap();
     assert_eq!(at_alice.len(), 1);
     assert_eq!(at_alice[0].topic(), conversation.topic());
+
+    // Without a conversation id the v1 conversation is resumed; with one, the legacy bundle is
+    // converted and a v2 conversation starts (protocol.md §7.1).
+    let resumed = alice
+        .conversations()
+        .new_conversation(old_friend.address(), None)
+        .await
+        .unwrap();
+    assert_eq!(resumed.topic(), conversation.topic());
+    let threaded = alice
+        .conversations()
+        .new_conversation(
+            old_friend.address(),
+            Some(ConversationContext::new("thread")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(threaded.version(), ConversationVersion::V2);
+    threaded.send("over v2 now").await.unwrap();
+    let at_friend = old_friend
+        .conversations()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.version() == ConversationVersion::V2)
+        .expect("the v2 conversation reaches the legacy peer");
+    let messages = at_friend.messages(MessageQuery::all()).await.unwrap();
+    assert_eq!(text(messages[0].as_ref().unwrap()), "over v2 now");
 }
 
 #[tokio::test]
