@@ -14,12 +14,18 @@ use std::time::Duration;
 use anyhow::Context as _;
 use futures::StreamExt;
 use xmtp_client::content::{Content, Reaction, ReactionAction, ReactionSchema};
-use xmtp_client::{ApiConfig, Client, ClientOptions, ConversationContext, LocalWallet, MessageQuery};
+use xmtp_client::{
+    ApiConfig, Client, ClientOptions, ConversationContext, LocalWallet, MessageQuery,
+};
 use xmtp_node::{Database, Node, NodeConfig};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let db = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "xmtp-demo.db".into()));
+    let db = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "xmtp-demo.db".into()),
+    );
     let mut config = NodeConfig::ephemeral();
     config.database = Database::Sqlite(db.clone());
     let node = Node::start(config).await.context("starting the node")?;
@@ -33,17 +39,30 @@ async fn main() -> anyhow::Result<()> {
     let options = || ClientOptions::new(ApiConfig::new(node.grpc_url()));
     let alice_wallet = LocalWallet::generate();
     let bob_wallet = LocalWallet::generate();
-    let alice = Client::create(&alice_wallet, options()).await.context("alice's identity")?;
-    let bob = Client::create(&bob_wallet, options()).await.context("bob's identity")?;
+    let alice = Client::create(&alice_wallet, options())
+        .await
+        .context("alice's identity")?;
+    let bob = Client::create(&bob_wallet, options())
+        .await
+        .context("bob's identity")?;
     println!("alice is {}\nbob   is {}", alice.address(), bob.address());
-    println!("can alice message bob? {}", alice.can_message(bob.address()).await?);
+    println!(
+        "can alice message bob? {}",
+        alice.can_message(bob.address()).await?
+    );
 
     // Bob listens to everything that arrives for him, conversations created later included.
     let mut inbox = bob.conversations().stream_all_messages().await?;
 
     let context = ConversationContext::new("xmtp-rs/demo");
-    let chat = alice.conversations().new_conversation(bob.address(), Some(context)).await?;
-    println!("alice started {} (conversation id xmtp-rs/demo)", chat.topic());
+    let chat = alice
+        .conversations()
+        .new_conversation(bob.address(), Some(context))
+        .await?;
+    println!(
+        "alice started {} (conversation id xmtp-rs/demo)",
+        chat.topic()
+    );
     let hello = chat.send("gm bob, this is end-to-end encrypted").await?;
 
     let received = tokio::time::timeout(Duration::from_secs(20), inbox.next())
