@@ -220,6 +220,8 @@ pub(crate) struct Inner {
     /// Serialises `new_conversation`, so racing calls create one conversation.
     pub(crate) creating: tokio::sync::Mutex<()>,
     pub(crate) intro_sent: std::sync::Mutex<HashSet<Address>>,
+    /// Connection events of the live streams, for [`Client::connection_events`].
+    pub(crate) connection: tokio::sync::broadcast::Sender<crate::streams::ConnectionEvent>,
     local: Option<std::sync::Mutex<LocalKeystore<Arc<dyn KeystoreBackend>>>>,
 }
 
@@ -287,6 +289,7 @@ impl Client {
                 consent: tokio::sync::Mutex::new(consent),
                 creating: tokio::sync::Mutex::new(()),
                 intro_sent: std::sync::Mutex::default(),
+                connection: tokio::sync::broadcast::channel(crate::streams::CONNECTION_EVENTS).0,
                 local: local.map(std::sync::Mutex::new),
             }),
         };

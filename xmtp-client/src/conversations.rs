@@ -41,7 +41,17 @@ pub(crate) struct ConversationState {
     /// Newest envelope timestamp read per topic (invite, intro), and newest message seen or
     /// sent per conversation topic (its last activity).
     pub(crate) cursors: BTreeMap<String, u64>,
+    /// Digests of invitation envelopes already handled, with their timestamps, kept for the skew
+    /// window before the invite cursor so that re-reading that window opens nothing twice.
+    pub(crate) seen_invitations: BTreeMap<String, u64>,
 }
+
+/// Sender clocks disagree: each invitation sync re-reads this far before the invite cursor, so
+/// that an invitation stamped a little before the previous sync is still found.
+pub(crate) const INVITATION_SKEW_NS: u64 = 5 * 60 * 1_000_000_000;
+
+/// Key prefix under which handled invitation digests are persisted among the store's cursors.
+const SEEN_INVITATION_PREFIX: &str = "seen-invitation/";
 
 impl ConversationState {
     pub(crate) fn restore(state: &KeystoreState) -> Self {
@@ -60,10 +70,22 @@ impl ConversationState {
                 ))
             })
             .collect();
+        let (seen, cursors): (BTreeMap<String, u64>, BTreeMap<String, u64>) = state
+            .cursors
+            .iter()
+            .map(|(key, ns)| (key.clone(), *ns))
+            .partition(|(key, _)| key.starts_with(SEEN_INVITATION_PREFIX));
+        let seen_invitations = seen
+            .into_iter()
+            .filter_map(|(key, ns)| {
+                Some((key.strip_prefix(SEEN_INVITATION_PREFIX)?.to_owned(), ns))
+            })
+            .collect();
         Self {
             v2: state.conversations.clone(),
             v1,
-            cursors: state.cursors.clone(),
+            cursors,
+            seen_invitations,
         }
     }
 
@@ -83,6 +105,20 @@ impl ConversationState {
         for (topic, ns) in &self.cursors {
             state.cursors.insert(topic.clone(), *ns);
         }
+        state
+            .cursors
+            .retain(|key, _| !key.starts_with(SEEN_INVITATION_PREFIX));
+        for (digest, ns) in &self.seen_invitations {
+            state
+                .cursors
+                .insert(format!("{SEEN_INVITATION_PREFIX}{digest}"), *ns);
+        }
+    }
+
+    /// Forgets handled invitations older than the skew window before the invite cursor.
+    fn prune_seen_invitations(&mut self, invite_cursor: u64) {
+        let oldest = invite_cursor.saturating_sub(INVITATION_SKEW_NS);
+        self.seen_invitations.retain(|_, ns| *ns >= oldest);
     }
 }
 
@@ -289,6 +325,28 @@ pub enum ListOrder {
     LastActivity,
 }
 
+/// What one invite-topic sync did.
+pub(crate) struct InvitationSync {
+    pub(crate) fetched: usize,
+    pub(crate) opened: usize,
+}
+
+/// What [`Conversations::sync`] read and opened: a client restarted from its local store reads
+/// only the invitations since its last sync (less a skew window of 5 minutes for senders whose
+/// clocks lag) and opens none it handled before.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SyncReport {
+    /// Envelopes read from my invite topic.
+    pub invitations_fetched: usize,
+    /// Of those, the ones decrypted: not handled by an earlier sync.
+    pub invitations_opened: usize,
+    /// Envelopes read from my intro topic (v1).
+    pub intros_fetched: usize,
+    /// Conversations this sync discovered.
+    pub new_conversations: Vec<Conversation>,
+}
+
 /// The conversations of a [`Client`].
 #[derive(Clone, Debug)]
 pub struct Conversations {
@@ -303,10 +361,10 @@ impl Client {
         }
     }
 
-    /// Opens invitations newer than the last sync from my invite topic (in parallel, off the async
-    /// executor) and stores them, the first invitation per topic winning. Returns the
-    /// conversations that were new.
-    pub(crate) async fn sync_invitations(&self) -> Result<Vec<xmtp_keystore::Conversation>> {
+    /// Reads my invite topic from the last sync (less [`INVITATION_SKEW_NS`], for senders whose
+    /// clocks lag), opens the invitations not handled before (in parallel, off the async
+    /// executor) and stores them, the first invitation per topic winning.
+    pub(crate) async fn sync_invitations(&self) -> Result<InvitationSync> {
         let invite_topic = topic::invite(&self.address().to_string());
         let since = self
             .inner
@@ -320,38 +378,60 @@ impl Client {
             self.inner.api.as_ref(),
             vec![invite_topic.clone()],
             QueryOptions {
-                start_ns: since,
+                start_ns: since.map(|ns| ns.saturating_sub(INVITATION_SKEW_NS)),
                 ..QueryOptions::ascending()
             },
         )
         .await?;
-        let added = self.add_invitations(&envelopes).await?;
+        let (opened, _) = self.add_invitations(&envelopes).await?;
         if let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() {
             let mut state = self.inner.conversations.lock().await;
             let cursor = state.cursors.entry(invite_topic).or_default();
             *cursor = (*cursor).max(newest);
+            let cursor = *cursor;
+            state.prune_seen_invitations(cursor);
             self.save_conversations(&state).await?;
         }
-        Ok(added)
+        Ok(InvitationSync {
+            fetched: envelopes.len(),
+            opened,
+        })
     }
 
-    /// Opens invitation envelopes and stores the good ones; returns those that were new.
+    /// Opens the invitation envelopes not handled before and stores the good ones; returns how
+    /// many were opened and the conversations that were new.
     pub(crate) async fn add_invitations(
         &self,
         envelopes: &[Envelope],
-    ) -> Result<Vec<xmtp_keystore::Conversation>> {
-        if envelopes.is_empty() {
-            return Ok(Vec::new());
+    ) -> Result<(usize, Vec<xmtp_keystore::Conversation>)> {
+        let fresh: Vec<Envelope> = {
+            let state = self.inner.conversations.lock().await;
+            let mut batch = HashSet::new();
+            envelopes
+                .iter()
+                .filter(|e| {
+                    let digest = xmtp_keystore::v1::message_id(&e.message);
+                    !state.seen_invitations.contains_key(&digest) && batch.insert(digest)
+                })
+                .cloned()
+                .collect()
+        };
+        if fresh.is_empty() {
+            return Ok((0, Vec::new()));
         }
         let bundle = Arc::clone(&self.inner.bundle);
-        let owned: Vec<Envelope> = envelopes.to_vec();
+        let owned = fresh.clone();
         let opened =
             tokio::task::spawn_blocking(move || open_invitations(&bundle, &envelope_refs(&owned)))
                 .await
                 .map_err(|e| Error::Task(e.to_string()))?;
         let mut state = self.inner.conversations.lock().await;
         let mut added = Vec::new();
-        for result in opened {
+        for (envelope, result) in fresh.iter().zip(opened) {
+            state.seen_invitations.insert(
+                xmtp_keystore::v1::message_id(&envelope.message),
+                envelope.timestamp_ns,
+            );
             match result {
                 Ok(conversation) if topic::is_valid_topic(conversation.topic()) => {
                     if state.v2.insert(conversation.clone()) {
@@ -362,15 +442,13 @@ impl Client {
                 Err(e) => tracing::debug!(error = %e, "invitation skipped"),
             }
         }
-        if !added.is_empty() {
-            self.save_conversations(&state).await?;
-        }
-        Ok(added)
+        self.save_conversations(&state).await?;
+        Ok((fresh.len(), added))
     }
 
     /// Reads my intro topic since the last sync: each peer's earliest decryptable v1 message
     /// starts a v1 conversation (protocol.md §6.4).
-    pub(crate) async fn sync_intros(&self) -> Result<()> {
+    pub(crate) async fn sync_intros(&self) -> Result<usize> {
         let intro_topic = topic::intro(&self.address().to_string());
         let since = self
             .inner
@@ -389,8 +467,9 @@ impl Client {
             },
         )
         .await?;
+        let fetched = envelopes.len();
         let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() else {
-            return Ok(());
+            return Ok(0);
         };
         let bundle = Arc::clone(&self.inner.bundle);
         let opened = tokio::task::spawn_blocking(move || {
@@ -415,7 +494,8 @@ impl Client {
         }
         let cursor = state.cursors.entry(intro_topic).or_default();
         *cursor = (*cursor).max(newest);
-        self.save_conversations(&state).await
+        self.save_conversations(&state).await?;
+        Ok(fetched)
     }
 
     /// Records that `topic` saw a message at `sent_ns` (kept in memory, saved with the next sync).
@@ -476,10 +556,36 @@ impl Conversations {
         self.list_with(&ListFilter::default()).await
     }
 
+    /// Reads invitations and intros newer than the last sync and stores the conversations they
+    /// start; says how much it read and opened.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        let before: HashSet<String> = self
+            .client
+            .known_conversations()
+            .await
+            .iter()
+            .map(|c| c.topic().to_owned())
+            .collect();
+        let invitations = self.client.sync_invitations().await?;
+        let intros_fetched = self.client.sync_intros().await?;
+        let new_conversations = self
+            .client
+            .known_conversations()
+            .await
+            .into_iter()
+            .filter(|c| !before.contains(c.topic()))
+            .collect();
+        Ok(SyncReport {
+            invitations_fetched: invitations.fetched,
+            invitations_opened: invitations.opened,
+            intros_fetched,
+            new_conversations,
+        })
+    }
+
     /// [`list`](Self::list) filtered by consent state and conversation id.
     pub async fn list_with(&self, filter: &ListFilter) -> Result<Vec<Conversation>> {
-        self.client.sync_invitations().await?;
-        self.client.sync_intros().await?;
+        self.sync().await?;
         if filter.consent.is_some() {
             self.client.refresh_consent().await?;
         }

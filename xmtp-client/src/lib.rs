@@ -15,11 +15,12 @@ pub use broadcast::BroadcastResult;
 pub use client::{Client, ClientOptions, IdentitySetup};
 pub use conversations::{
     ConsentProof, Conversation, ConversationContext, ConversationVersion, Conversations, Direction,
-    ListFilter, ListOrder, MessageQuery, PreparedMessage, SendOptions,
+    ListFilter, ListOrder, MessageQuery, PreparedMessage, SendOptions, SyncReport,
 };
 pub use error::{Error, Result};
 pub use message::{DecodedMessage, MessageResult, UndecodableMessage, decode_envelope};
 pub use signer::{SignerError, WalletSigner};
+pub use streams::ConnectionEvent;
 pub use xmtp_api::{ApiConfig, Envelope};
 pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
 pub use xmtp_keystore::SignatureRequest;

@@ -24,6 +24,9 @@ pub struct DecodedMessage {
     pub ephemeral: bool,
     /// The sender's wallet, recovered from the signed keys.
     pub sender: Address,
+    /// The other participant: the recipient named in a v1 message's signed header, or in a v2
+    /// conversation whichever of its two participants did not send it.
+    pub recipient: Address,
     /// Send time from the authenticated header, in ns.
     pub sent_ns: u64,
     /// The content type as sent.
@@ -87,17 +90,23 @@ fn decode_content(registry: &CodecRegistry, bytes: &[u8]) -> Result<(ContentType
 }
 
 fn from_v2(
-    conversation_topic: &str,
+    conversation: &xmtp_keystore::Conversation,
     ephemeral: bool,
     opened: OpenedV2Message,
     registry: &CodecRegistry,
 ) -> Result<DecodedMessage> {
     let (content_type, content) = decode_content(registry, &opened.content)?;
+    let recipient = if opened.sender == conversation.me {
+        conversation.peer
+    } else {
+        conversation.me
+    };
     Ok(DecodedMessage {
         id: opened.id,
-        conversation_topic: conversation_topic.to_owned(),
+        conversation_topic: conversation.topic().to_owned(),
         ephemeral,
         sender: opened.sender,
+        recipient,
         sent_ns: opened.sent_ns,
         content_type,
         content,
@@ -115,6 +124,7 @@ fn from_v1(
         conversation_topic: opened.conversation_topic,
         ephemeral,
         sender: opened.sender,
+        recipient: opened.recipient,
         sent_ns: opened.sent_ms.saturating_mul(1_000_000),
         content_type,
         content,
@@ -130,7 +140,7 @@ pub(crate) fn decode_v2(
 ) -> Result<DecodedMessage> {
     let ephemeral = check_envelope_topic(&envelope.content_topic, conversation.topic())?;
     let opened = open_v2_message(conversation, &envelope.message)?;
-    from_v2(conversation.topic(), ephemeral, opened, registry)
+    from_v2(conversation, ephemeral, opened, registry)
 }
 
 /// Decodes an envelope of the v1 conversation on `dm_topic` (protocol.md §6.3).
@@ -172,7 +182,7 @@ pub(crate) fn decode_v2_page(
         .zip(opened)
         .map(|(envelope, opened)| {
             check_envelope_topic(&envelope.content_topic, conversation.topic())
-                .and_then(|ephemeral| from_v2(conversation.topic(), ephemeral, opened?, registry))
+                .and_then(|ephemeral| from_v2(conversation, ephemeral, opened?, registry))
                 .map_err(|e| undecodable(envelope, e))
         })
         .collect()

@@ -25,14 +25,65 @@ fn subscribe(client: &Client, topics: Vec<String>) -> Subscription {
     )
 }
 
-/// The next envelope of `sub`, skipping connection events; `None` when it ended.
-async fn next_envelope(sub: &mut Subscription) -> Option<Result<Envelope>> {
+/// A change in the connection of one of a client's live streams, for an app to show e.g.
+/// "reconnecting…" (see [`Client::connection_events`]). The stream itself carries on: it
+/// reconnects and delivers what was published meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectionEvent {
+    /// A stream broke; it is being re-established.
+    Disconnected {
+        /// Why it broke.
+        reason: String,
+    },
+    /// The stream is live again; messages missed from `since_ns` on follow on it.
+    Reconnected {
+        /// Sender timestamp from which the missed messages are fetched.
+        since_ns: u64,
+    },
+}
+
+/// Connection events buffered per listener; a slower listener skips the oldest.
+pub(crate) const CONNECTION_EVENTS: usize = 64;
+
+/// The next envelope of `sub`; connection events go to the client's listeners. `None` when it
+/// ended.
+async fn next_envelope(sub: &mut Subscription, client: &Client) -> Option<Result<Envelope>> {
     loop {
-        match sub.next_event().await? {
+        let event = match sub.next_event().await? {
             Ok(StreamEvent::Envelope(envelope)) => return Some(Ok(envelope)),
-            Ok(event) => tracing::debug!(?event, "stream connection event"),
+            Ok(StreamEvent::Disconnected { reason }) => ConnectionEvent::Disconnected { reason },
+            Ok(StreamEvent::Reconnected { since_ns }) => ConnectionEvent::Reconnected { since_ns },
+            Ok(other) => {
+                tracing::debug!(?other, "stream event ignored");
+                continue;
+            }
             Err(e) => return Some(Err(e.into())),
-        }
+        };
+        tracing::debug!(?event, "stream connection event");
+        // No listener is not an error.
+        let _ = client.inner.connection.send(event);
+    }
+}
+
+impl Client {
+    /// Connection events of every live stream of this client from now on (disconnected,
+    /// reconnected), e.g. to show "reconnecting…". Events are produced while a stream is being
+    /// polled; a listener that falls more than 64 events behind skips the oldest.
+    pub fn connection_events(&self) -> BoxStream<'static, ConnectionEvent> {
+        let receiver = self.inner.connection.subscribe();
+        stream::unfold(receiver, |mut receiver| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(event) => return Some((event, receiver)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
+                        tracing::debug!(skipped, "connection events skipped");
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        })
+        .boxed()
     }
 }
 
@@ -52,17 +103,16 @@ impl Conversations {
                     if let Some(next) = pending.pop_front() {
                         return Some((Ok(next), (sub, client, pending, intro_topic)));
                     }
-                    let envelope = match next_envelope(&mut sub).await? {
+                    let envelope = match next_envelope(&mut sub, &client).await? {
                         Ok(envelope) => envelope,
                         Err(e) => return Some((Err(e), (sub, client, pending, intro_topic))),
                     };
                     let started = if envelope.content_topic == intro_topic {
                         client.new_v1_conversations().await
                     } else {
-                        client
-                            .add_invitations(&[envelope])
-                            .await
-                            .map(|added| added.into_iter().map(|c| client.wrap_v2(c)).collect())
+                        client.add_invitations(&[envelope]).await.map(|(_, added)| {
+                            added.into_iter().map(|c| client.wrap_v2(c)).collect()
+                        })
                     };
                     match started {
                         Ok(started) => pending.extend(started),
@@ -112,7 +162,7 @@ impl Conversations {
                 if let Some(next) = st.pending.pop_front() {
                     return Some((next, st));
                 }
-                let envelope = match next_envelope(&mut st.sub).await? {
+                let envelope = match next_envelope(&mut st.sub, &st.client).await? {
                     Ok(envelope) => envelope,
                     Err(e) => return Some((Err(e), st)),
                 };
@@ -120,7 +170,7 @@ impl Conversations {
                     st.client
                         .add_invitations(&[envelope])
                         .await
-                        .map(|added| added.into_iter().map(|c| st.client.wrap_v2(c)).collect())
+                        .map(|(_, added)| added.into_iter().map(|c| st.client.wrap_v2(c)).collect())
                 } else if envelope.content_topic == st.intro_topic {
                     st.client.new_v1_conversations().await
                 } else {
@@ -206,7 +256,7 @@ impl Conversation {
     fn stream_topic(&self, topic: String) -> BoxStream<'static, Result<MessageResult>> {
         let sub = subscribe(self.client(), vec![topic]);
         stream::unfold((sub, self.clone()), |(mut sub, conversation)| async move {
-            let item = next_envelope(&mut sub)
+            let item = next_envelope(&mut sub, conversation.client())
                 .await?
                 .map(|envelope| conversation.decode(&envelope));
             if let Ok(Ok(message)) = &item {

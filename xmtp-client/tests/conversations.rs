@@ -15,6 +15,7 @@ use xmtp_client::{
     SendOptions, decode_envelope,
 };
 use xmtp_keystore::PrivateKeyBundle;
+use xmtp_keystore::invitation::{deterministic_invitation, seal_invitation};
 use xmtp_keystore::store::{LocalKeystore, StoreKey};
 use xmtp_keystore::v2::{SealOptions, seal_v2_message};
 
@@ -484,6 +485,118 @@ async fn restarted_client_lists_conversations_from_its_local_store() {
     let listed = elsewhere.conversations().list().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].topic(), conversation.topic());
+}
+
+/// Publishes `from`'s deterministic invitation to `to` for `conversation_id`, stamped
+/// `created_ns` (as a sender whose clock says so would).
+async fn invite_at(from: &Client, to: &Client, conversation_id: &str, created_ns: u64) {
+    let me = PrivateKeyBundle::decode(from.export_keys().expose()).unwrap();
+    let them = PrivateKeyBundle::decode(to.export_keys().expose())
+        .unwrap()
+        .signed_public_bundle();
+    let context = xmtp_proto::message_contents::invitation_v1::Context {
+        conversation_id: conversation_id.into(),
+        metadata: Default::default(),
+    };
+    let invitation = deterministic_invitation(&me, &them, Some(context), None).unwrap();
+    let sealed = seal_invitation(&me, &them, &invitation, created_ns).unwrap();
+    let envelopes = sealed
+        .topics
+        .iter()
+        .map(|t| Envelope {
+            content_topic: t.clone(),
+            timestamp_ns: sealed.timestamp_ns,
+            message: sealed.payload.clone(),
+        })
+        .collect();
+    from.api().publish(envelopes).await.unwrap();
+}
+
+const MINUTE_NS: u64 = 60 * 1_000_000_000;
+
+#[tokio::test]
+async fn restarted_client_opens_no_known_invitation_and_reads_only_since_its_last_sync() {
+    let node = node().await;
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Arc::new(FileBackend::new(dir.path().join("bob.keystore")));
+    let opts = options(&node).with_persistence(backend);
+    let bob_keys = bob.export_keys();
+    let bob = Client::from_keys(bob_keys.expose(), opts.clone())
+        .await
+        .unwrap();
+    // Three conversations from the last hours, ten minutes apart (more than the skew window).
+    let hour_ago = xmtp_api::now_ns() - 60 * MINUTE_NS;
+    for i in 0..3u64 {
+        invite_at(
+            &alice,
+            &bob,
+            &format!("old/{i}"),
+            hour_ago + i * 10 * MINUTE_NS,
+        )
+        .await;
+    }
+    let first = bob.conversations().sync().await.unwrap();
+    assert_eq!(first.invitations_fetched, 3);
+    assert_eq!(first.invitations_opened, 3);
+    assert_eq!(first.new_conversations.len(), 3);
+    drop(bob);
+
+    let restarted = Client::from_keys(bob_keys.expose(), opts).await.unwrap();
+    let again = restarted.conversations().sync().await.unwrap();
+    // Only the newest invitation lies within the skew window before the cursor; it was handled
+    // before, so nothing is opened.
+    assert_eq!(again.invitations_fetched, 1);
+    assert_eq!(again.invitations_opened, 0);
+    assert!(again.new_conversations.is_empty());
+    assert_eq!(restarted.conversations().list().await.unwrap().len(), 3);
+
+    let fresh = alice
+        .conversations()
+        .new_conversation(restarted.address(), Some(ConversationContext::new("new")))
+        .await
+        .unwrap();
+    let last = restarted.conversations().sync().await.unwrap();
+    assert_eq!(
+        last.invitations_fetched, 2,
+        "the one at the cursor and the new one"
+    );
+    assert_eq!(last.invitations_opened, 1);
+    assert_eq!(last.new_conversations.len(), 1);
+    assert_eq!(last.new_conversations[0].topic(), fresh.topic());
+    assert_eq!(restarted.conversations().list().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn an_invitation_stamped_before_the_last_sync_is_still_found() {
+    let node = node().await;
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let (_, carol) = user(&node).await;
+    let first = alice
+        .conversations()
+        .new_conversation(bob.address(), Some(ConversationContext::new("first")))
+        .await
+        .unwrap();
+    assert_eq!(bob.conversations().list().await.unwrap().len(), 1);
+
+    // Carol's clock is two minutes slow: her invitation is older than Bob's invite cursor.
+    let skewed = first.created_ns() - 2 * MINUTE_NS;
+    invite_at(&carol, &bob, "slow clock", skewed).await;
+    // A second invitation for Alice's topic, also back-dated: the first invitation wins.
+    invite_at(&alice, &bob, "first", skewed).await;
+    let report = bob.conversations().sync().await.unwrap();
+    assert_eq!(report.invitations_opened, 2);
+    assert_eq!(report.new_conversations.len(), 1);
+    let found = &report.new_conversations[0];
+    assert_eq!(found.peer_address(), carol.address());
+    assert_eq!(found.conversation_id(), Some("slow clock"));
+    assert_eq!(found.created_ns(), skewed);
+    let listed = bob.conversations().list().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let at_bob = bob.conversations().get(first.topic()).await.unwrap();
+    assert_eq!(at_bob.created_ns(), first.created_ns());
 }
 
 #[tokio::test]

@@ -9,8 +9,8 @@ use std::time::Duration;
 use common::{next, node, options, user};
 use xmtp_client::content::Content;
 use xmtp_client::{
-    Client, ClientOptions, ConversationContext, ConversationVersion, DecodedMessage, LocalWallet,
-    MessageQuery,
+    Client, ClientOptions, ConnectionEvent, ConversationContext, ConversationVersion,
+    DecodedMessage, LocalWallet, MessageQuery,
 };
 
 /// Lets a just-started subscription register with the node (the streams also backfill from
@@ -52,6 +52,7 @@ async fn streams_new_conversations_and_one_conversations_messages() {
         let message = next(&mut messages).await.unwrap().unwrap();
         assert_eq!(text(&message), format!("live {i}"));
         assert_eq!(message.sender, alice.address());
+        assert_eq!(message.recipient, bob.address());
     }
 }
 
@@ -137,14 +138,20 @@ async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     assert_eq!(at_friend.peer_address(), alice.address());
     at_friend.send("hi back").await.unwrap();
 
-    let messages: Vec<String> = conversation
+    let messages: Vec<DecodedMessage> = conversation
         .messages(MessageQuery::all())
         .await
         .unwrap()
         .into_iter()
-        .map(|m| text(&m.unwrap()))
+        .map(|m| m.unwrap())
         .collect();
-    assert_eq!(messages, ["hello old friend", "second", "hi back"]);
+    assert_eq!(
+        messages.iter().map(text).collect::<Vec<_>>(),
+        ["hello old friend", "second", "hi back"]
+    );
+    assert_eq!(messages[0].recipient, old_friend.address());
+    assert_eq!(messages[2].sender, old_friend.address());
+    assert_eq!(messages[2].recipient, alice.address());
     // Alice lists it too, from her own intro topic.
     let at_alice = alice.conversations().list().await.unwrap();
     assert_eq!(at_alice.len(), 1);
@@ -200,12 +207,30 @@ async fn message_stream_survives_a_node_restart() {
     conversation.send("before").await.unwrap();
     assert_eq!(text(&next(&mut live).await.unwrap().unwrap()), "before");
 
+    // The app hears of the outage and the recovery while it waits on the stream.
+    let mut events = bob.connection_events();
     let grpc = node.grpc_addr();
     node.shutdown().await.unwrap();
+    let reader = tokio::spawn(async move {
+        let message = next(&mut live).await.unwrap().unwrap();
+        (text(&message), live)
+    });
+    assert!(matches!(
+        next(&mut events).await,
+        ConnectionEvent::Disconnected { .. }
+    ));
     config.grpc_addr = grpc;
     let node = xmtp_node::Node::start(config).await.unwrap();
+    loop {
+        match next(&mut events).await {
+            ConnectionEvent::Reconnected { .. } => break,
+            ConnectionEvent::Disconnected { .. } => {} // a failed attempt while it was down
+            other => panic!("unexpected {other:?}"),
+        }
+    }
     conversation.send("after").await.unwrap();
-    assert_eq!(text(&next(&mut live).await.unwrap().unwrap()), "after");
+    let (after, live) = reader.await.unwrap();
+    assert_eq!(after, "after");
     drop(live);
     node.shutdown().await.unwrap();
 }
