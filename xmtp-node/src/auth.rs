@@ -1,8 +1,12 @@
 //! Publish authorisation (network.md §3): the token, the topic ownership rule, the deny list.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
+use base64::Engine as _;
 use xmtp_crypto::Address;
+use xmtp_proto::Message as _;
+use xmtp_proto::message_api::v1 as api;
 
 use crate::config::AuthConfig;
 
@@ -15,12 +19,84 @@ pub(crate) struct Caller {
     pub(crate) priority: bool,
 }
 
+/// Verified tokens kept at most; a full cache first drops its expired entries, then everything.
+const TOKEN_CACHE_CAPACITY: usize = 4096;
+
 pub(crate) struct Authorizer {
     enabled: bool,
     max_age_ns: u64,
     deny: HashSet<String>,
     allow: HashSet<String>,
     privileged: HashSet<String>,
+    tokens: TokenCache,
+}
+
+/// Tokens that passed verification, so that a client reusing its token (as the SDK does for up to
+/// an hour) costs one hash and one lookup instead of an ECDSA recovery and a verification.
+///
+/// The key is the SHA-256 of the whole `authorization` value: verification is a pure function of
+/// that value and the clock, so the only thing a hit must re-check is the token's age, with the
+/// same comparison as [`xmtp_keystore::auth::verify_token`]. Failures are never cached.
+struct TokenCache {
+    capacity: usize,
+    entries: Mutex<HashMap<[u8; 32], CachedToken>>,
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    caller: Caller,
+    created_ns: u64,
+}
+
+impl TokenCache {
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached caller if the token is still young enough at `now_ns`; an expired entry is
+    /// dropped, and the caller then verifies afresh (and gets the keystore's own error).
+    fn get(&self, key: &[u8; 32], now_ns: u64, max_age_ns: u64) -> Option<Caller> {
+        let mut entries = self.entries.lock().ok()?;
+        let entry = entries.get(key)?;
+        if now_ns.saturating_sub(entry.created_ns) > max_age_ns {
+            entries.remove(key);
+            return None;
+        }
+        Some(entry.caller.clone())
+    }
+
+    fn insert(&self, key: [u8; 32], entry: CachedToken, now_ns: u64, max_age_ns: u64) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            entries.retain(|_, e| now_ns.saturating_sub(e.created_ns) <= max_age_ns);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(key, entry);
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+}
+
+/// `AuthData.created_ns` of a header that has just passed verification (so it decodes).
+fn token_created_ns(header: &str) -> Option<u64> {
+    let (_, rest) = header.split_once(' ')?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(rest.trim())
+        .ok()?;
+    let token = api::Token::decode(bytes.as_slice()).ok()?;
+    api::AuthData::decode(token.auth_data_bytes.as_slice())
+        .ok()
+        .map(|data| data.created_ns)
 }
 
 fn lowercase_set(list: &[String]) -> HashSet<String> {
@@ -41,6 +117,7 @@ impl Authorizer {
             deny: lowercase_set(&config.deny),
             allow: lowercase_set(&config.allow),
             privileged: lowercase_set(&config.privileged),
+            tokens: TokenCache::new(TOKEN_CACHE_CAPACITY),
         }
     }
 
@@ -56,14 +133,30 @@ impl Authorizer {
     }
 
     fn verify(&self, authorization: Option<&str>) -> Result<Caller, tonic::Status> {
+        self.verify_at(authorization, now_ns())
+    }
+
+    fn verify_at(&self, authorization: Option<&str>, now_ns: u64) -> Result<Caller, tonic::Status> {
         let header = authorization
             .ok_or_else(|| tonic::Status::unauthenticated("authorization token is not provided"))?;
+        let key = xmtp_crypto::sha256(header.as_bytes());
+        if let Some(caller) = self.tokens.get(&key, now_ns, self.max_age_ns) {
+            return Ok(caller);
+        }
         let wallet: Address =
-            xmtp_keystore::auth::verify_auth_header(header, now_ns(), self.max_age_ns)
+            xmtp_keystore::auth::verify_auth_header(header, now_ns, self.max_age_ns)
                 .map_err(|e| tonic::Status::unauthenticated(e.to_string()))?;
         let wallet = wallet.to_string();
         let priority = self.allow.contains(&wallet.to_ascii_lowercase());
-        Ok(Caller { wallet, priority })
+        let caller = Caller { wallet, priority };
+        if let Some(created_ns) = token_created_ns(header) {
+            let entry = CachedToken {
+                caller: caller.clone(),
+                created_ns,
+            };
+            self.tokens.insert(key, entry, now_ns, self.max_age_ns);
+        }
+        Ok(caller)
     }
 
     /// Whether a call that needs no token still gets the priority buckets: only when there is an
@@ -118,6 +211,88 @@ fn allowed_to_publish(topic: &str, wallet: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xmtp_crypto::LocalWallet;
+    use xmtp_keystore::IdentityCreation;
+    use xmtp_keystore::auth::AuthToken;
+
+    const HOUR_NS: u64 = 3_600_000_000_000;
+
+    /// A fresh wallet's `authorization` value for a token made at `created_ns`.
+    fn token(created_ns: u64) -> (String, String) {
+        let wallet = LocalWallet::generate();
+        let creation = IdentityCreation::new(wallet.address(), 1);
+        let signature = wallet.personal_sign(creation.request().text.as_bytes());
+        let bundle = creation
+            .finish(signature.to_bytes_v27().expose(), 1)
+            .unwrap();
+        (
+            wallet.address().to_string(),
+            AuthToken::create(&bundle, created_ns).authorization_header(),
+        )
+    }
+
+    #[test]
+    fn a_cached_token_still_expires_exactly_on_time() {
+        let auth = Authorizer::new(&AuthConfig::default());
+        let created = 1_000 * HOUR_NS;
+        let (wallet, header) = token(created);
+        let caller = auth.verify_at(Some(&header), created).unwrap();
+        assert_eq!(caller.wallet, wallet);
+        assert_eq!(auth.tokens.len(), 1);
+        // Hits up to and including the last valid nanosecond, as the keystore's own check.
+        assert_eq!(
+            auth.verify_at(Some(&header), created + HOUR_NS).unwrap(),
+            caller
+        );
+        assert_eq!(auth.tokens.len(), 1);
+        let err = auth
+            .verify_at(Some(&header), created + HOUR_NS + 1)
+            .unwrap_err();
+        assert_eq!(err.code(), tonic::Code::Unauthenticated);
+        let uncached =
+            xmtp_keystore::auth::verify_auth_header(&header, created + HOUR_NS + 1, HOUR_NS)
+                .unwrap_err();
+        assert_eq!(err.message(), uncached.to_string());
+        // The expired entry is gone and an expired token is never cached.
+        assert_eq!(auth.tokens.len(), 0);
+        assert!(
+            auth.verify_at(Some(&header), created + 2 * HOUR_NS)
+                .is_err()
+        );
+        assert_eq!(auth.tokens.len(), 0);
+    }
+
+    #[test]
+    fn failures_are_not_cached_and_the_cache_is_bounded() {
+        let mut auth = Authorizer::new(&AuthConfig::default());
+        auth.tokens = TokenCache::new(3);
+        let now = 1_000 * HOUR_NS;
+        assert!(auth.verify_at(Some("Bearer !!!"), now).is_err());
+        assert_eq!(auth.tokens.len(), 0);
+        // An old token alongside live ones: a full cache drops the expired entry first.
+        let (_, old) = token(now - HOUR_NS / 2);
+        auth.verify_at(Some(&old), now).unwrap();
+        let mut live = Vec::new();
+        for _ in 0..2 {
+            let (wallet, header) = token(now);
+            auth.verify_at(Some(&header), now).unwrap();
+            live.push((wallet, header));
+        }
+        assert_eq!(auth.tokens.len(), 3);
+        let later = now + HOUR_NS / 2 + 1;
+        let (_, fresh) = token(later);
+        auth.verify_at(Some(&fresh), later).unwrap();
+        assert_eq!(auth.tokens.len(), 3);
+        assert!(auth.verify_at(Some(&old), later).is_err());
+        // Full of live tokens: it empties rather than grows.
+        let (_, another) = token(later);
+        auth.verify_at(Some(&another), later).unwrap();
+        assert_eq!(auth.tokens.len(), 1);
+        for (wallet, header) in &live {
+            assert_eq!(&auth.verify_at(Some(header), later).unwrap().wallet, wallet);
+        }
+        assert!(auth.tokens.len() <= 3);
+    }
 
     const ME: &str = "0xF56d1F3b1290204441Cb3843C2Cac1C2f5AEd690";
 
