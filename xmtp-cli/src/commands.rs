@@ -1,0 +1,879 @@
+//! The client commands.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use futures::StreamExt as _;
+use serde_json::json;
+use xmtp_api::{GrpcApi, QueryOptions, XmtpApi, query_all};
+use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
+use xmtp_client::{
+    ApiConfig, Client, ClientOptions, Consent, Conversation, ConversationContext, Direction,
+    FileBackend, ListFilter, ListOrder, LocalWallet, MessageQuery, SendOptions,
+};
+use xmtp_crypto::Address;
+
+use crate::exit::{Failure, code};
+use crate::output;
+use crate::profile::{self, Identity, Profile};
+use crate::{BurnerCommand, Command, ConsentCommand, ConsentFilter, Global, KeysCommand, Order};
+
+/// Runs one command.
+pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
+    let home = profile::home(global.home.as_deref())?;
+    let ctx = Context { global, home };
+    match command {
+        Command::Node(args) => crate::node::run(args, &ctx.home, ctx.global.json).await,
+        Command::Init { import } => init(&ctx, import.as_deref()).await,
+        Command::Whoami => whoami(&ctx),
+        Command::CanMessage { addresses } => can_message(&ctx, &addresses).await,
+        Command::Send {
+            address,
+            text,
+            conversation_id,
+            attach,
+            reply_to,
+            react,
+            to,
+            ephemeral,
+        } => {
+            let mut contents = Vec::new();
+            match (text, reply_to) {
+                (Some(text), Some(reference)) => contents.push(Content::Reply(Reply {
+                    reference,
+                    reference_inbox_id: None,
+                    content: Box::new(Content::Text(text)),
+                })),
+                (Some(text), None) => contents.push(Content::Text(text)),
+                (None, _) => {}
+            }
+            if let (Some(emoji), Some(reference)) = (react, to) {
+                contents.push(Content::Reaction(Reaction {
+                    reference,
+                    reference_inbox_id: None,
+                    action: ReactionAction::Added,
+                    schema: ReactionSchema::Unicode,
+                    content: emoji,
+                }));
+            }
+            if let Some(path) = attach {
+                contents.push(attachment(&path)?);
+            }
+            let options = SendOptions {
+                ephemeral,
+                ..SendOptions::default()
+            };
+            send(&ctx, &address, &contents, conversation_id, options).await
+        }
+        Command::Conversations {
+            consent,
+            by_activity,
+        } => {
+            let filter = ListFilter {
+                consent: consent.map(|c| match c {
+                    ConsentFilter::Allowed => Consent::Allowed,
+                    ConsentFilter::Denied => Consent::Denied,
+                    ConsentFilter::Unknown => Consent::Unknown,
+                }),
+                order: if by_activity {
+                    ListOrder::LastActivity
+                } else {
+                    ListOrder::Created
+                },
+                ..ListFilter::default()
+            };
+            conversations(&ctx, &filter).await
+        }
+        Command::Messages {
+            target,
+            limit,
+            direction,
+            conversation_id,
+            since,
+        } => {
+            let query = MessageQuery {
+                limit,
+                direction: match direction {
+                    Order::Asc => Direction::Ascending,
+                    Order::Desc => Direction::Descending,
+                },
+                start_ns: since,
+                ..MessageQuery::all()
+            };
+            messages(&ctx, &target, query, conversation_id.as_deref()).await
+        }
+        Command::Stream { address } => stream(&ctx, address.as_deref()).await,
+        Command::Chat {
+            address,
+            conversation_id,
+        } => chat(&ctx, &address, conversation_id).await,
+        Command::Consent { action } => consent(&ctx, action).await,
+        Command::Broadcast { to, text } => broadcast(&ctx, &to, &text).await,
+        Command::Burner {
+            action: BurnerCommand::Send { address, text },
+        } => {
+            let peer = parse_address(&address)?;
+            let client = Client::create(&LocalWallet::generate(), ctx.options())
+                .await
+                .context("creating the burner identity")?;
+            let conversation = client.conversations().new_conversation(peer, None).await?;
+            let id = conversation.send(text).await?;
+            if ctx.global.json {
+                output::line(&json!({
+                    "id": id,
+                    "from": client.address().to_string(),
+                    "peer": peer.to_string(),
+                    "topic": conversation.topic(),
+                }))
+            } else {
+                output::text(&format!(
+                    "sent {id} to {peer} from burner {}",
+                    client.address()
+                ))
+            }
+        }
+        Command::Inspect { topic, limit } => inspect(&ctx, &topic, limit).await,
+        Command::Generate {
+            identities,
+            messages,
+            concurrency,
+        } => generate(&ctx, identities, messages, concurrency).await,
+        Command::Keys {
+            action: KeysCommand::Import { keys },
+        } => keys_import(&ctx, &keys).await,
+        Command::Keys {
+            action: KeysCommand::Export,
+        } => {
+            let client = ctx.client().await?;
+            let keys = hex::encode(client.export_keys().expose());
+            if ctx.global.json {
+                output::line(&json!({ "address": client.address().to_string(), "keys": keys }))
+            } else {
+                output::text(&keys)
+            }
+        }
+    }
+}
+
+struct Context {
+    global: Global,
+    home: std::path::PathBuf,
+}
+
+impl Context {
+    fn profile(&self) -> anyhow::Result<Profile> {
+        Profile::new(&self.home, &self.global.profile)
+    }
+
+    fn options(&self) -> ClientOptions {
+        let mut api = ApiConfig::new(self.global.node.clone());
+        api.app_version = Some(concat!("xmtp-cli/", env!("CARGO_PKG_VERSION")).to_owned());
+        ClientOptions::new(api)
+    }
+
+    /// The identity from `--wallet-key` (no local state), else the profile's (with its keystore).
+    fn identity(&self) -> anyhow::Result<(Identity, Option<Profile>)> {
+        if let Some(key) = &self.global.wallet_key {
+            let wallet = parse_wallet_key(key, "--wallet-key / XMTP_WALLET_KEY")?;
+            return Ok((Identity::Wallet(Box::new(wallet)), None));
+        }
+        let profile = self.profile()?;
+        let identity = profile.require_identity()?;
+        Ok((identity, Some(profile)))
+    }
+
+    async fn client(&self) -> anyhow::Result<Client> {
+        let (identity, profile) = self.identity()?;
+        let mut options = self.options();
+        if let Some(profile) = profile {
+            profile::create_private_dir(&profile.dir)?;
+            options = options.with_persistence(Arc::new(FileBackend::new(profile.keystore_file())));
+        }
+        let client = match &identity {
+            Identity::Wallet(wallet) => Client::create(wallet.as_ref(), options).await,
+            Identity::Keys { bytes, .. } => Client::from_keys(bytes.expose(), options).await,
+        };
+        client.context("signing in")
+    }
+}
+
+fn parse_wallet_key(hex: &str, what: &str) -> anyhow::Result<LocalWallet> {
+    LocalWallet::from_hex(hex).map_err(|e| {
+        Failure::new(
+            code::USAGE,
+            format!("{what} is not a wallet private key (64 hex digits): {e}"),
+        )
+        .into()
+    })
+}
+
+/// Parses an address given on the command line.
+fn parse_address(text: &str) -> anyhow::Result<Address> {
+    text.trim().parse().map_err(|e: xmtp_crypto::Error| {
+        let mut message = format!("malformed address {text:?}: {e}");
+        if !message.contains("40 hex digits") {
+            message.push_str(" (an address is 0x followed by 40 hex digits)");
+        }
+        Failure::new(code::USAGE, message).into()
+    })
+}
+
+fn parse_addresses(texts: &[String]) -> anyhow::Result<Vec<Address>> {
+    texts.iter().map(|t| parse_address(t)).collect()
+}
+
+async fn init(ctx: &Context, import: Option<&str>) -> anyhow::Result<()> {
+    let profile = ctx.profile()?;
+    if let Some(existing) = profile.identity()? {
+        return Err(Failure::new(
+            code::FAILURE,
+            format!(
+                "profile {:?} already has an identity, {}; to replace it, delete {}",
+                profile.name,
+                existing.address(),
+                profile.dir.display()
+            ),
+        )
+        .into());
+    }
+    let (wallet, imported) = match import {
+        Some(hex) => (parse_wallet_key(hex, "--import")?, true),
+        None => (LocalWallet::generate(), false),
+    };
+    // Create (or restore) the identity on the network first: nothing is written if the node is
+    // not there.
+    let client = Client::create(&wallet, ctx.options())
+        .await
+        .context("creating the identity on the node")?;
+    profile.save_wallet(&wallet)?;
+    if ctx.global.json {
+        output::line(&json!({
+            "address": client.address().to_string(),
+            "profile": profile.name,
+            "imported": imported,
+            "key_file": profile.key_file(),
+        }))
+    } else {
+        output::text(&format!(
+            "{} identity {} in profile {:?}\nwallet key saved to {} (keep it secret)",
+            if imported { "imported" } else { "created" },
+            client.address(),
+            profile.name,
+            profile.key_file().display()
+        ))
+    }
+}
+
+fn whoami(ctx: &Context) -> anyhow::Result<()> {
+    let (wallet, profile) = ctx.identity()?;
+    let name = profile.as_ref().map(|p| p.name.as_str());
+    if ctx.global.json {
+        output::line(&json!({
+            "address": wallet.address().to_string(),
+            "profile": name,
+            "node": ctx.global.node,
+        }))
+    } else {
+        let source = name.map_or_else(
+            || "from --wallet-key".to_owned(),
+            |n| format!("profile {n:?}"),
+        );
+        output::text(&format!(
+            "{} ({source}, node {})",
+            wallet.address(),
+            ctx.global.node
+        ))
+    }
+}
+
+async fn can_message(ctx: &Context, texts: &[String]) -> anyhow::Result<()> {
+    let addresses = parse_addresses(texts)?;
+    let client = ctx.client().await?;
+    let answers = client.can_message_many(&addresses).await?;
+    for (address, yes) in addresses.iter().zip(answers) {
+        if ctx.global.json {
+            output::line(&json!({ "address": address.to_string(), "can_message": yes }))?;
+        } else {
+            output::text(&format!("{address}  {}", if yes { "yes" } else { "no" }))?;
+        }
+    }
+    Ok(())
+}
+
+async fn send(
+    ctx: &Context,
+    address: &str,
+    contents: &[Content],
+    conversation_id: Option<String>,
+    options: SendOptions,
+) -> anyhow::Result<()> {
+    let peer = parse_address(address)?;
+    let client = ctx.client().await?;
+    let conversation = client
+        .conversations()
+        .new_conversation(peer, conversation_id.map(ConversationContext::new))
+        .await?;
+    for content in contents {
+        let id = conversation.send_with(content, options).await?;
+        if ctx.global.json {
+            output::line(&json!({
+                "id": id,
+                "topic": conversation.topic(),
+                "peer": peer.to_string(),
+                "conversation_id": conversation.conversation_id(),
+                "content_type": content.content_type().to_string(),
+            }))?;
+        } else {
+            output::text(&format!("sent {id} to {peer}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// An attachment content for `path`, its MIME type guessed from the extension.
+fn attachment(path: &std::path::Path) -> anyhow::Result<Content> {
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let mime_type = match extension.as_str() {
+        "txt" | "md" => "text/plain",
+        "json" => "application/json",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    };
+    let filename = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "attachment".to_owned());
+    Ok(Content::Attachment(Attachment {
+        filename,
+        mime_type: mime_type.to_owned(),
+        data,
+    }))
+}
+
+async fn broadcast(ctx: &Context, file: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let list = if file == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).context("reading recipients from stdin")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?
+    };
+    let mut recipients = Vec::new();
+    for (number, line) in list.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let address = parse_address(line).map_err(|e| {
+            Failure::new(
+                code::USAGE,
+                format!("{}:{}: {e}", file.display(), number + 1),
+            )
+        })?;
+        recipients.push(address);
+    }
+    if recipients.is_empty() {
+        return Err(
+            Failure::new(code::USAGE, format!("{} lists no address", file.display())).into(),
+        );
+    }
+    let client = ctx.client().await?;
+    let results = client
+        .broadcast(&recipients, &Content::Text(text.to_owned()))
+        .await?;
+    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+    for (address, result) in &results {
+        match (result, ctx.global.json) {
+            (Ok(id), true) => output::line(&json!({ "address": address.to_string(), "id": id }))?,
+            (Err(e), true) => {
+                output::line(&json!({ "address": address.to_string(), "error": e.to_string() }))?;
+            }
+            (Ok(id), false) => output::text(&format!("{address}  sent {id}"))?,
+            (Err(e), false) => output::text(&format!("{address}  FAILED: {e}"))?,
+        }
+    }
+    if failed > 0 {
+        return Err(Failure::new(
+            code::FAILURE,
+            format!("{failed} of {} recipients were not reached", results.len()),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+async fn inspect(ctx: &Context, topic: &str, limit: Option<usize>) -> anyhow::Result<()> {
+    // With an identity, envelopes of its conversations are decoded too; without, they are raw.
+    let has_identity = ctx.global.wallet_key.is_some() || ctx.profile()?.identity()?.is_some();
+    let client = if has_identity {
+        Some(ctx.client().await?)
+    } else {
+        None
+    };
+    let api: Arc<dyn XmtpApi> = match &client {
+        Some(client) => Arc::clone(client.api()),
+        None => Arc::new(
+            GrpcApi::connect(ctx.options().api)
+                .await
+                .map_err(xmtp_client::Error::from)?,
+        ),
+    };
+    let conversation = match &client {
+        Some(client) => client
+            .conversations()
+            .list()
+            .await?
+            .into_iter()
+            .find(|c| c.topic() == topic),
+        None => None,
+    };
+    let envelopes = query_all(
+        api.as_ref(),
+        vec![topic.to_owned()],
+        QueryOptions {
+            limit,
+            ..QueryOptions::ascending()
+        },
+    )
+    .await
+    .map_err(xmtp_client::Error::from)?;
+    for envelope in &envelopes {
+        let decoded = conversation.as_ref().map(|c| c.decode(envelope));
+        if ctx.global.json {
+            let mut value = json!({
+                "topic": envelope.content_topic,
+                "timestamp_ns": envelope.timestamp_ns,
+                "time": output::timestamp(envelope.timestamp_ns),
+                "bytes": envelope.message.len(),
+                "message_hex": hex::encode(&envelope.message),
+            });
+            match &decoded {
+                Some(Ok(m)) => value["decoded"] = output::message_json(m),
+                Some(Err(bad)) => value["error"] = json!(bad.error.to_string()),
+                None => {}
+            }
+            output::line(&value)?;
+        } else {
+            let what = match &decoded {
+                Some(Ok(m)) => format!("  {}  {}", m.sender, output::summary(&m.content)),
+                Some(Err(bad)) => format!("  unreadable: {}", bad.error),
+                None => String::new(),
+            };
+            output::text(&format!(
+                "{}  {} bytes{what}",
+                output::timestamp(envelope.timestamp_ns),
+                envelope.message.len()
+            ))?;
+        }
+    }
+    if envelopes.is_empty() && !ctx.global.json {
+        eprintln!("no envelopes on {topic}");
+    }
+    Ok(())
+}
+
+/// Progress on stderr, on a terminal only.
+struct Progress {
+    label: &'static str,
+    total: usize,
+    done: usize,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(label: &'static str, total: usize) -> Self {
+        let shown = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Self {
+            label,
+            total,
+            done: 0,
+            shown,
+        }
+    }
+
+    fn step(&mut self) {
+        self.done += 1;
+        if self.shown {
+            eprint!("\r{}: {}/{}", self.label, self.done, self.total);
+            if self.done == self.total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+async fn generate(
+    ctx: &Context,
+    identities: u32,
+    messages: u32,
+    concurrency: u32,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let concurrency = usize::try_from(concurrency).unwrap_or(1);
+    let mut progress = Progress::new("identities", usize::try_from(identities).unwrap_or(0));
+    let mut creating = futures::stream::iter((0..identities).map(|_| {
+        let options = ctx.options();
+        async move { Client::create(&LocalWallet::generate(), options).await }
+    }))
+    .buffered(concurrency);
+    let mut clients = Vec::new();
+    while let Some(client) = creating.next().await {
+        clients.push(client.context("creating an identity")?);
+        progress.step();
+    }
+    let total = clients.len() * usize::try_from(messages).unwrap_or(0);
+    let mut progress = Progress::new("messages", total);
+    let mut sending = futures::stream::iter(clients.iter().enumerate().map(|(i, client)| {
+        let peer = clients[(i + 1) % clients.len()].address();
+        async move {
+            let conversation = client.conversations().new_conversation(peer, None).await?;
+            for n in 0..messages {
+                conversation
+                    .send(format!(
+                        "generated message {} from {}",
+                        n + 1,
+                        client.address()
+                    ))
+                    .await?;
+            }
+            Ok::<u32, xmtp_client::Error>(messages)
+        }
+    }))
+    .buffer_unordered(concurrency);
+    while let Some(sent) = sending.next().await {
+        for _ in 0..sent? {
+            progress.step();
+        }
+    }
+    drop(sending);
+    let addresses: Vec<String> = clients.iter().map(|c| c.address().to_string()).collect();
+    let seconds = started.elapsed().as_secs_f64();
+    if ctx.global.json {
+        output::line(&json!({
+            "identities": addresses,
+            "conversations": clients.len(),
+            "messages": total,
+            "seconds": seconds,
+        }))
+    } else {
+        output::text(&format!(
+            "{} identities, {} conversations, {total} messages in {seconds:.1}s",
+            clients.len(),
+            clients.len()
+        ))
+    }
+}
+
+async fn keys_import(ctx: &Context, keys: &str) -> anyhow::Result<()> {
+    let profile = ctx.profile()?;
+    if let Some(existing) = profile.identity()? {
+        return Err(Failure::new(
+            code::FAILURE,
+            format!(
+                "profile {:?} already has an identity, {}; import into another --profile",
+                profile.name,
+                existing.address()
+            ),
+        )
+        .into());
+    }
+    let identity = Identity::keys_from_hex(keys).map_err(|e| {
+        Failure::new(
+            code::USAGE,
+            format!("not an exported key bundle (hex of `xmtp keys export` or JS getKeys): {e:#}"),
+        )
+    })?;
+    let Identity::Keys { bytes, address } = &identity else {
+        return Err(anyhow::anyhow!("keys_from_hex returned a wallet"));
+    };
+    // Check the node and publish the contact before anything is written.
+    Client::from_keys(bytes.expose(), ctx.options())
+        .await
+        .context("signing in with the imported keys")?;
+    profile.save_keys(bytes.expose())?;
+    if ctx.global.json {
+        output::line(&json!({
+            "address": address.to_string(),
+            "profile": profile.name,
+            "key_file": profile.keys_file(),
+        }))
+    } else {
+        output::text(&format!(
+            "imported keys of {address} into profile {:?} ({}; keep it secret)",
+            profile.name,
+            profile.keys_file().display()
+        ))
+    }
+}
+
+async fn conversations(ctx: &Context, filter: &ListFilter) -> anyhow::Result<()> {
+    let client = ctx.client().await?;
+    let list = client.conversations().list_with(filter).await?;
+    for conversation in &list {
+        if ctx.global.json {
+            output::line(&output::conversation_json(conversation))?;
+        } else {
+            output::text(&output::conversation_line(conversation))?;
+        }
+    }
+    if list.is_empty() && !ctx.global.json {
+        eprintln!("no conversations (start one with `xmtp send ADDR TEXT`)");
+    }
+    Ok(())
+}
+
+/// `--since`: a duration ago, a UTC date or time, or nanoseconds since the epoch.
+pub fn parse_since(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if let Ok(ns) = text.parse::<u64>() {
+        return Ok(ns);
+    }
+    let now_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    let unit = |suffix: char, seconds: u64| {
+        text.strip_suffix(suffix)
+            .and_then(|n| n.parse::<u64>().ok())
+            .map(|n| now_ns.saturating_sub(n.saturating_mul(seconds).saturating_mul(1_000_000_000)))
+    };
+    if let Some(ns) = unit('s', 1)
+        .or_else(|| unit('m', 60))
+        .or_else(|| unit('h', 3_600))
+        .or_else(|| unit('d', 86_400))
+    {
+        return Ok(ns);
+    }
+    output::parse_utc(text).ok_or_else(|| {
+        format!(
+            "{text:?} is not a time: use a duration ago (90s, 15m, 2h, 7d), a UTC date or time \
+             (2026-01-31, 2026-01-31T12:00:00Z) or nanoseconds since the epoch"
+        )
+    })
+}
+
+async fn messages(
+    ctx: &Context,
+    target: &str,
+    query: MessageQuery,
+    conversation_id: Option<&str>,
+) -> anyhow::Result<()> {
+    let by_topic = target.starts_with('/');
+    let peer = if by_topic {
+        None
+    } else {
+        Some(parse_address(target)?)
+    };
+    let client = ctx.client().await?;
+    let selected: Vec<Conversation> = client
+        .conversations()
+        .list()
+        .await?
+        .into_iter()
+        .filter(|c| match peer {
+            None => c.topic() == target,
+            Some(peer) => {
+                c.peer_address() == peer
+                    && conversation_id.is_none_or(|id| c.conversation_id() == Some(id))
+            }
+        })
+        .collect();
+    if selected.is_empty() {
+        if by_topic {
+            return Err(Failure::new(
+                code::FAILURE,
+                format!("no conversation of this identity has the topic {target}"),
+            )
+            .into());
+        }
+        if !ctx.global.json {
+            eprintln!("no conversation with {target} yet");
+        }
+        return Ok(());
+    }
+    let mut items = Vec::new();
+    for conversation in &selected {
+        items.extend(conversation.messages(query).await?);
+    }
+    let time = |item: &xmtp_client::MessageResult| match item {
+        Ok(m) => m.sent_ns,
+        Err(bad) => bad.timestamp_ns,
+    };
+    items.sort_by_key(time);
+    if query.direction == Direction::Descending {
+        items.reverse();
+    }
+    if let Some(limit) = query.limit {
+        items.truncate(limit);
+    }
+    for item in &items {
+        print_item(ctx, item)?;
+    }
+    Ok(())
+}
+
+fn print_item(ctx: &Context, item: &xmtp_client::MessageResult) -> anyhow::Result<()> {
+    match (item, ctx.global.json) {
+        (Ok(m), true) => output::line(&output::message_json(m)),
+        (Ok(m), false) => output::text(&output::message_line(m)),
+        (Err(bad), true) => output::line(&output::undecodable_json(bad)),
+        (Err(bad), false) => {
+            eprintln!("skipped unreadable {bad}");
+            Ok(())
+        }
+    }
+}
+
+async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
+    let peer = address.map(parse_address).transpose()?;
+    let client = ctx.client().await?;
+    let mut messages = client.conversations().stream_all_messages().await?;
+    match peer {
+        Some(peer) => eprintln!("streaming messages with {peer} (Ctrl-C to stop)"),
+        None => eprintln!(
+            "streaming messages for {} (Ctrl-C to stop)",
+            client.address()
+        ),
+    }
+    let stop = crate::node::stop_signal();
+    tokio::pin!(stop);
+    loop {
+        let item = tokio::select! {
+            r = &mut stop => return r,
+            item = messages.next() => item,
+        };
+        let Some(item) = item else {
+            return Err(anyhow::anyhow!("the message stream ended"));
+        };
+        let item = item?;
+        if let Some(peer) = peer {
+            let topic = match &item {
+                Ok(m) if m.sender == peer => None,
+                Ok(m) => Some(m.conversation_topic.clone()),
+                Err(bad) => Some(bad.topic.clone()),
+            };
+            if let Some(topic) = topic {
+                let with_peer = client
+                    .conversations()
+                    .get(&topic)
+                    .await
+                    .is_some_and(|c| c.peer_address() == peer);
+                if !with_peer {
+                    continue;
+                }
+            }
+        }
+        print_item(ctx, &item)?;
+    }
+}
+
+async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> anyhow::Result<()> {
+    let peer = parse_address(address)?;
+    let client = ctx.client().await?;
+    let conversation = client
+        .conversations()
+        .new_conversation(peer, conversation_id.map(ConversationContext::new))
+        .await?;
+    let mut incoming = client.conversations().stream_all_messages().await?;
+    // A plain thread reads stdin: a blocked read there never holds the process open at exit.
+    let (line_tx, mut lines) = tokio::sync::mpsc::channel::<std::io::Result<String>>(16);
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            if line_tx.blocking_send(line).is_err() {
+                break;
+            }
+        }
+    });
+    eprintln!(
+        "chatting with {peer} in {}: type a message and press Enter (Ctrl-D or Ctrl-C ends)",
+        conversation.topic()
+    );
+    let stop = crate::node::stop_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            r = &mut stop => return r,
+            line = lines.recv() => {
+                let Some(line) = line.transpose().context("reading stdin")? else {
+                    return Ok(());
+                };
+                let text = line.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let id = conversation.send(text).await?;
+                if ctx.global.json {
+                    output::line(&json!({ "sent": id, "topic": conversation.topic() }))?;
+                }
+            }
+            item = incoming.next() => {
+                let Some(item) = item else {
+                    return Err(anyhow::anyhow!("the message stream ended"));
+                };
+                let item = item?;
+                let topic = match &item {
+                    Ok(m) => &m.conversation_topic,
+                    Err(bad) => &bad.topic,
+                };
+                let mine = matches!(&item, Ok(m) if m.sender == client.address());
+                // What I typed is already on the screen; JSON lists both sides.
+                if topic == conversation.topic() && (ctx.global.json || !mine) {
+                    print_item(ctx, &item)?;
+                }
+            }
+        }
+    }
+}
+
+async fn consent(ctx: &Context, action: ConsentCommand) -> anyhow::Result<()> {
+    let (addresses, verb) = match &action {
+        ConsentCommand::Allow { addresses } => {
+            (parse_addresses(addresses)?, Some(Consent::Allowed))
+        }
+        ConsentCommand::Deny { addresses } => (parse_addresses(addresses)?, Some(Consent::Denied)),
+        ConsentCommand::List { addresses } => (parse_addresses(addresses)?, None),
+    };
+    let client = ctx.client().await?;
+    let addresses = match verb {
+        Some(Consent::Allowed) => {
+            client.allow(&addresses).await?;
+            addresses
+        }
+        Some(_) => {
+            client.deny(&addresses).await?;
+            addresses
+        }
+        None if addresses.is_empty() => {
+            let mut peers: Vec<Address> = client
+                .conversations()
+                .list()
+                .await?
+                .iter()
+                .map(Conversation::peer_address)
+                .collect();
+            peers.sort_by_key(Address::to_string);
+            peers.dedup();
+            peers
+        }
+        None => addresses,
+    };
+    for address in addresses {
+        let state = match client.consent_state(address).await? {
+            Consent::Allowed => "allowed",
+            Consent::Denied => "denied",
+            _ => "unknown",
+        };
+        if ctx.global.json {
+            output::line(&json!({ "address": address.to_string(), "consent": state }))?;
+        } else {
+            output::text(&format!("{address}  {state}"))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! `xmtp`: one binary to run an XMTP node, manage identities, and send, read and stream messages.
+//!
+//! See the crate README for the commands, the data directory and the exit codes.
+
+#![forbid(unsafe_code)]
+
+mod commands;
+mod exit;
+mod node;
+mod output;
+mod profile;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The profile used when `--profile` is not given.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// XMTP from the command line: run a node, create an identity, send, read and stream messages.
+#[derive(Debug, Parser)]
+#[command(name = "xmtp", version, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// gRPC URL of the node.
+    #[arg(
+        long,
+        env = "XMTP_NODE",
+        default_value = "http://127.0.0.1:5556",
+        global = true
+    )]
+    pub node: String,
+    /// Data directory holding the profiles [default: ~/.xmtp].
+    #[arg(long, env = "XMTP_HOME", global = true)]
+    pub home: Option<PathBuf>,
+    /// Profile (identity) in the data directory.
+    #[arg(long, env = "XMTP_PROFILE", default_value = DEFAULT_PROFILE, global = true)]
+    pub profile: String,
+    /// Wallet private key (hex): use this identity with no local state at all.
+    #[arg(long, env = "XMTP_WALLET_KEY", hide_env_values = true, global = true)]
+    pub wallet_key: Option<String>,
+    /// Print JSON: one object per line.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run an XMTP node (SQLite under the data directory by default).
+    Node(node::NodeArgs),
+    /// Create this profile's identity: a new wallet, or an imported key.
+    Init {
+        /// Import this wallet private key (hex) instead of generating one.
+        #[arg(long, value_name = "HEX")]
+        import: Option<String>,
+    },
+    /// Print this identity's address.
+    Whoami,
+    /// Whether each address has an XMTP identity and can be messaged.
+    CanMessage {
+        /// Ethereum addresses.
+        #[arg(required = true, value_name = "ADDR")]
+        addresses: Vec<String>,
+    },
+    /// Send a text message (starting the conversation if needed).
+    Send {
+        /// The peer's address.
+        #[arg(value_name = "ADDR")]
+        address: String,
+        /// The text (with `--reply-to`, the reply's text).
+        #[arg(required_unless_present_any = ["react", "attach"])]
+        text: Option<String>,
+        /// Conversation id (context) of the conversation to send in.
+        #[arg(long, value_name = "ID")]
+        conversation_id: Option<String>,
+        /// Send this file as an attachment (the text, if any, is sent first).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["react", "reply_to"])]
+        attach: Option<PathBuf>,
+        /// Reply to the message with this id.
+        #[arg(long, value_name = "ID", conflicts_with = "react")]
+        reply_to: Option<String>,
+        /// React with this emoji to the message given by `--to`.
+        #[arg(long, value_name = "EMOJI", requires = "to", conflicts_with = "text")]
+        react: Option<String>,
+        /// The message id `--react` reacts to.
+        #[arg(long, value_name = "ID", requires = "react")]
+        to: Option<String>,
+        /// Publish on the ephemeral topic: only live streams see it, the node does not store it.
+        #[arg(long)]
+        ephemeral: bool,
+    },
+    /// List conversations.
+    Conversations {
+        /// Only conversations whose peer has this consent state (allowed = inbox, unknown =
+        /// requests).
+        #[arg(long, value_enum)]
+        consent: Option<ConsentFilter>,
+        /// Most recently active first instead of oldest first.
+        #[arg(long)]
+        by_activity: bool,
+    },
+    /// Print the messages of the conversations with a peer, or of one topic.
+    Messages {
+        /// A peer address, or a conversation topic (`/xmtp/0/m-.../proto`).
+        #[arg(value_name = "ADDR|TOPIC")]
+        target: String,
+        /// At most this many messages.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Order by send time.
+        #[arg(long, value_enum, default_value_t = Order::Asc)]
+        direction: Order,
+        /// Only the conversation with this id (with an address).
+        #[arg(long, value_name = "ID")]
+        conversation_id: Option<String>,
+        /// Only messages sent since then: a duration ago (`90s`, `15m`, `2h`, `7d`), a UTC time
+        /// (`2026-01-31` or `2026-01-31T12:00:00Z`), or nanoseconds since the epoch.
+        #[arg(long, value_name = "WHEN", value_parser = commands::parse_since)]
+        since: Option<u64>,
+    },
+    /// Print messages as they arrive, from everyone or from one peer (Ctrl-C ends).
+    Stream {
+        /// Only messages in conversations with this peer.
+        #[arg(value_name = "ADDR")]
+        address: Option<String>,
+    },
+    /// Interactive chat: each line typed is sent, incoming messages appear as they arrive
+    /// (Ctrl-D or Ctrl-C ends).
+    Chat {
+        /// The peer's address.
+        #[arg(value_name = "ADDR")]
+        address: String,
+        /// Conversation id (context) of the conversation to chat in.
+        #[arg(long, value_name = "ID")]
+        conversation_id: Option<String>,
+    },
+    /// Allow or deny peers, or show consent states.
+    Consent {
+        #[command(subcommand)]
+        action: ConsentCommand,
+    },
+    /// Send one text to every address listed in a file (one per line; `#` comments).
+    Broadcast {
+        /// The recipients file (`-` reads stdin).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// The text.
+        text: String,
+    },
+    /// Throwaway identities: nothing is saved.
+    Burner {
+        #[command(subcommand)]
+        action: BurnerCommand,
+    },
+    /// Print a topic's envelopes as stored by the node (decoded when the topic is one of this
+    /// identity's conversations).
+    Inspect {
+        /// The content topic, e.g. `/xmtp/0/m-.../proto` or `/xmtp/0/contact-0x.../proto`.
+        topic: String,
+        /// At most this many envelopes (oldest first).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Create throwaway identities that message each other in a ring, for load and demos.
+    Generate {
+        /// How many identities.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+        identities: u32,
+        /// Messages each identity sends to the next one.
+        #[arg(long, default_value_t = 5)]
+        messages: u32,
+        /// Work in flight at once.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+        concurrency: u32,
+    },
+    /// Key management.
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Order {
+    /// Oldest first.
+    Asc,
+    /// Newest first.
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ConsentFilter {
+    /// Allowed peers (the inbox).
+    Allowed,
+    /// Denied peers.
+    Denied,
+    /// Peers with no decision yet (requests).
+    Unknown,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConsentCommand {
+    /// Allow these peers.
+    Allow {
+        /// Ethereum addresses.
+        #[arg(required = true, value_name = "ADDR")]
+        addresses: Vec<String>,
+    },
+    /// Deny (block) these peers.
+    Deny {
+        /// Ethereum addresses.
+        #[arg(required = true, value_name = "ADDR")]
+        addresses: Vec<String>,
+    },
+    /// The consent state of these peers (default: every conversation's peer).
+    List {
+        /// Ethereum addresses.
+        #[arg(value_name = "ADDR")]
+        addresses: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BurnerCommand {
+    /// Send a text from a new random wallet (as a feedback widget does), then forget it.
+    Send {
+        /// The peer's address.
+        #[arg(value_name = "ADDR")]
+        address: String,
+        /// The text.
+        text: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Print the identity's private key bundle (hex; JS `Client.getKeys()` format). Keep it secret.
+    Export,
+    /// Use keys from `keys export` (or JS `Client.getKeys()`) in this profile, without a wallet.
+    Import {
+        /// The key bundle in hex.
+        #[arg(value_name = "HEX")]
+        keys: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let is_node = matches!(cli.command, Command::Node(_));
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(if is_node { "info" } else { "warn" })
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::code::FAILURE);
+        }
+    };
+    let node_url = cli.global.node.clone();
+    let result = runtime.block_on(commands::run(cli.global, cli.command));
+    // A pending stdin read (`chat`) must not keep the process alive after the command ends.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let (code, message) = exit::classify(&error, &node_url);
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,990 @@
+//! Drives the real `xmtp` binary against a real node started in process.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::Command;
+use xmtp_node::{Node, NodeConfig, RunningNode};
+
+/// A node on ephemeral loopback ports, without rate limits (tests publish in bursts).
+async fn node() -> RunningNode {
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    Node::start(config).await.unwrap()
+}
+
+/// `xmtp` with a data directory and a node, and nothing from the caller's environment.
+fn xmtp(home: &Path, node_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xmtp"));
+    command
+        .env("XMTP_HOME", home)
+        .env("XMTP_NODE", node_url)
+        .env_remove("XMTP_WALLET_KEY")
+        .env_remove("XMTP_PROFILE")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+async fn run(home: &Path, node_url: &str, args: &[&str]) -> Output {
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        xmtp(home, node_url).args(args).output(),
+    )
+    .await
+    .expect("xmtp timed out")
+    .unwrap()
+}
+
+/// Runs `xmtp ARGS --json`, checks it succeeded and parses each stdout line.
+async fn json(home: &Path, node_url: &str, args: &[&str]) -> Vec<Value> {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let out = run(home, node_url, &args).await;
+    assert!(
+        out.status.success(),
+        "xmtp {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
+        .collect()
+}
+
+async fn one(home: &Path, node_url: &str, args: &[&str]) -> Value {
+    let mut lines = json(home, node_url, args).await;
+    assert_eq!(lines.len(), 1, "{args:?}: {lines:?}");
+    lines.remove(0)
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} in {v}"))
+        .to_owned()
+}
+
+/// The failure of `xmtp ARGS`: its exit code and stderr.
+async fn failure(home: &Path, node_url: &str, args: &[&str]) -> (i32, String) {
+    let out = run(home, node_url, args).await;
+    assert!(!out.status.success(), "xmtp {args:?} should fail");
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_profiles_message_each_other_through_a_node() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob_init = one(h, &url, &["--profile", "bob", "init"]).await;
+    let bob = text(&bob_init, "address");
+    assert_ne!(alice, bob);
+    let key_file = PathBuf::from(text(&bob_init, "key_file"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let who = one(h, &url, &["--profile", "alice", "whoami"]).await;
+    assert_eq!(text(&who, "address"), alice);
+    assert_eq!(text(&who, "profile"), "alice");
+
+    // can-message: bob has an identity, a random address does not.
+    let nobody = format!("0x{}", "12".repeat(20));
+    let answers = json(
+        h,
+        &url,
+        &["--profile", "alice", "can-message", &bob, &nobody],
+    )
+    .await;
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["can_message"], true);
+    assert_eq!(answers[1]["can_message"], false);
+
+    // alice writes twice in the default conversation and once in one with an id.
+    let first = one(h, &url, &["--profile", "alice", "send", &bob, "hello bob"]).await;
+    let second = one(h, &url, &["--profile", "alice", "send", &bob, "second"]).await;
+    assert_eq!(first["topic"], second["topic"]);
+    let third = one(
+        h,
+        &url,
+        &[
+            "--profile",
+            "alice",
+            "send",
+            &bob,
+            "about demo",
+            "--conversation-id",
+            "demo/1",
+        ],
+    )
+    .await;
+    assert_ne!(third["topic"], first["topic"]);
+    assert_eq!(third["conversation_id"], "demo/1");
+
+    // bob reads them all, oldest first, with the right sender and ids.
+    let read = json(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    let texts: Vec<&str> = read.iter().map(|m| m["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["hello bob", "second", "about demo"]);
+    assert!(read.iter().all(|m| m["sender"] == alice.as_str()));
+    assert_eq!(read[0]["id"], first["id"]);
+    assert_eq!(read[0]["content_type"], "xmtp.org/text:1.0");
+
+    // --limit, --direction, --conversation-id, and a topic instead of an address.
+    let newest = json(
+        h,
+        &url,
+        &[
+            "--profile",
+            "bob",
+            "messages",
+            &alice,
+            "--limit",
+            "1",
+            "--direction",
+            "desc",
+        ],
+    )
+    .await;
+    assert_eq!(newest.len(), 1);
+    assert_eq!(newest[0]["text"], "about demo");
+    let in_demo = json(
+        h,
+        &url,
+        &[
+            "--profile",
+            "bob",
+            "messages",
+            &alice,
+            "--conversation-id",
+            "demo/1",
+        ],
+    )
+    .await;
+    assert_eq!(in_demo.len(), 1);
+    let topic = text(&first, "topic");
+    let by_topic = json(h, &url, &["--profile", "bob", "messages", &topic]).await;
+    assert_eq!(by_topic.len(), 2);
+
+    // Both sides list the two conversations.
+    for (profile, peer) in [("alice", &bob), ("bob", &alice)] {
+        let list = json(h, &url, &["--profile", profile, "conversations"]).await;
+        assert_eq!(list.len(), 2, "{profile}: {list:?}");
+        assert!(list.iter().all(|c| c["peer"] == peer.as_str()));
+        assert!(list.iter().any(|c| c["conversation_id"] == "demo/1"));
+    }
+    let human = run(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    assert!(
+        String::from_utf8(human.stdout)
+            .unwrap()
+            .contains("hello bob")
+    );
+
+    // Consent: starting a conversation allowed bob at alice; bob has not decided about alice.
+    let states = json(h, &url, &["--profile", "alice", "consent", "list"]).await;
+    assert_eq!(states.len(), 1);
+    assert_eq!(states[0]["address"], bob.as_str());
+    assert_eq!(states[0]["consent"], "allowed");
+    let states = json(h, &url, &["--profile", "bob", "consent", "list", &alice]).await;
+    assert_eq!(states[0]["consent"], "unknown");
+    let denied = json(h, &url, &["--profile", "bob", "consent", "deny", &alice]).await;
+    assert_eq!(denied[0]["consent"], "denied");
+    let states = json(h, &url, &["--profile", "bob", "consent", "list"]).await;
+    assert_eq!(states[0]["consent"], "denied");
+    let allowed = json(h, &url, &["--profile", "bob", "consent", "allow", &alice]).await;
+    assert_eq!(allowed[0]["consent"], "allowed");
+
+    // keys export: the bundle in hex.
+    let keys = one(h, &url, &["--profile", "bob", "keys", "export"]).await;
+    assert_eq!(text(&keys, "address"), bob);
+    assert!(hex::decode(text(&keys, "keys")).unwrap().len() > 64);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_key_alone_is_enough() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+    let key = format!("0x{}", "ab".repeat(32));
+
+    // A bot: no data directory at all, only XMTP_WALLET_KEY.
+    let empty = tempfile::tempdir().unwrap();
+    let bot = || {
+        let mut command = xmtp(empty.path(), &url);
+        command.env("XMTP_WALLET_KEY", &key);
+        command
+    };
+    let out = bot()
+        .args(["send", &bob, "from a bot", "--json"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bot().args(["whoami", "--json"]).output().await.unwrap();
+    let who: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bot_address = text(&who, "address");
+    assert_eq!(who["profile"], Value::Null);
+
+    // The conversation and its message are restored from the network on the next run.
+    let out = bot()
+        .args(["messages", &bob, "--json"])
+        .output()
+        .await
+        .unwrap();
+    let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["text"], "from a bot");
+    assert_eq!(line["sender"], bot_address.as_str());
+    assert!(
+        std::fs::read_dir(empty.path()).unwrap().next().is_none(),
+        "nothing is written without a profile"
+    );
+
+    // bob reads it, and the same key imported into a profile is the same identity.
+    let read = json(h, &url, &["--profile", "bob", "messages", &bot_address]).await;
+    assert_eq!(read.len(), 1);
+    let imported = one(h, &url, &["--profile", "bot", "init", "--import", &key]).await;
+    assert_eq!(text(&imported, "address"), bot_address);
+    assert_eq!(imported["imported"], true);
+    let list = json(h, &url, &["--profile", "bot", "conversations"]).await;
+    assert_eq!(list.len(), 1);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_prints_messages_as_they_arrive() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+
+    let mut child = xmtp(h, &url)
+        .args(["--profile", "bob", "stream", &alice, "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), stderr.next_line())
+        .await
+        .expect("stream never started")
+        .unwrap()
+        .unwrap();
+    assert!(ready.contains("streaming"), "{ready}");
+
+    for body in ["one", "two"] {
+        one(h, &url, &["--profile", "alice", "send", &bob, body]).await;
+        let line = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
+            .await
+            .expect("no message streamed")
+            .unwrap()
+            .unwrap();
+        let message: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(message["text"], body);
+        assert_eq!(message["sender"], alice.as_str());
+    }
+
+    // Ctrl-C ends it cleanly.
+    let pid = child.id().unwrap().to_string();
+    let killed = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stream did not stop on SIGINT")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newcomer_errors_are_clear_and_have_exit_codes() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+
+    // No identity yet: exit 3, pointing at `xmtp init`.
+    let (code, err) = failure(h, &url, &["conversations"]).await;
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("xmtp init"), "{err}");
+    let (code, err) = failure(h, &url, &["--profile", "carol", "whoami"]).await;
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("xmtp --profile carol init"), "{err}");
+
+    one(h, &url, &["init"]).await;
+
+    // Malformed addresses: exit 2, saying what an address looks like.
+    for bad in ["0x1234", "hello", &format!("0x{}", "zz".repeat(20))] {
+        let (code, err) = failure(h, &url, &["send", bad, "hi"]).await;
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("malformed address"), "{err}");
+        assert!(err.contains("40 hex digits"), "{err}");
+    }
+    let (code, err) = failure(h, &url, &["can-message", "0x12"]).await;
+    assert_eq!(code, 2, "{err}");
+
+    // A peer without an identity cannot be messaged: exit 5.
+    let nobody = format!("0x{}", "34".repeat(20));
+    let (code, err) = failure(h, &url, &["send", &nobody, "hi"]).await;
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("no XMTP identity"), "{err}");
+
+    // A bad wallet key: exit 2; init over an identity: refused.
+    let (code, err) = failure(h, &url, &["--wallet-key", "0xnope", "whoami"]).await;
+    assert_eq!(code, 2, "{err}");
+    let (code, err) = failure(h, &url, &["init"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("already has an identity"), "{err}");
+
+    // No node at the URL: exit 4, saying how to start one.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    for args in [&["conversations"][..], &["--profile", "other", "init"][..]] {
+        let (code, err) = failure(h, &closed, args).await;
+        assert_eq!(code, 4, "{args:?}: {err}");
+        assert!(err.contains("xmtp node"), "{err}");
+        assert!(err.contains(&closed), "{err}");
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    let (code, _) = failure(fresh.path(), &closed, &["--profile", "x", "init"]).await;
+    assert_eq!(code, 4);
+    assert!(
+        !fresh.path().join("profiles/x/wallet.key").exists(),
+        "no key is saved when the identity could not be created"
+    );
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xmtp_node_serves_clients_from_the_data_directory() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let mut child = xmtp(h, "unused")
+        .args([
+            "node",
+            "--http",
+            "127.0.0.1:0",
+            "--grpc",
+            "127.0.0.1:0",
+            "--no-rate-limits",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
+        .await
+        .expect("the node did not start")
+        .unwrap()
+        .unwrap();
+    let grpc = listening
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("grpc="))
+        .unwrap_or_else(|| panic!("{listening}"));
+    assert!(
+        h.join("node.db").exists(),
+        "default database under XMTP_HOME"
+    );
+
+    let url = format!("http://{grpc}");
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    one(h, &url, &["--profile", "bob", "init"]).await;
+    let answer = one(h, &url, &["--profile", "bob", "can-message", &alice]).await;
+    assert_eq!(answer["can_message"], Value::Bool(true));
+    let bob = text(
+        &one(
+            h,
+            &url,
+            &["--profile", "bob", "send", &alice, "via xmtp node"],
+        )
+        .await,
+        "peer",
+    );
+    assert_eq!(bob, alice);
+    let read = json(h, &url, &["--profile", "alice", "conversations"]).await;
+    assert_eq!(read.len(), 1);
+
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("the node did not stop")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_reactions_attachments_and_filters() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+    let carol = text(
+        &one(h, &url, &["--profile", "carol", "init"]).await,
+        "address",
+    );
+
+    let hello = one(h, &url, &["--profile", "alice", "send", &bob, "hello"]).await;
+    let hello_id = text(&hello, "id");
+    let reply = one(
+        h,
+        &url,
+        &[
+            "--profile",
+            "bob",
+            "send",
+            &alice,
+            "hi back",
+            "--reply-to",
+            &hello_id,
+        ],
+    )
+    .await;
+    assert_eq!(reply["content_type"], "xmtp.org/reply:1.0");
+    one(
+        h,
+        &url,
+        &[
+            "--profile",
+            "bob",
+            "send",
+            &alice,
+            "--react",
+            "👍",
+            "--to",
+            &hello_id,
+        ],
+    )
+    .await;
+    let file = h.join("note.txt");
+    std::fs::write(&file, b"attached bytes").unwrap();
+    let sent = json(
+        h,
+        &url,
+        &[
+            "--profile",
+            "bob",
+            "send",
+            &alice,
+            "see file",
+            "--attach",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(sent.len(), 2, "text then attachment");
+    assert_eq!(sent[1]["content_type"], "xmtp.org/attachment:1.0");
+    one(
+        h,
+        &url,
+        &[
+            "--profile",
+            "bob",
+            "send",
+            &alice,
+            "typing...",
+            "--ephemeral",
+        ],
+    )
+    .await;
+
+    let read = json(h, &url, &["--profile", "alice", "messages", &bob]).await;
+    let types: Vec<&str> = read
+        .iter()
+        .map(|m| m["content_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "xmtp.org/text:1.0",
+            "xmtp.org/reply:1.0",
+            "xmtp.org/reaction:1.0",
+            "xmtp.org/text:1.0",
+            "xmtp.org/attachment:1.0"
+        ],
+        "the ephemeral message is not stored"
+    );
+    assert!(text(&read[1], "content").contains(&hello_id));
+    assert!(text(&read[1], "content").contains("hi back"));
+    assert!(text(&read[2], "content").contains("👍"));
+    assert!(text(&read[4], "content").contains("note.txt"));
+
+    // --since: a time after the first message leaves the rest.
+    let after_first = read[1]["sent_ns"].as_u64().unwrap().to_string();
+    let since = json(
+        h,
+        &url,
+        &[
+            "--profile",
+            "alice",
+            "messages",
+            &bob,
+            "--since",
+            &after_first,
+        ],
+    )
+    .await;
+    assert_eq!(since.len(), 4);
+    let recent = json(
+        h,
+        &url,
+        &["--profile", "alice", "messages", &bob, "--since", "1h"],
+    )
+    .await;
+    assert_eq!(recent.len(), 5);
+    let (code, err) = failure(h, &url, &["messages", &bob, "--since", "soon"]).await;
+    assert_eq!(code, 2, "{err}");
+
+    // A request from carol: unknown consent at bob until he decides.
+    one(
+        h,
+        &url,
+        &["--profile", "carol", "send", &bob, "hi, I'm carol"],
+    )
+    .await;
+    let peers =
+        |list: Vec<Value>| -> Vec<String> { list.iter().map(|c| text(c, "peer")).collect() };
+    let requests = json(
+        h,
+        &url,
+        &["--profile", "bob", "conversations", "--consent", "unknown"],
+    )
+    .await;
+    assert_eq!(peers(requests), [carol.as_str()]);
+    let inbox = json(
+        h,
+        &url,
+        &["--profile", "bob", "conversations", "--consent", "allowed"],
+    )
+    .await;
+    assert_eq!(peers(inbox), [alice.as_str()], "replying allowed alice");
+    json(h, &url, &["--profile", "bob", "consent", "deny", &carol]).await;
+    let denied = json(
+        h,
+        &url,
+        &["--profile", "bob", "conversations", "--consent", "denied"],
+    )
+    .await;
+    assert_eq!(peers(denied), [carol.as_str()]);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcast_and_burner() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    one(h, &url, &["--profile", "alice", "init"]).await;
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+    let carol = text(
+        &one(h, &url, &["--profile", "carol", "init"]).await,
+        "address",
+    );
+    let nobody = format!("0x{}", "56".repeat(20));
+
+    let list = h.join("recipients.txt");
+    std::fs::write(
+        &list,
+        format!("# launch list\n{bob}\n\n{carol}  # friend\n"),
+    )
+    .unwrap();
+    let sent = json(
+        h,
+        &url,
+        &[
+            "--profile",
+            "alice",
+            "broadcast",
+            "--to",
+            list.to_str().unwrap(),
+            "launch!",
+        ],
+    )
+    .await;
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|r| r["id"].is_string()));
+    for profile in ["bob", "carol"] {
+        let list = json(h, &url, &["--profile", profile, "conversations"]).await;
+        assert_eq!(list.len(), 1, "{profile}");
+    }
+
+    // One unreachable recipient: the others still get it, and the exit code says it failed.
+    std::fs::write(&list, format!("{bob}\n{nobody}\n")).unwrap();
+    let out = run(
+        h,
+        &url,
+        &[
+            "--profile",
+            "alice",
+            "broadcast",
+            "--to",
+            list.to_str().unwrap(),
+            "again",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines[0]["id"].is_string());
+    assert!(lines[1]["error"].is_string());
+    std::fs::write(&list, "0x1234\n").unwrap();
+    let (code, err) = failure(
+        h,
+        &url,
+        &[
+            "--profile",
+            "alice",
+            "broadcast",
+            "--to",
+            list.to_str().unwrap(),
+            "x",
+        ],
+    )
+    .await;
+    assert_eq!(code, 2);
+    assert!(err.contains("recipients.txt:1"), "{err}");
+
+    // A burner: a new identity each time, nothing saved.
+    let empty = tempfile::tempdir().unwrap();
+    let first = one(
+        empty.path(),
+        &url,
+        &["burner", "send", &bob, "anonymous feedback"],
+    )
+    .await;
+    let second = one(
+        empty.path(),
+        &url,
+        &["burner", "send", &bob, "more feedback"],
+    )
+    .await;
+    assert_ne!(first["from"], second["from"]);
+    assert!(std::fs::read_dir(empty.path()).unwrap().next().is_none());
+    let from = text(&first, "from");
+    let read = one(h, &url, &["--profile", "bob", "messages", &from]).await;
+    assert_eq!(read["text"], "anonymous feedback");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspect_shows_a_topics_envelopes() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+    let sent = one(
+        h,
+        &url,
+        &["--profile", "alice", "send", &bob, "look inside"],
+    )
+    .await;
+    let topic = text(&sent, "topic");
+
+    // A participant sees the envelope and what it says.
+    let envelopes = json(h, &url, &["--profile", "bob", "inspect", &topic]).await;
+    assert_eq!(envelopes.len(), 1);
+    assert_eq!(envelopes[0]["topic"], topic.as_str());
+    assert_eq!(envelopes[0]["decoded"]["text"], "look inside");
+    assert_eq!(envelopes[0]["decoded"]["sender"], alice.as_str());
+    assert_eq!(envelopes[0]["decoded"]["id"], sent["id"]);
+
+    // Anyone else (no identity at all) sees only ciphertext.
+    let stranger = tempfile::tempdir().unwrap();
+    let raw = json(stranger.path(), &url, &["inspect", &topic]).await;
+    assert_eq!(raw.len(), 1);
+    assert_eq!(raw[0]["message_hex"], envelopes[0]["message_hex"]);
+    assert!(raw[0].get("decoded").is_none());
+    let contact = format!("/xmtp/0/contact-{alice}/proto");
+    let bundles = json(stranger.path(), &url, &["inspect", &contact]).await;
+    assert!(!bundles.is_empty(), "alice's contact bundle is public");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_fills_a_node() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let report = one(
+        h,
+        &url,
+        &["generate", "--identities", "3", "--messages", "2"],
+    )
+    .await;
+    assert_eq!(report["conversations"], 3);
+    assert_eq!(report["messages"], 6);
+    let addresses = report["identities"].as_array().unwrap();
+    assert_eq!(addresses.len(), 3);
+
+    // Each generated identity is on the network.
+    one(h, &url, &["--profile", "me", "init"]).await;
+    let args: Vec<&str> = ["--profile", "me", "can-message"]
+        .into_iter()
+        .chain(addresses.iter().map(|a| a.as_str().unwrap()))
+        .collect();
+    let answers = json(h, &url, &args).await;
+    assert!(answers.iter().all(|a| a["can_message"] == true));
+    let (code, _) = failure(h, &url, &["generate", "--identities", "1"]).await;
+    assert_eq!(code, 2);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exported_keys_import_into_another_profile() {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+    one(
+        h,
+        &url,
+        &["--profile", "alice", "send", &bob, "before export"],
+    )
+    .await;
+    let keys = text(
+        &one(h, &url, &["--profile", "alice", "keys", "export"]).await,
+        "keys",
+    );
+
+    // Another machine: only the keys, no wallet.
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path();
+    let imported = one(o, &url, &["keys", "import", &keys]).await;
+    assert_eq!(text(&imported, "address"), alice);
+    assert_eq!(text(&one(o, &url, &["whoami"]).await, "address"), alice);
+    let read = json(o, &url, &["messages", &bob]).await;
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0]["text"], "before export");
+    one(o, &url, &["send", &bob, "from the imported keys"]).await;
+    let at_bob = json(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    assert_eq!(at_bob.len(), 2);
+    assert_eq!(at_bob[1]["sender"], alice.as_str());
+
+    let (code, err) = failure(o, &url, &["keys", "import", &keys]).await;
+    assert_eq!(code, 1, "{err}");
+    let (code, err) = failure(o, &url, &["--profile", "x", "keys", "import", "0xdeadbeef"]).await;
+    assert_eq!(code, 2, "{err}");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_sends_lines_and_shows_incoming_messages() {
+    use tokio::io::AsyncWriteExt as _;
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+
+    let mut child = xmtp(h, &url)
+        .args(["--profile", "bob", "chat", &alice, "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), stderr.next_line())
+        .await
+        .expect("chat never started")
+        .unwrap()
+        .unwrap();
+    assert!(ready.contains("chatting"), "{ready}");
+    let mut next = async || -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
+            .await
+            .expect("chat printed nothing")
+            .unwrap()
+            .unwrap();
+        serde_json::from_str(&line).unwrap()
+    };
+
+    one(
+        h,
+        &url,
+        &["--profile", "alice", "send", &bob, "are you there?"],
+    )
+    .await;
+    let shown = next().await;
+    assert_eq!(shown["text"], "are you there?");
+    assert_eq!(shown["sender"], alice.as_str());
+
+    stdin.write_all(b"yes, typing here\n").await.unwrap();
+    let sent = next().await;
+    assert!(sent["sent"].is_string(), "{sent}");
+    let echoed = next().await;
+    assert_eq!(echoed["text"], "yes, typing here");
+    let at_alice = json(h, &url, &["--profile", "alice", "messages", &bob]).await;
+    assert_eq!(at_alice.last().unwrap()["text"], "yes, typing here");
+
+    // End of input ends the chat.
+    drop(stdin);
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("chat did not end at end of input")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_survives_a_node_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    config.database = xmtp_node::Database::Sqlite(dir.path().join("node.db"));
+    let node = Node::start(config.clone()).await.unwrap();
+    let url = node.grpc_url();
+    let h = dir.path();
+    let alice = text(
+        &one(h, &url, &["--profile", "alice", "init"]).await,
+        "address",
+    );
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+
+    let mut child = xmtp(h, &url)
+        .args(["--profile", "bob", "stream", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), stderr.next_line())
+        .await
+        .expect("stream never started")
+        .unwrap()
+        .unwrap();
+    assert!(ready.contains("streaming"), "{ready}");
+    tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
+    let mut next = async || -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
+            .await
+            .expect("nothing streamed")
+            .unwrap()
+            .unwrap();
+        serde_json::from_str(&line).unwrap()
+    };
+    one(h, &url, &["--profile", "alice", "send", &bob, "before"]).await;
+    assert_eq!(next().await["text"], "before");
+
+    let grpc = node.grpc_addr();
+    node.shutdown().await.unwrap();
+    config.grpc_addr = grpc;
+    let node = Node::start(config).await.unwrap();
+    one(h, &url, &["--profile", "alice", "send", &bob, "after"]).await;
+    let after = next().await;
+    assert_eq!(after["text"], "after");
+    assert_eq!(after["sender"], alice.as_str());
+
+    child.kill().await.unwrap();
+    node.shutdown().await.unwrap();
+}
