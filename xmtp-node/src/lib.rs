@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod args;
 mod auth;
 mod config;
 mod error;
@@ -14,6 +15,7 @@ mod relay;
 mod service;
 pub mod store;
 
+pub use args::{NodeArgs, stop_signal};
 pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
 pub use error::{Error, Result};
 pub use node::{Node, RunningNode};

@@ -1,0 +1,106 @@
+//! The node's command-line flags, shared by the `xmtp-node` binary and `xmtp node`.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::config::{Database, NodeConfig};
+
+/// The flags of a node process (clap `Args`: flatten them into any command).
+#[derive(Clone, Debug, clap::Args)]
+#[non_exhaustive]
+pub struct NodeArgs {
+    /// SQLite database file, or a `postgres://` URL [default: `xmtp-node.db` for the xmtp-node
+    /// binary, `<XMTP_HOME>/node.db` for `xmtp node`].
+    #[arg(long)]
+    pub db: Option<String>,
+    /// HTTP/JSON gateway address (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:5555")]
+    pub http: SocketAddr,
+    /// gRPC address, the one clients' `--node` points at (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:5556")]
+    pub grpc: SocketAddr,
+    /// Accept Publish without an auth token (development only).
+    #[arg(long)]
+    pub no_auth: bool,
+    /// Switch the per-IP rate limits off (benchmarks, trusted networks).
+    #[arg(long)]
+    pub no_rate_limits: bool,
+    /// Rate-limit by the first `X-Forwarded-For` hop (only behind a proxy you run).
+    #[arg(long)]
+    pub trust_forwarded_for: bool,
+    /// General bucket size (queries, batch sub-queries, stream opens).
+    #[arg(long, default_value_t = 10_000)]
+    pub general_capacity: u32,
+    /// General bucket refill per minute.
+    #[arg(long, default_value_t = 2_000)]
+    pub general_per_minute: u32,
+    /// Publish bucket size (envelopes).
+    #[arg(long, default_value_t = 1_000)]
+    pub publish_capacity: u32,
+    /// Publish bucket refill per minute.
+    #[arg(long, default_value_t = 200)]
+    pub publish_per_minute: u32,
+    /// Wallet refused on Publish (repeatable).
+    #[arg(long = "deny-wallet")]
+    pub deny: Vec<String>,
+    /// Wallet given the priority rate-limit buckets (repeatable).
+    #[arg(long = "allow-wallet")]
+    pub allow: Vec<String>,
+    /// Wallet exempt from the contact/privatestore ownership rule (repeatable).
+    #[arg(long = "privileged-wallet")]
+    pub privileged: Vec<String>,
+    /// Days to keep envelopes on topics outside `/xmtp/`; 0 keeps them forever.
+    #[arg(long, default_value_t = 1)]
+    pub retention_days: u64,
+    /// Envelopes queued per subscriber before a slow one is disconnected.
+    #[arg(long, default_value_t = 1024)]
+    pub subscriber_queue: usize,
+}
+
+impl NodeArgs {
+    /// The configuration these flags describe; `default_db` is the SQLite file used when `--db`
+    /// is not given.
+    pub fn into_config(self, default_db: &Path) -> NodeConfig {
+        let mut config = NodeConfig {
+            database: match &self.db {
+                Some(db) => Database::from_arg(db),
+                None => Database::Sqlite(default_db.to_path_buf()),
+            },
+            http_addr: self.http,
+            grpc_addr: self.grpc,
+            subscriber_queue: self.subscriber_queue,
+            ..NodeConfig::default()
+        };
+        config.auth.enabled = !self.no_auth;
+        config.auth.deny = self.deny;
+        config.auth.allow = self.allow;
+        config.auth.privileged = self.privileged;
+        config.rate_limits.enabled = !self.no_rate_limits;
+        config.rate_limits.trust_forwarded_for = self.trust_forwarded_for;
+        config.rate_limits.general.capacity = self.general_capacity;
+        config.rate_limits.general.per_minute = self.general_per_minute;
+        config.rate_limits.publish.capacity = self.publish_capacity;
+        config.rate_limits.publish.per_minute = self.publish_per_minute;
+        config.retention.enabled = self.retention_days > 0;
+        config.retention.retention =
+            Duration::from_secs(self.retention_days.saturating_mul(86_400));
+        config
+    }
+}
+
+/// Waits for SIGINT or SIGTERM (Ctrl-C elsewhere) and says which arrived.
+pub async fn stop_signal() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map(|()| "SIGINT"),
+            _ = term.recv() => Ok("SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+    }
+}
