@@ -361,28 +361,32 @@ impl Client {
         }
     }
 
-    /// Reads my invite topic from the last sync (less [`INVITATION_SKEW_NS`], for senders whose
-    /// clocks lag), opens the invitations not handled before (in parallel, off the async
-    /// executor) and stores them, the first invitation per topic winning.
-    pub(crate) async fn sync_invitations(&self) -> Result<InvitationSync> {
-        let invite_topic = topic::invite(&self.address().to_string());
+    /// Every envelope on `topic` from its saved sync cursor less `skew_ns` (all of them when the
+    /// topic was never synced), oldest first.
+    async fn envelopes_since_cursor(&self, topic: &str, skew_ns: u64) -> Result<Vec<Envelope>> {
         let since = self
             .inner
             .conversations
             .lock()
             .await
             .cursors
-            .get(&invite_topic)
+            .get(topic)
             .copied();
-        let envelopes = query_all(
-            self.inner.api.as_ref(),
-            vec![invite_topic.clone()],
-            QueryOptions {
-                start_ns: since.map(|ns| ns.saturating_sub(INVITATION_SKEW_NS)),
-                ..QueryOptions::ascending()
-            },
-        )
-        .await?;
+        let options = QueryOptions {
+            start_ns: since.map(|ns| ns.saturating_sub(skew_ns)),
+            ..QueryOptions::ascending()
+        };
+        Ok(query_all(self.inner.api.as_ref(), vec![topic.to_owned()], options).await?)
+    }
+
+    /// Reads my invite topic from the last sync (less [`INVITATION_SKEW_NS`], for senders whose
+    /// clocks lag), opens the invitations not handled before (in parallel, off the async
+    /// executor) and stores them, the first invitation per topic winning.
+    pub(crate) async fn sync_invitations(&self) -> Result<InvitationSync> {
+        let invite_topic = topic::invite(&self.address().to_string());
+        let envelopes = self
+            .envelopes_since_cursor(&invite_topic, INVITATION_SKEW_NS)
+            .await?;
         let (opened, _) = self.add_invitations(&envelopes).await?;
         if let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() {
             let mut state = self.inner.conversations.lock().await;
@@ -450,23 +454,7 @@ impl Client {
     /// starts a v1 conversation (protocol.md §6.4).
     pub(crate) async fn sync_intros(&self) -> Result<usize> {
         let intro_topic = topic::intro(&self.address().to_string());
-        let since = self
-            .inner
-            .conversations
-            .lock()
-            .await
-            .cursors
-            .get(&intro_topic)
-            .copied();
-        let envelopes = query_all(
-            self.inner.api.as_ref(),
-            vec![intro_topic.clone()],
-            QueryOptions {
-                start_ns: since,
-                ..QueryOptions::ascending()
-            },
-        )
-        .await?;
+        let envelopes = self.envelopes_since_cursor(&intro_topic, 0).await?;
         let fetched = envelopes.len();
         let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() else {
             return Ok(0);
