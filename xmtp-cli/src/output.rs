@@ -112,67 +112,45 @@ fn version(c: &Conversation) -> &'static str {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` (UTC) for nanoseconds since the epoch.
 pub fn timestamp(ns: u64) -> String {
-    let secs = ns / 1_000_000_000;
-    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 2);
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3_600,
-        rem % 3_600 / 60,
-        rem % 60
-    )
+    match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ns)) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        // Beyond year 9999: show the raw value rather than a wrong date.
+        Err(_) => format!("{ns}ns"),
+    }
 }
 
-/// Nanoseconds since the epoch for `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+/// Nanoseconds since the epoch for `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (UTC); `None` for
+/// anything else, including impossible dates such as February 30.
 pub fn parse_utc(text: &str) -> Option<u64> {
-    let (date, time) = match text.split_once('T') {
-        Some((date, time)) => (date, Some(time.strip_suffix('Z')?)),
+    let (date, clock) = match text.split_once('T') {
+        Some((date, clock)) => (date, Some(clock.strip_suffix('Z')?)),
         None => (text, None),
     };
-    let mut parts = date.splitn(3, '-').map(str::parse::<i64>);
-    let (year, month, day) = (
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-    );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let seconds_of_day = match time {
-        Some(time) => {
-            let mut parts = time.splitn(3, ':').map(str::parse::<i64>);
-            let (h, m, s) = (
-                parts.next()?.ok()?,
-                parts.next()?.ok()?,
-                parts.next()?.ok()?,
-            );
-            if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..61).contains(&s) {
-                return None;
-            }
-            h * 3_600 + m * 60 + s
-        }
-        None => 0,
+    let numbers = |text: &str, sep: char| -> Option<Vec<i32>> {
+        let parts: Option<Vec<i32>> = text.split(sep).map(|p| p.parse().ok()).collect();
+        parts.filter(|p| p.len() == 3)
     };
-    // Days since 1970-01-01 from a civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let seconds = u64::try_from(days * 86_400 + seconds_of_day).ok()?;
-    seconds.checked_mul(1_000_000_000)
+    let ymd = numbers(date, '-')?;
+    let month = time::Month::try_from(u8::try_from(ymd[1]).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(ymd[0], month, u8::try_from(ymd[2]).ok()?).ok()?;
+    let clock = match clock {
+        Some(clock) => {
+            let hms = numbers(clock, ':')?;
+            let [h, m, s] = [hms[0], hms[1], hms[2]].map(|n| u8::try_from(n).ok());
+            time::Time::from_hms(h?, m?, s?).ok()?
+        }
+        None => time::Time::MIDNIGHT,
+    };
+    let nanos = date.with_time(clock).assume_utc().unix_timestamp_nanos();
+    u64::try_from(nanos).ok()
 }
 
 #[cfg(test)]
@@ -188,6 +166,8 @@ mod tests {
         assert_eq!(parse_utc("2000-13-01"), None);
         assert_eq!(parse_utc("yesterday"), None);
         assert_eq!(parse_utc("2000-01-01T25:00:00Z"), None);
+        assert_eq!(parse_utc("2001-02-29"), None);
+        assert_eq!(parse_utc("1969-12-31"), None);
     }
 
     #[test]
