@@ -71,6 +71,23 @@ fn text(v: &Value, key: &str) -> String {
         .to_owned()
 }
 
+/// A node, a fresh XMTP_HOME and one initialised profile per name: (node, home, gRPC URL,
+/// addresses).
+async fn with_profiles<const N: usize>(
+    names: [&str; N],
+) -> (RunningNode, tempfile::TempDir, String, [String; N]) {
+    let node = node().await;
+    let url = node.grpc_url();
+    let home = tempfile::tempdir().unwrap();
+    let mut addresses = Vec::new();
+    for name in names {
+        let created = one(home.path(), &url, &["--profile", name, "init"]).await;
+        addresses.push(text(&created, "address"));
+    }
+    let addresses = addresses.try_into().unwrap();
+    (node, home, url, addresses)
+}
+
 /// The failure of `xmtp ARGS`: its exit code and stderr.
 async fn failure(home: &Path, node_url: &str, args: &[&str]) -> (i32, String) {
     let out = run(home, node_url, args).await;
@@ -281,18 +298,8 @@ async fn a_wallet_key_alone_is_enough() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stream_prints_messages_as_they_arrive() {
-    let node = node().await;
-    let url = node.grpc_url();
-    let home = tempfile::tempdir().unwrap();
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
     let h = home.path();
-    let alice = text(
-        &one(h, &url, &["--profile", "alice", "init"]).await,
-        "address",
-    );
-    let bob = text(
-        &one(h, &url, &["--profile", "bob", "init"]).await,
-        "address",
-    );
 
     let mut child = xmtp(h, &url)
         .args(["--profile", "bob", "stream", &alice, "--json"])
@@ -471,18 +478,8 @@ async fn xmtp_node_serves_clients_from_the_data_directory() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replies_reactions_attachments_and_filters() {
-    let node = node().await;
-    let url = node.grpc_url();
-    let home = tempfile::tempdir().unwrap();
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
     let h = home.path();
-    let alice = text(
-        &one(h, &url, &["--profile", "alice", "init"]).await,
-        "address",
-    );
-    let bob = text(
-        &one(h, &url, &["--profile", "bob", "init"]).await,
-        "address",
-    );
     let carol = text(
         &one(h, &url, &["--profile", "carol", "init"]).await,
         "address",
@@ -743,18 +740,8 @@ async fn broadcast_and_burner() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inspect_shows_a_topics_envelopes() {
-    let node = node().await;
-    let url = node.grpc_url();
-    let home = tempfile::tempdir().unwrap();
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
     let h = home.path();
-    let alice = text(
-        &one(h, &url, &["--profile", "alice", "init"]).await,
-        "address",
-    );
-    let bob = text(
-        &one(h, &url, &["--profile", "bob", "init"]).await,
-        "address",
-    );
     let sent = one(
         h,
         &url,
@@ -817,18 +804,8 @@ async fn generate_fills_a_node() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exported_keys_import_into_another_profile() {
-    let node = node().await;
-    let url = node.grpc_url();
-    let home = tempfile::tempdir().unwrap();
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
     let h = home.path();
-    let alice = text(
-        &one(h, &url, &["--profile", "alice", "init"]).await,
-        "address",
-    );
-    let bob = text(
-        &one(h, &url, &["--profile", "bob", "init"]).await,
-        "address",
-    );
     one(
         h,
         &url,
@@ -865,18 +842,8 @@ async fn exported_keys_import_into_another_profile() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chat_sends_lines_and_shows_incoming_messages() {
     use tokio::io::AsyncWriteExt as _;
-    let node = node().await;
-    let url = node.grpc_url();
-    let home = tempfile::tempdir().unwrap();
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
     let h = home.path();
-    let alice = text(
-        &one(h, &url, &["--profile", "alice", "init"]).await,
-        "address",
-    );
-    let bob = text(
-        &one(h, &url, &["--profile", "bob", "init"]).await,
-        "address",
-    );
 
     let mut child = xmtp(h, &url)
         .args(["--profile", "bob", "chat", &alice, "--json"])
