@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{node, options, user};
+use common::{node, options, start_conversation, user};
 use futures::StreamExt;
 use xmtp_api::{QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
@@ -76,16 +76,8 @@ async fn conversation_with_context_is_seen_by_both_sides_and_reused() {
         .unwrap();
     assert_ne!(other.topic(), at_alice.topic());
     // Bob starting the plain conversation lands on the topic Alice would derive too.
-    let plain_bob = bob
-        .conversations()
-        .new_conversation(alice.address(), None)
-        .await
-        .unwrap();
-    let plain_alice = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let plain_bob = start_conversation(&bob, &alice).await;
+    let plain_alice = start_conversation(&alice, &bob).await;
     assert_eq!(plain_bob.topic(), plain_alice.topic());
     assert_eq!(alice.conversations().list().await.unwrap().len(), 3);
 
@@ -152,11 +144,7 @@ async fn text_reaction_reply_and_attachment_round_trip_in_order() {
     let node = node().await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let conversation = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let conversation = start_conversation(&alice, &bob).await;
 
     let prepared = conversation
         .prepare_message(&Content::from("hello bob"), SendOptions::default())
@@ -232,11 +220,7 @@ async fn messages_page_with_limit_direction_and_bounds() {
     let node = node().await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let conversation = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let conversation = start_conversation(&alice, &bob).await;
     for i in 0..7 {
         conversation.send(format!("m{i}")).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
@@ -382,11 +366,7 @@ async fn decode_envelope_needs_only_the_topic_data() {
     let node = node().await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let conversation = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let conversation = start_conversation(&alice, &bob).await;
     let id = conversation.send("push me").await.unwrap();
     let at_bob = bob.conversations().list().await.unwrap().remove(0);
     let topic_data = at_bob.topic_data().unwrap();
@@ -604,11 +584,7 @@ async fn ephemeral_messages_are_not_stored_but_streamed() {
     let node = node().await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let conversation = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let conversation = start_conversation(&alice, &bob).await;
     let at_bob = bob.conversations().list().await.unwrap().remove(0);
     let mut live = at_bob.stream_ephemeral();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -697,17 +673,9 @@ async fn list_orders_by_creation_or_by_last_activity() {
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
     let (_, carol) = user(&node).await;
-    let with_bob = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let with_bob = start_conversation(&alice, &bob).await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let with_carol = alice
-        .conversations()
-        .new_conversation(carol.address(), None)
-        .await
-        .unwrap();
+    let with_carol = start_conversation(&alice, &carol).await;
     let topics = |list: Vec<xmtp_client::Conversation>| {
         list.iter()
             .map(|c| c.topic().to_owned())

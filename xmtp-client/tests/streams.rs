@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{next, node, options, user};
+use common::{next, node, options, start_conversation, user};
 use xmtp_client::content::Content;
 use xmtp_client::{
     Client, ClientOptions, ConnectionEvent, ConversationContext, ConversationVersion,
@@ -62,11 +62,7 @@ async fn stream_all_messages_includes_conversations_started_after_it() {
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
     let (_, carol) = user(&node).await;
-    let existing = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let existing = start_conversation(&alice, &bob).await;
     let mut all = bob.conversations().stream_all_messages().await.unwrap();
     settle().await;
 
@@ -76,11 +72,7 @@ async fn stream_all_messages_includes_conversations_started_after_it() {
 
     // A conversation that did not exist when the stream started; the first message follows the
     // invitation immediately.
-    let fresh = carol
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let fresh = start_conversation(&carol, &bob).await;
     fresh.send("from a new conversation").await.unwrap();
     let second = next(&mut all).await.unwrap().unwrap();
     assert_eq!(text(&second), "from a new conversation");
@@ -117,11 +109,7 @@ async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     let mut started = old_friend.conversations().stream();
     settle().await;
 
-    let conversation = alice
-        .conversations()
-        .new_conversation(old_friend.address(), None)
-        .await
-        .unwrap();
+    let conversation = start_conversation(&alice, &old_friend).await;
     assert_eq!(conversation.version(), ConversationVersion::V1);
     assert!(conversation.topic().starts_with("/xmtp/0/dm-"));
     conversation.send("hello old friend").await.unwrap();
@@ -159,11 +147,7 @@ async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
 
     // Without a conversation id the v1 conversation is resumed; with one, the legacy bundle is
     // converted and a v2 conversation starts (protocol.md §7.1).
-    let resumed = alice
-        .conversations()
-        .new_conversation(old_friend.address(), None)
-        .await
-        .unwrap();
+    let resumed = start_conversation(&alice, &old_friend).await;
     assert_eq!(resumed.topic(), conversation.topic());
     let threaded = alice
         .conversations()
@@ -196,11 +180,7 @@ async fn message_stream_survives_a_node_restart() {
     let node = xmtp_node::Node::start(config.clone()).await.unwrap();
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let conversation = alice
-        .conversations()
-        .new_conversation(bob.address(), None)
-        .await
-        .unwrap();
+    let conversation = start_conversation(&alice, &bob).await;
     let at_bob = bob.conversations().list().await.unwrap().remove(0);
     let mut live = at_bob.stream_messages();
     settle().await;

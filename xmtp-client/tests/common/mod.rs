@@ -32,3 +32,11 @@ pub async fn next<S: Stream + Unpin>(stream: &mut S) -> S::Item {
         .expect("stream timed out")
         .expect("stream ended")
 }
+
+/// `from` starts a v2 conversation with `to`, without a conversation id.
+pub async fn start_conversation(from: &Client, to: &Client) -> xmtp_client::Conversation {
+    from.conversations()
+        .new_conversation(to.address(), None)
+        .await
+        .unwrap()
+}
