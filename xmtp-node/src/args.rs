@@ -56,6 +56,9 @@ pub struct NodeArgs {
     /// Envelopes queued per subscriber before a slow one is disconnected.
     #[arg(long, default_value_t = 1024)]
     pub subscriber_queue: usize,
+    /// Bytes of envelopes queued per subscriber before a slow one is disconnected.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub subscriber_queue_bytes: usize,
 }
 
 impl NodeArgs {
@@ -70,6 +73,7 @@ impl NodeArgs {
             http_addr: self.http,
             grpc_addr: self.grpc,
             subscriber_queue: self.subscriber_queue,
+            subscriber_queue_bytes: self.subscriber_queue_bytes,
             ..NodeConfig::default()
         };
         config.auth.enabled = !self.no_auth;

@@ -194,7 +194,7 @@ impl Authorizer {
 
 /// `contact-<addr>` and `privatestore-<addr>` topics under `/xmtp/0/` belong to `<addr>`; every
 /// other topic is open. Addresses compare case-insensitively (the SDK always checksums).
-fn allowed_to_publish(topic: &str, wallet: &str) -> bool {
+pub(crate) fn allowed_to_publish(topic: &str, wallet: &str) -> bool {
     let Some(rest) = topic.strip_prefix("/xmtp/0/") else {
         return true;
     };

@@ -168,6 +168,9 @@ pub struct NodeConfig {
     pub retention: RetentionConfig,
     /// Envelopes queued per subscription before a slow subscriber is closed.
     pub subscriber_queue: usize,
+    /// Bytes of envelopes queued per subscription before a slow subscriber is closed (one
+    /// envelope of any size is always accepted into an empty queue).
+    pub subscriber_queue_bytes: usize,
     /// Largest request accepted, in bytes, on either transport (gRPC `MaxRecvMsgSize`).
     pub max_request_bytes: usize,
     /// How often the stored-envelope gauge is refreshed.
@@ -185,6 +188,7 @@ impl Default for NodeConfig {
             rate_limits: RateLimitConfig::default(),
             retention: RetentionConfig::default(),
             subscriber_queue: 1024,
+            subscriber_queue_bytes: 16 * 1024 * 1024,
             max_request_bytes: 50 * 1024 * 1024,
             metrics_period: Duration::from_secs(30),
         }

@@ -143,7 +143,7 @@ async fn cors(request: Request, next: Next) -> Response {
 
 /// Body formats: protobuf when the Content-Type says so, JSON otherwise (whatever the header).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Protobuf,
 }
@@ -181,7 +181,7 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Status> {
     }
 }
 
-fn decode<T>(format: Format, body: &[u8]) -> Result<T, Status>
+pub(crate) fn decode<T>(format: Format, body: &[u8]) -> Result<T, Status>
 where
     T: Message + Default + serde::de::DeserializeOwned,
 {

@@ -5,6 +5,8 @@ mod args;
 mod auth;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod grpc;
 mod http;
 mod json;

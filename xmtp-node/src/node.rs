@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -97,7 +98,11 @@ impl Node {
         let grpc_addr = local(&grpc_listener, "gRPC", config.grpc_addr)?;
 
         let metrics = Arc::new(Metrics::new());
-        let hub = Hub::new(config.subscriber_queue, Arc::clone(&metrics));
+        let hub = Hub::new(
+            config.subscriber_queue,
+            config.subscriber_queue_bytes,
+            Arc::clone(&metrics),
+        );
         let service = Arc::new(Service {
             store: Arc::clone(&store),
             hub: Arc::clone(&hub),
@@ -162,8 +167,14 @@ impl Node {
         let http_server = tokio::spawn({
             let stop = stop.clone();
             async move {
+                // Without TCP_NODELAY a small response waits on the peer's delayed ACK: 40 ms
+                // per page when a client reads pages one after another.
                 axum::serve(
-                    http_listener,
+                    http_listener.tap_io(|tcp| {
+                        if let Err(e) = tcp.set_nodelay(true) {
+                            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+                        }
+                    }),
                     router(gateway).into_make_service_with_connect_info::<SocketAddr>(),
                 )
                 .with_graceful_shutdown(stop.cancelled_owned())
@@ -199,7 +210,8 @@ impl Node {
                     .add_service(reflection)
                     .add_service(api)
                     .serve_with_incoming_shutdown(
-                        tokio_stream::wrappers::TcpListenerStream::new(grpc_listener),
+                        tonic::transport::server::TcpIncoming::from(grpc_listener)
+                            .with_nodelay(Some(true)),
                         async move {
                             stop.cancelled().await;
                             health_reporter

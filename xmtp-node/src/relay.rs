@@ -1,11 +1,11 @@
 //! The live relay: delivers every accepted envelope to the subscriptions whose topic set matches.
 //!
-//! Each subscription has a bounded queue. Publishing never waits for a subscriber: when a queue
-//! is full the subscription is closed (the client reconnects and backfills with a query), so a
+//! Each subscription has a queue bounded in envelopes and in bytes. Publishing never waits for
+//! a subscriber: when a queue is full the subscription is closed (the client reconnects and backfills with a query), so a
 //! slow reader can neither stall publishers nor make the node's memory grow.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use tokio::sync::mpsc;
@@ -44,6 +44,12 @@ struct Entry {
     tx: mpsc::Sender<Arc<StoredEnvelope>>,
     filter: Filter,
     state: Arc<AtomicU8>,
+    queued_bytes: Arc<AtomicUsize>,
+}
+
+/// Message bytes an envelope holds in a queue.
+fn weight(envelope: &StoredEnvelope) -> usize {
+    envelope.message.len() + envelope.content_topic.len()
 }
 
 #[derive(Default)]
@@ -98,15 +104,19 @@ pub(crate) struct Hub {
     inner: RwLock<Inner>,
     next_id: AtomicU64,
     queue: usize,
+    queue_bytes: usize,
     metrics: Arc<Metrics>,
 }
 
 impl Hub {
-    pub(crate) fn new(queue: usize, metrics: Arc<Metrics>) -> Arc<Self> {
+    /// Queues hold at most `queue` envelopes and `queue_bytes` bytes of them (one envelope of
+    /// any size always fits an empty queue).
+    pub(crate) fn new(queue: usize, queue_bytes: usize, metrics: Arc<Metrics>) -> Arc<Self> {
         Arc::new(Self {
             inner: RwLock::new(Inner::default()),
             next_id: AtomicU64::new(1),
             queue: queue.max(1),
+            queue_bytes,
             metrics,
         })
     }
@@ -125,6 +135,7 @@ impl Hub {
         let (tx, rx) = mpsc::channel(self.queue);
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let state = Arc::new(AtomicU8::new(OPEN));
+        let queued_bytes = Arc::new(AtomicUsize::new(0));
         let mut inner = self.write();
         if inner.shut_down {
             state.store(SHUTDOWN, Ordering::Release);
@@ -137,6 +148,7 @@ impl Hub {
                     tx,
                     filter,
                     state: Arc::clone(&state),
+                    queued_bytes: Arc::clone(&queued_bytes),
                 },
             );
             self.metrics.active_subscriptions.inc();
@@ -147,6 +159,7 @@ impl Hub {
             hub: Arc::clone(self),
             rx,
             state,
+            queued_bytes,
         }
     }
 
@@ -173,6 +186,7 @@ impl Hub {
     /// Delivers one envelope to every matching subscription, without waiting.
     pub(crate) fn publish(&self, envelope: Arc<StoredEnvelope>) {
         let mut too_slow = Vec::new();
+        let size = weight(&envelope);
         {
             let inner = self.read();
             let topical = inner.by_topic.get(&envelope.content_topic);
@@ -185,6 +199,11 @@ impl Hub {
                 let Some(entry) = inner.subs.get(id) else {
                     continue;
                 };
+                let queued = entry.queued_bytes.fetch_add(size, Ordering::AcqRel);
+                if queued > 0 && queued + size > self.queue_bytes {
+                    too_slow.push(*id);
+                    continue;
+                }
                 match entry.tx.try_send(Arc::clone(&envelope)) {
                     Ok(()) => {}
                     Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(*id),
@@ -203,6 +222,7 @@ impl Hub {
                     tracing::info!(
                         subscription = id,
                         queue = self.queue,
+                        queue_bytes = self.queue_bytes,
                         "closing a subscriber that fell behind"
                     );
                 }
@@ -247,13 +267,18 @@ pub(crate) struct Subscription {
     hub: Arc<Hub>,
     rx: mpsc::Receiver<Arc<StoredEnvelope>>,
     state: Arc<AtomicU8>,
+    queued_bytes: Arc<AtomicUsize>,
 }
 
 impl Subscription {
     /// The next envelope, or why the subscription ended.
     pub(crate) async fn next(&mut self) -> Result<Arc<StoredEnvelope>, Closed> {
         match self.rx.recv().await {
-            Some(envelope) => Ok(envelope),
+            Some(envelope) => {
+                self.queued_bytes
+                    .fetch_sub(weight(&envelope), Ordering::AcqRel);
+                Ok(envelope)
+            }
             None => Err(match self.state.load(Ordering::Acquire) {
                 TOO_SLOW => Closed::TooSlow,
                 _ => Closed::Shutdown,
@@ -310,7 +335,7 @@ mod tests {
     }
 
     fn hub(queue: usize) -> Arc<Hub> {
-        Hub::new(queue, Arc::new(Metrics::new()))
+        Hub::new(queue, usize::MAX, Arc::new(Metrics::new()))
     }
 
     #[tokio::test]
@@ -352,6 +377,37 @@ mod tests {
         // The queued envelopes are still delivered, then the close reason.
         slow.next().await.unwrap();
         slow.next().await.unwrap();
+        assert_eq!(slow.next().await.unwrap_err(), Closed::TooSlow);
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_holding_too_many_bytes_is_closed() {
+        let big = |n: usize| {
+            Arc::new(StoredEnvelope {
+                content_topic: "t".into(),
+                timestamp_ns: 1,
+                message: bytes::Bytes::from(vec![0u8; n]),
+                digest: [0; 32],
+            })
+        };
+        let hub = Hub::new(1024, 1000, Arc::new(Metrics::new()));
+        let mut slow = hub.subscribe(Filter::Topics(vec!["t".into()]));
+        let mut reader = hub.subscribe(Filter::Topics(vec!["t".into()]));
+        // One envelope larger than the budget still fits an empty queue.
+        hub.publish(big(5000));
+        assert_eq!(reader.next().await.unwrap().message.len(), 5000);
+        assert_eq!(hub.len(), 2);
+        // The reader drains as it goes, so its queue never holds more than one; the slow one
+        // already holds 5,000 bytes and is closed at the next envelope, two envelopes in.
+        hub.publish(big(400));
+        assert_eq!(reader.next().await.unwrap().message.len(), 400);
+        assert_eq!(hub.len(), 1);
+        for _ in 0..20 {
+            hub.publish(big(400));
+            reader.next().await.unwrap();
+        }
+        assert_eq!(hub.len(), 1);
+        assert_eq!(slow.next().await.unwrap().message.len(), 5000);
         assert_eq!(slow.next().await.unwrap_err(), Closed::TooSlow);
     }
 

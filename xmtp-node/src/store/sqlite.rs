@@ -17,7 +17,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use super::{Cursor, Direction, Query, Store, StoreError, StoredEnvelope};
 
 /// Schema version this code writes; a database with a newer version is refused.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Sender timestamps are `u64` but SQLite integers are `i64`: flipping the top bit maps the
 /// `u64` order onto the `i64` order, so envelopes dated after 2262 still sort last.
@@ -29,20 +29,37 @@ fn ts_from_sql(value: i64) -> u64 {
     (value as u64) ^ (1 << 63)
 }
 
-/// The primary key `(topic, timestamp_ns, digest)` is the keyset-paging index and also the
-/// dedupe key: the digest is `SHA-256(topic || message)`, so `(timestamp_ns, digest)` already
-/// determines the topic. The table is clustered on it, so a page is one contiguous range scan.
-const SCHEMA_V1: &str = "
+/// Envelopes are appended to a rowid table in arrival order, so a group commit writes the
+/// payloads into a few sequential pages. The narrow unique index `(topic, timestamp_ns, digest)`
+/// is the keyset-paging index and the dedupe key (the digest is `SHA-256(topic || message)`).
+/// Version 1 clustered whole rows on that key instead: with publishes spread over many topics,
+/// every insert dirtied (and often split) a full leaf page of payloads, and the single writer
+/// spent most of its time writing those pages to the WAL.
+const SCHEMA_V2: &str = "
 CREATE TABLE envelopes (
+    id            INTEGER PRIMARY KEY,
     topic         TEXT    NOT NULL,
     timestamp_ns  INTEGER NOT NULL, -- sender timestamp, u64 with the top bit flipped
     digest        BLOB    NOT NULL, -- SHA-256(topic || message)
     message       BLOB    NOT NULL,
     received_ns   INTEGER NOT NULL, -- node clock, unix ns
-    should_expire INTEGER NOT NULL, -- 1 for topics outside /xmtp/
-    PRIMARY KEY (topic, timestamp_ns, digest)
-) WITHOUT ROWID;
+    should_expire INTEGER NOT NULL  -- 1 for topics outside /xmtp/
+);
+CREATE UNIQUE INDEX envelopes_paging ON envelopes (topic, timestamp_ns, digest);
 CREATE INDEX envelopes_expiring ON envelopes (received_ns) WHERE should_expire = 1;
+";
+
+/// Moving a version 1 database (rows clustered on the paging key) to version 2: set the old
+/// table aside, create the version 2 schema, copy every row in arrival order, drop the old table.
+const V1_SET_ASIDE: &str = "
+ALTER TABLE envelopes RENAME TO envelopes_v1;
+DROP INDEX IF EXISTS envelopes_expiring;
+";
+const V1_COPY: &str = "
+INSERT INTO envelopes (topic, timestamp_ns, digest, message, received_ns, should_expire)
+    SELECT topic, timestamp_ns, digest, message, received_ns, should_expire
+    FROM envelopes_v1 ORDER BY received_ns;
+DROP TABLE envelopes_v1;
 ";
 
 /// At most this many envelopes go into one group commit; it bounds the transaction's memory.
@@ -59,8 +76,13 @@ const WRITER_CACHE_KIB: i64 = 64 * 1024;
 const READER_CACHE_KIB: i64 = 16 * 1024;
 /// Bytes of the file every connection maps instead of reading through `pread`.
 const MMAP_BYTES: i64 = 256 * 1024 * 1024;
-/// WAL pages written before the writer checkpoints into the main file (SQLite's default is 1000).
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 4000;
+/// How often the checkpointer thread copies the WAL back into the database file.
+const CHECKPOINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+/// A WAL longer than this many frames (4 KiB pages) after a passive checkpoint (which readers can
+/// hold back) gets a restarting checkpoint, which waits for them, so the WAL cannot grow forever.
+const WAL_RESTART_FRAMES: i64 = 64 * 1024;
+/// A WAL file larger than this is truncated back to it when the log restarts.
+const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
 
 /// Settings every connection gets, writer and readers alike.
 fn tune(conn: &Connection, cache_kib: i64) -> Result<(), rusqlite::Error> {
@@ -88,6 +110,8 @@ pub struct SqliteStore {
     readers: Arc<ReaderPool>,
     // Exact row count: counted once at open, then kept by the writer (count(*) is a full scan).
     stored: Arc<AtomicU64>,
+    // Dropping it stops the checkpointer thread.
+    _stop_checkpoints: std::sync::mpsc::Sender<()>,
     // Keeps a temporary database's directory alive as long as the store.
     _temp_dir: Option<tempfile::TempDir>,
 }
@@ -164,9 +188,17 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
         tune(&conn, WRITER_CACHE_KIB).map_err(open_err)?;
-        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
+        // Checkpoints run on their own thread: done by the writer, each one stalled every
+        // commit waiting behind it for the copy and fsync of thousands of pages.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(open_err)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)
             .map_err(open_err)?;
         migrate(&mut conn)?;
+        let checkpointer = Connection::open(&path).map_err(open_err)?;
+        checkpointer
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
         let rows: i64 = conn
             .query_row("SELECT count(*) FROM envelopes", [], |row| row.get(0))
             .map_err(open_err)?;
@@ -178,6 +210,13 @@ impl SqliteStore {
             .name("xmtp-sqlite-writer".into())
             .spawn(move || writer_loop(conn, rx, &counter))
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
+        let (stop_checkpoints, stopped) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("xmtp-sqlite-checkpoint".into())
+            .spawn(move || checkpoint_loop(&checkpointer, &stopped))
+            .map_err(|e| {
+                StoreError::Backend(format!("cannot start the SQLite checkpointer: {e}"))
+            })?;
         Ok(Self {
             writer: tx,
             readers: Arc::new(ReaderPool {
@@ -186,6 +225,7 @@ impl SqliteStore {
                 permits: Semaphore::new(READERS),
             }),
             stored,
+            _stop_checkpoints: stop_checkpoints,
             _temp_dir: temp_dir,
         })
     }
@@ -208,23 +248,50 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         .optional()
         .map_err(schema)?
         .flatten();
-    match version {
-        None => {
-            tx.execute_batch(SCHEMA_V1).map_err(schema)?;
-            tx.execute(
-                "INSERT INTO schema_version (version) VALUES (?1)",
-                [SCHEMA_VERSION],
-            )
-            .map_err(schema)?;
+    let steps: &[&str] = match version {
+        None => &[SCHEMA_V2],
+        Some(1) => {
+            tracing::info!("migrating the SQLite envelope table from schema 1 to 2");
+            &[V1_SET_ASIDE, SCHEMA_V2, V1_COPY]
         }
-        Some(SCHEMA_VERSION) => {}
+        Some(SCHEMA_VERSION) => &[],
         Some(v) => {
             return Err(StoreError::Schema(format!(
                 "database schema version {v} is not supported by this node (it knows version {SCHEMA_VERSION})"
             )));
         }
+    };
+    if !steps.is_empty() {
+        for step in steps {
+            tx.execute_batch(step).map_err(schema)?;
+        }
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [SCHEMA_VERSION],
+        )
+        .map_err(schema)?;
     }
     tx.commit().map_err(schema)
+}
+
+/// Copies the WAL into the database file every [`CHECKPOINT_INTERVAL`] until the store is dropped.
+fn checkpoint_loop(conn: &Connection, stop: &std::sync::mpsc::Receiver<()>) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let checkpoint = |mode: &str| {
+        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
+            row.get::<_, i64>(1)
+        })
+    };
+    while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_INTERVAL) {
+        // PASSIVE never blocks the writer or readers; frames they still need wait for a later round.
+        let result = match checkpoint("PASSIVE") {
+            Ok(frames) if frames > WAL_RESTART_FRAMES => checkpoint("RESTART"),
+            other => other,
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
+        }
+    }
 }
 
 fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<WriteOp>, stored: &AtomicU64) {
@@ -347,8 +414,8 @@ fn insert_all(
 fn delete_expired(conn: &Connection, before: i64, batch: u32) -> Result<u64, StoreError> {
     let deleted = conn
         .prepare_cached(
-            "DELETE FROM envelopes WHERE (topic, timestamp_ns, digest) IN (
-                 SELECT topic, timestamp_ns, digest FROM envelopes
+            "DELETE FROM envelopes WHERE id IN (
+                 SELECT id FROM envelopes
                  WHERE should_expire = 1 AND received_ns < ?1 LIMIT ?2)",
         )
         .and_then(|mut stmt| stmt.execute(params![before, batch]))
@@ -675,6 +742,92 @@ mod tests {
         let err = SqliteStore::open(&path).unwrap_err();
         assert!(matches!(err, StoreError::Schema(_)), "{err}");
         assert!(!err.is_retryable());
+    }
+
+    /// The version 1 layout as it was shipped: rows clustered on the paging key.
+    const SCHEMA_V1: &str = "
+        CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version (version) VALUES (1);
+        CREATE TABLE envelopes (
+            topic TEXT NOT NULL, timestamp_ns INTEGER NOT NULL, digest BLOB NOT NULL,
+            message BLOB NOT NULL, received_ns INTEGER NOT NULL, should_expire INTEGER NOT NULL,
+            PRIMARY KEY (topic, timestamp_ns, digest)
+        ) WITHOUT ROWID;
+        CREATE INDEX envelopes_expiring ON envelopes (received_ns) WHERE should_expire = 1;
+    ";
+
+    #[tokio::test]
+    async fn a_version_1_database_is_migrated_with_every_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let old: Vec<StoredEnvelope> = (0..300u64)
+            .map(|i| env(&format!("/xmtp/0/m-{}/proto", i % 7), i, &i.to_le_bytes()))
+            .chain([env("expiring", 1, b"e")])
+            .collect();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_V1).unwrap();
+            for (n, e) in old.iter().enumerate() {
+                conn.execute(
+                    "INSERT INTO envelopes VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        e.content_topic,
+                        ts_to_sql(e.timestamp_ns),
+                        &e.digest[..],
+                        &e.message[..],
+                        n as i64,
+                        !e.content_topic.starts_with("/xmtp/"),
+                    ],
+                )
+                .unwrap();
+            }
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.count().await.unwrap(), 301);
+        let mut page = store
+            .query(query(&["/xmtp/0/m-3/proto"], Direction::Descending, 1000))
+            .await
+            .unwrap();
+        page.reverse();
+        let expected: Vec<_> = old
+            .iter()
+            .filter(|e| e.content_topic == "/xmtp/0/m-3/proto")
+            .cloned()
+            .collect();
+        assert_eq!(page, expected);
+        // The dedupe key survived the move, and so did the retention index.
+        store.insert(vec![old[0].clone()]).await.unwrap();
+        assert_eq!(store.count().await.unwrap(), 301);
+        assert_eq!(store.delete_expired(1_000, 10).await.unwrap(), 1);
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[tokio::test]
+    async fn the_checkpointer_moves_committed_rows_into_the_database_file() {
+        let store = SqliteStore::temporary().unwrap();
+        let rows: Vec<_> = (0..500u64)
+            .map(|i| env("/xmtp/0/m-ck/proto", i, b"p"))
+            .collect();
+        store.insert(rows).await.unwrap();
+        // `immutable=1` reads the main file only, ignoring the WAL: rows appear there only once
+        // a checkpoint copied them (the writer itself never checkpoints).
+        let uri = format!("file:{}?immutable=1", store.path().display());
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let in_main_file = || -> i64 {
+            Connection::open_with_flags(&uri, flags)
+                .and_then(|c| c.query_row("SELECT count(*) FROM envelopes", [], |r| r.get(0)))
+                .unwrap_or(0)
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while in_main_file() < 500 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(CHECKPOINT_INTERVAL).await;
+        }
+        assert_eq!(in_main_file(), 500);
     }
 
     #[test]

@@ -26,6 +26,10 @@ use xmtp_proto::Message;
 use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_api::v1::message_api_client::MessageApiClient;
 
+pub mod load;
+pub mod pg;
+pub mod process;
+
 pub type Grpc = MessageApiClient<Channel>;
 
 /// A unique topic prefix for this process and call.
@@ -54,28 +58,22 @@ pub struct Identity {
 
 impl Identity {
     pub fn new() -> Self {
-        let wallet = LocalWallet::generate();
-        let creation = IdentityCreation::new(wallet.address(), now_ns() / 1_000_000);
-        let signature = wallet.personal_sign(creation.request().text.as_bytes());
-        let bundle = creation
-            .finish(signature.to_bytes_v27().expose(), now_ns() / 1_000_000)
-            .unwrap();
-        let token = AuthToken::create(&bundle, now_ns()).authorization_header();
-        Self {
-            wallet: wallet.address().to_string(),
-            token,
-        }
+        Self::minted(now_ns() / 1_000_000, now_ns())
     }
 
     pub fn expired() -> Self {
+        Self::minted(1, now_ns() - 2 * 3_600_000_000_000)
+    }
+
+    /// A fresh wallet whose identity key is dated `key_ms` and whose token says `created_ns`.
+    pub fn minted(key_ms: u64, created_ns: u64) -> Self {
         let wallet = LocalWallet::generate();
-        let creation = IdentityCreation::new(wallet.address(), 1);
+        let creation = IdentityCreation::new(wallet.address(), key_ms);
         let signature = wallet.personal_sign(creation.request().text.as_bytes());
         let bundle = creation
-            .finish(signature.to_bytes_v27().expose(), 1)
+            .finish(signature.to_bytes_v27().expose(), key_ms)
             .unwrap();
-        let token =
-            AuthToken::create(&bundle, now_ns() - 2 * 3_600_000_000_000).authorization_header();
+        let token = AuthToken::create(&bundle, created_ns).authorization_header();
         Self {
             wallet: wallet.address().to_string(),
             token,

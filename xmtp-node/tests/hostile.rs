@@ -1,0 +1,868 @@
+//! The node against hostile clients: oversized and malformed bodies, huge topic sets, many
+//! streams, readers that never read, bad tokens, other wallets' topics and rate-limit floods.
+//! Every case checks the status the reference node (network.md §2.4, §3, §4) would give, and
+//! that the node still serves an ordinary client afterwards.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::time::Duration;
+
+use base64::Engine as _;
+use common::process::NodeProcess;
+use common::{Identity, TestNode, envelope, m_topic};
+use futures_util::StreamExt;
+use xmtp_node::NodeConfig;
+use xmtp_proto::Message as _;
+use xmtp_proto::message_api::v1 as api;
+use xmtp_proto::message_contents as mc;
+
+/// An ordinary client still gets through: an authenticated publish, then reading it back.
+async fn still_serves(n: &TestNode) {
+    let topic = m_topic();
+    n.publish_grpc(vec![envelope(&topic, 1, b"still here")])
+        .await;
+    let (status, page) = n
+        .post_json(
+            "/message/v1/query",
+            serde_json::json!({"contentTopics":[topic]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["envelopes"].as_array().unwrap().len(), 1);
+}
+
+fn config() -> NodeConfig {
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    config
+}
+
+/// `google.rpc.Status` code of a JSON error body.
+fn code(text: &str) -> i64 {
+    let value: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+    value["code"].as_i64().unwrap()
+}
+
+/// Sends raw bytes to `addr` and returns what comes back until the server closes or 5 s pass.
+fn raw_exchange(addr: std::net::SocketAddr, head: &[u8], body: &[u8]) -> String {
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    conn.write_all(head).unwrap();
+    // The server may answer and close before the whole body is written: that is the point.
+    let _ = conn.write_all(body);
+    let mut response = Vec::new();
+    let _ = conn.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_are_refused_and_the_node_keeps_serving() {
+    let mut config = config();
+    config.max_request_bytes = 1024 * 1024;
+    let n = TestNode::start(config).await;
+    let big = format!(
+        r#"{{"envelopes":[{{"contentTopic":"{}","message":"{}"}}]}}"#,
+        m_topic(),
+        "A".repeat(2 * 1024 * 1024)
+    );
+    // A declared length over the limit, and a chunked body (no length) that grows past it.
+    let (status, _, text) = post_as(&n, "/message/v1/publish", big.clone(), &n.me.token).await;
+    assert_eq!((status, code(&text)), (429, 8), "{text}");
+    let chunks = futures_util::stream::iter(
+        big.into_bytes()
+            .chunks(64 * 1024)
+            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
+            .collect::<Vec<_>>(),
+    );
+    // The node answers 429 as soon as the limit is passed and closes: depending on timing the
+    // client reads that answer or fails writing the rest of its body (broken pipe / reset).
+    match n
+        .http
+        .post(format!("{}/message/v1/query", n.base))
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+    {
+        Ok(response) => assert_eq!(response.status(), 429),
+        Err(e) => assert!(e.is_request() && !e.is_timeout(), "{e:?}"),
+    }
+    // A client that claims a terabyte and sends a little more than the limit gets its answer
+    // without the node waiting for (or buffering) the rest.
+    let head = format!(
+        "POST /message/v1/query HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        1u64 << 40
+    );
+    let reply = tokio::task::spawn_blocking({
+        let addr = n.node.http_addr();
+        move || raw_exchange(addr, head.as_bytes(), &vec![b' '; 1024 * 1024 + 4096])
+    })
+    .await
+    .unwrap();
+    assert!(reply.starts_with("HTTP/1.1 429"), "{reply}");
+
+    // gRPC: over the decoding limit (tonic says OUT_OF_RANGE, grpc-go RESOURCE_EXHAUSTED).
+    let err = n
+        .grpc()
+        .await
+        .publish(n.authed(api::PublishRequest {
+            envelopes: vec![envelope(&m_topic(), 1, &vec![0; 2 * 1024 * 1024])],
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::OutOfRange, "{err:?}");
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
+
+/// POSTs raw gRPC frames to `MessageApi/Query` and returns the `grpc-status` the node answered
+/// with (in the headers: a trailers-only response).
+async fn raw_grpc_query(h2: &reqwest::Client, n: &TestNode, frames: Vec<u8>) -> Option<String> {
+    let response = h2
+        .post(format!(
+            "{}/xmtp.message_api.v1.MessageApi/Query",
+            n.node.grpc_url()
+        ))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(frames)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response
+        .headers()
+        .get("grpc-status")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_json_and_protobuf_are_invalid_argument() {
+    let n = TestNode::start(config()).await;
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let long_number = format!(r#"{{"startTimeNs":{}}}"#, "9".repeat(1_000_000));
+    let json_bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("/message/v1/query", b"{".to_vec()),
+        ("/message/v1/query", b"[1]".to_vec()),
+        ("/message/v1/query", b"\"topics\"".to_vec()),
+        ("/message/v1/query", br#"{"contentTopics":5}"#.to_vec()),
+        (
+            "/message/v1/query",
+            br#"{"contentTopics":["\xff\xfe"]}"#.to_vec(),
+        ),
+        (
+            "/message/v1/query",
+            br#"{"contentTopics":["t"],"pagingInfo":{"limit":-1}}"#.to_vec(),
+        ),
+        (
+            "/message/v1/query",
+            br#"{"contentTopics":["t"],"pagingInfo":{"direction":"SIDEWAYS"}}"#.to_vec(),
+        ),
+        (
+            "/message/v1/query",
+            br#"{"contentTopics":["t"],"startTimeNs":"18446744073709551616"}"#.to_vec(),
+        ),
+        ("/message/v1/query", deep.clone().into_bytes()),
+        ("/message/v1/query", long_number.into_bytes()),
+        ("/message/v1/batch-query", br#"{"requests":{}}"#.to_vec()),
+        ("/message/v1/batch-query", deep.into_bytes()),
+        (
+            "/message/v1/publish",
+            br#"{"envelopes":[{"message":"!!not base64!!"}]}"#.to_vec(),
+        ),
+        (
+            "/message/v1/publish",
+            br#"{"envelopes":[{"timestampNs":"-1"}]}"#.to_vec(),
+        ),
+        (
+            "/message/v1/publish",
+            br#"{"envelopes":[null, 7]}"#.to_vec(),
+        ),
+        ("/message/v1/subscribe", b"{\"contentTopics\":[".to_vec()),
+        ("/message/v1/subscribe-all", b"nonsense".to_vec()),
+    ];
+    for (path, body) in json_bodies {
+        let (status, _, text) = post_as(&n, path, body.clone(), &n.me.token).await;
+        let shown = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+        assert_eq!((status, code(&text)), (400, 3), "{path} {shown}: {text}");
+    }
+    // Protobuf bodies: truncated length, overlong varint, a group, a huge declared length,
+    // invalid UTF-8 in a string field.
+    let proto_bodies: [&[u8]; 5] = [
+        &[0x0a, 0xff],
+        &[
+            0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ],
+        &[0x0b, 0x0c],
+        &[0x0a, 0xff, 0xff, 0xff, 0xff, 0x07, 1, 2, 3],
+        &[0x0a, 0x02, 0xff, 0xfe],
+    ];
+    for body in proto_bodies {
+        for path in [
+            "/message/v1/query",
+            "/message/v1/publish",
+            "/message/v1/subscribe",
+        ] {
+            let (status, _, text) = n
+                .post(
+                    path,
+                    body.to_vec(),
+                    &[
+                        ("content-type", "application/x-protobuf"),
+                        ("accept", "application/json"),
+                        ("authorization", &n.me.token),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                (status, code(&text)),
+                (400, 3),
+                "{path} {body:02x?}: {text}"
+            );
+        }
+    }
+    // The same bytes framed as gRPC messages: refused with a status, never a reset connection.
+    let h2 = {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder()
+            .http2_prior_knowledge()
+            .build()
+            .unwrap()
+    };
+    for body in proto_bodies {
+        let mut framed = vec![0u8];
+        framed.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        framed.extend_from_slice(body);
+        let status = raw_grpc_query(&h2, &n, framed).await;
+        assert_eq!(status.as_deref(), Some("13"), "{body:02x?}");
+    }
+    // A frame header that claims more than the limit, and one that lies about compression.
+    for frame in [
+        [0u8, 0x7f, 0xff, 0xff, 0xff].to_vec(),
+        [1u8, 0, 0, 0, 1, 0].to_vec(),
+    ] {
+        let status = raw_grpc_query(&h2, &n, frame.clone()).await;
+        assert!(
+            matches!(status.as_deref(), Some(s) if s != "0"),
+            "{frame:02x?}: {status:?}"
+        );
+    }
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
+
+/// 10,000 topics in one Subscribe (HTTP and gRPC) and one Subscribe2 update are accepted, as the
+/// reference node accepts them (clients subscribe to 10k+, network.md §7 rows 5–6); a Query and
+/// a BatchQuery over as many topics are answered too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_topic_subscriptions_are_accepted() {
+    let n = TestNode::start(config()).await;
+    let topics: Vec<String> = (0..10_000).map(|_| m_topic()).collect();
+    let last = topics.last().unwrap().clone();
+    let response = n
+        .http
+        .post(format!("{}/message/v1/subscribe", n.base))
+        .body(serde_json::json!({ "contentTopics": topics }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut http = common::Lines::new(response);
+    let mut grpc = n.grpc().await;
+    let mut sub = grpc
+        .subscribe(api::SubscribeRequest {
+            content_topics: topics.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tx.send(api::SubscribeRequest {
+        content_topics: topics.clone(),
+    })
+    .await
+    .unwrap();
+    let mut sub2 = grpc
+        .subscribe2(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    n.await_subscriptions(3.0).await;
+    // Subscribe2's topic set is applied asynchronously; publish until it has seen one.
+    let mut i = 0;
+    let got2 = loop {
+        i += 1;
+        n.publish_grpc(vec![envelope(&last, i, b"last")]).await;
+        if let Ok(got) = tokio::time::timeout(Duration::from_millis(200), sub2.message()).await {
+            break got.unwrap().unwrap();
+        }
+        assert!(i < 50, "Subscribe2 never received");
+    };
+    assert_eq!(got2.content_topic, last);
+    assert_eq!(sub.message().await.unwrap().unwrap().content_topic, last);
+    assert!(http.next().await.unwrap().contains(&last));
+
+    let query = api::QueryRequest {
+        content_topics: topics.clone(),
+        ..Default::default()
+    };
+    let page = grpc.query(query.clone()).await.unwrap().into_inner();
+    assert_eq!(page.envelopes.len(), i as usize);
+    let batch = api::BatchQueryRequest {
+        requests: vec![query; 50],
+    };
+    let answered = grpc.batch_query(batch).await.unwrap().into_inner();
+    assert_eq!(answered.responses.len(), 50);
+
+    drop((http, sub, sub2, tx));
+    n.await_subscriptions(0.0).await;
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
+
+/// 1,000 concurrent streams (500 HTTP connections, 500 gRPC streams over 5 connections) all get
+/// the same envelope; closing them all brings the node back to zero subscriptions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_streams_all_deliver() {
+    let n = TestNode::start(config()).await;
+    let topic = m_topic();
+    let body = serde_json::json!({ "contentTopics": [topic] }).to_string();
+    let mut http_streams = Vec::new();
+    for chunk in 0..10 {
+        let opens = (0..50).map(|_| {
+            n.http
+                .post(format!("{}/message/v1/subscribe", n.base))
+                .body(body.clone())
+                .send()
+        });
+        for response in futures_util::future::join_all(opens).await {
+            let response = response.unwrap();
+            assert_eq!(response.status(), 200, "chunk {chunk}");
+            http_streams.push(common::Lines::new(response));
+        }
+    }
+    let mut grpc_streams = Vec::new();
+    for _ in 0..5 {
+        let mut grpc = n.grpc().await;
+        let opens = (0..100).map(|_| {
+            let mut grpc = grpc.clone();
+            let topic = topic.clone();
+            async move {
+                grpc.subscribe(api::SubscribeRequest {
+                    content_topics: vec![topic],
+                })
+                .await
+            }
+        });
+        for stream in futures_util::future::join_all(opens).await {
+            grpc_streams.push(stream.unwrap().into_inner());
+        }
+        // Keep the connection's client alive through the clones above.
+        let _ = &mut grpc;
+    }
+    n.await_subscriptions(1000.0).await;
+    n.publish_grpc(vec![envelope(&topic, 42, b"to all")]).await;
+    let http_frames =
+        futures_util::future::join_all(http_streams.iter_mut().map(|s| s.next())).await;
+    assert!(
+        http_frames
+            .iter()
+            .all(|f| f.as_deref().is_some_and(|l| l.starts_with("{\"result\":"))),
+    );
+    let grpc_frames =
+        futures_util::future::join_all(grpc_streams.iter_mut().map(|s| s.message())).await;
+    assert_eq!(grpc_frames.len(), 500);
+    for frame in grpc_frames {
+        assert_eq!(frame.unwrap().unwrap().message, b"to all");
+    }
+    drop((http_streams, grpc_streams));
+    n.await_subscriptions(0.0).await;
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
+
+/// Opens an HTTP subscription on a raw socket that will never be read.
+fn never_reading_http(addr: std::net::SocketAddr, topic: &str) -> std::net::TcpStream {
+    let body = serde_json::json!({ "contentTopics": [topic] }).to_string();
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        conn,
+        "POST /message/v1/subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    conn
+}
+
+/// Readers that never read, on the default 1,024-envelope queue: each is cut off (the last frame
+/// it gets is the RESOURCE_EXHAUSTED error), and the node's anonymous memory grows by far less
+/// than the 400 MiB published past them. Measured on the binary, from /proc/PID/status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_that_never_read_are_cut_off_and_memory_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let node =
+        NodeProcess::start(db.to_str().unwrap(), &["--no-auth", "--no-rate-limits"]).unwrap();
+    let mut grpc = common::load::connect(&node.grpc_url()).await;
+    let topic = m_topic();
+    grpc.publish(api::PublishRequest {
+        envelopes: vec![envelope(&topic, 0, b"warm up")],
+    })
+    .await
+    .unwrap();
+    let before = node.status_kib("RssAnon");
+
+    let readers: Vec<_> = (0..4)
+        .map(|_| never_reading_http(node.http, &topic))
+        .collect();
+    let mut grpc_readers = Vec::new();
+    for _ in 0..4 {
+        // Own connections, so the unread streams' flow control does not stall the publisher.
+        let mut client = common::load::connect(&node.grpc_url()).await;
+        grpc_readers.push(
+            client
+                .subscribe(api::SubscribeRequest {
+                    content_topics: vec![topic.clone()],
+                })
+                .await
+                .unwrap()
+                .into_inner(),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // 6,400 envelopes of 64 KiB (400 MiB) in requests of 32.
+    let payload = vec![0x42u8; 64 * 1024];
+    for batch in 0..200u64 {
+        let envelopes = (0..32)
+            .map(|i| envelope(&topic, batch * 32 + i + 1, &payload))
+            .collect();
+        grpc.publish(api::PublishRequest { envelopes })
+            .await
+            .unwrap();
+    }
+    let after = node.status_kib("RssAnon");
+    let grown_mib = after.saturating_sub(before) / 1024;
+    println!(
+        "RssAnon {before} KiB -> {after} KiB ({grown_mib} MiB) after 400 MiB past 8 unread streams"
+    );
+    assert!(grown_mib < 200, "node memory grew by {grown_mib} MiB");
+
+    // Every HTTP reader ends with the error frame; every gRPC reader with RESOURCE_EXHAUSTED.
+    let tails = tokio::task::spawn_blocking(move || {
+        readers
+            .into_iter()
+            .map(|mut conn| {
+                conn.set_read_timeout(Some(Duration::from_secs(20)))
+                    .unwrap();
+                let mut tail = Vec::new();
+                let mut buf = vec![0u8; 1 << 20];
+                loop {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(k) => {
+                            tail.extend_from_slice(&buf[..k]);
+                            let keep = tail.len().saturating_sub(4096);
+                            tail.drain(..keep);
+                            if tail.ends_with(b"0\r\n\r\n") {
+                                break;
+                            }
+                        }
+                    }
+                }
+                String::from_utf8_lossy(&tail).into_owned()
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    for tail in tails {
+        assert!(
+            tail.contains("{\"error\":{\"code\":8,"),
+            "{}",
+            &tail[tail.len().saturating_sub(300)..]
+        );
+    }
+    for mut stream in grpc_readers {
+        let status = loop {
+            match stream.message().await {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("gRPC stream ended without a status"),
+                Err(status) => break status,
+            }
+        };
+        assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+    }
+    // Still serving.
+    let page = grpc
+        .query(api::QueryRequest {
+            content_topics: vec![topic.clone()],
+            paging_info: Some(api::PagingInfo {
+                limit: 1,
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.envelopes.len(), 1);
+}
+
+/// POSTs `body` to `path` with `authorization: token`; status, headers and body text.
+async fn post_as(
+    n: &TestNode,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+    token: &str,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    n.post(path, body, &[("authorization", token)]).await
+}
+
+/// Decodes a `Bearer` header into its token.
+fn token_of(header: &str) -> api::Token {
+    let b64 = header.strip_prefix("Bearer ").unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    api::Token::decode(bytes.as_slice()).unwrap()
+}
+
+fn header_of(token: &api::Token) -> String {
+    format!(
+        "Bearer {}",
+        base64::engine::general_purpose::STANDARD.encode(token.encode_to_vec())
+    )
+}
+
+/// Re-signs `token`'s identity key with another wallet: the node recovers that wallet, which
+/// differs from the one the auth data names.
+fn signed_by_another_wallet(token: &api::Token) -> api::Token {
+    let mut token = token.clone();
+    let key = token.identity_key.as_mut().unwrap();
+    let unsigned = mc::PublicKey {
+        timestamp: key.timestamp,
+        signature: None,
+        union: key.union.clone(),
+    };
+    let text = format!(
+        "XMTP : Create Identity\n{}\n\nFor more info: https://xmtp.org/signatures/",
+        hex_lower(&unsigned.encode_to_vec())
+    );
+    let other = xmtp_crypto::LocalWallet::generate();
+    let signature = other.personal_sign(text.as_bytes());
+    let bytes = signature.to_bytes_v27();
+    let bytes = bytes.expose();
+    key.signature = Some(mc::Signature {
+        union: Some(mc::signature::Union::WalletEcdsaCompact(
+            mc::signature::WalletEcdsaCompact {
+                bytes: bytes[..64].to_vec(),
+                recovery: u32::from(bytes[64] - 27),
+            },
+        )),
+    });
+    token
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Forged, expired, replayed and wrong-wallet tokens, over HTTP and gRPC: 401 / UNAUTHENTICATED
+/// with the reference's wording; a replayed valid token works (tokens carry no nonce, §3.1) but
+/// only for what its wallet may do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_expired_replayed_and_wrong_wallet_tokens() {
+    let n = TestNode::start(config()).await;
+    let topic = m_topic();
+    let me = token_of(&n.me.token);
+    let other = Identity::new();
+    let mut tampered_data = me.clone();
+    tampered_data.auth_data_bytes = api::AuthData {
+        wallet_addr: other.wallet.clone(),
+        created_ns: common::now_ns(),
+    }
+    .encode_to_vec();
+    let mut swapped_key = me.clone();
+    swapped_key.identity_key = token_of(&other.token).identity_key;
+    let mut flipped_signature = me.clone();
+    if let Some(mc::Signature {
+        union: Some(mc::signature::Union::EcdsaCompact(sig)),
+    }) = flipped_signature.auth_data_signature.as_mut()
+    {
+        sig.bytes[10] ^= 1;
+    }
+    let mut no_key = me.clone();
+    no_key.identity_key = None;
+    let future = Identity::minted(
+        common::now_ns() / 1_000_000,
+        common::now_ns() + 86_400_000_000_000,
+    );
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "tampered auth data",
+            header_of(&tampered_data),
+            "validating token",
+        ),
+        (
+            "another identity key",
+            header_of(&swapped_key),
+            "validating token",
+        ),
+        (
+            "flipped signature bit",
+            header_of(&flipped_signature),
+            "validating token",
+        ),
+        (
+            "no identity key",
+            header_of(&no_key),
+            "missing identity key",
+        ),
+        (
+            "wrong wallet",
+            header_of(&signed_by_another_wallet(&me)),
+            "wallet address mismatch",
+        ),
+        ("expired", Identity::expired().token, "token expired"),
+        (
+            "lowercase scheme",
+            n.me.token.replacen("Bearer", "bearer", 1),
+            "unrecognized authorization scheme",
+        ),
+        (
+            "no scheme",
+            n.me.token.replacen("Bearer ", "", 1),
+            "invalid authorization header",
+        ),
+        (
+            "truncated",
+            n.me.token[..n.me.token.len() / 2].to_owned(),
+            "extracting token",
+        ),
+        ("not base64", "Bearer ***".to_owned(), "extracting token"),
+        (
+            "huge",
+            format!("Bearer {}", "A".repeat(64 * 1024)),
+            "extracting token",
+        ),
+    ];
+    let body =
+        serde_json::json!({"envelopes":[{"contentTopic": topic, "message": "AA=="}]}).to_string();
+    let mut grpc = n.grpc().await;
+    for (what, header, message) in &cases {
+        let (status, headers, text) =
+            post_as(&n, "/message/v1/publish", body.clone(), header).await;
+        assert_eq!((status, code(&text)), (401, 16), "{what}: {text}");
+        assert!(text.contains(message), "{what}: {text}");
+        assert!(headers.contains_key("www-authenticate"), "{what}");
+        let mut request = tonic::Request::new(api::PublishRequest {
+            envelopes: vec![envelope(&topic, 1, b"x")],
+        });
+        request
+            .metadata_mut()
+            .insert("authorization", header.parse().unwrap());
+        let err = grpc.publish(request).await.unwrap_err();
+        if *what == "huge" {
+            // Over HTTP/2's header-list limit: the connection is refused before any handler.
+            assert_eq!(err.code(), tonic::Code::ResourceExhausted, "{err:?}");
+            continue;
+        }
+        assert_eq!(err.code(), tonic::Code::Unauthenticated, "{what}: {err:?}");
+        assert!(err.message().contains(message), "{what}: {err:?}");
+    }
+    let mut grpc = n.grpc().await;
+    // Nothing got in.
+    let got_in = common::load::stored(&mut grpc, std::slice::from_ref(&topic)).await;
+    assert!(got_in.is_empty(), "{got_in:?}");
+    // Future-dated tokens are accepted, as by the reference (no lower bound, §3.2 step 7).
+    let (status, _, text) = post_as(&n, "/message/v1/publish", body.clone(), &future.token).await;
+    assert_eq!(status, 200, "{text}");
+    // A captured token replayed from elsewhere works for open topics, and never for its owner's
+    // private store or contact topic if the replayer names another wallet.
+    for _ in 0..3 {
+        let (status, _, _) = post_as(&n, "/message/v1/publish", body.clone(), &other.token).await;
+        assert_eq!(status, 200);
+    }
+    let third = Identity::new();
+    let foreign = format!("/xmtp/0/privatestore-{}/key_bundle/proto", third.wallet);
+    let (status, _, text) = post_as(
+        &n,
+        "/message/v1/publish",
+        serde_json::json!({"envelopes":[{"contentTopic": foreign, "message": "AA=="}]}).to_string(),
+        &other.token,
+    )
+    .await;
+    assert_eq!((status, code(&text)), (403, 7), "{text}");
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
+
+/// Another wallet's contact and private-store topics are refused (403 / PERMISSION_DENIED) over
+/// both transports, also when hidden in a batch with open topics or spelled in another case, and
+/// a refused request stores none of its envelopes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishing_to_another_wallets_topics_is_refused_whole() {
+    let n = TestNode::start(config()).await;
+    let victim = Identity::new();
+    let open = m_topic();
+    let restricted = [
+        format!("/xmtp/0/contact-{}/proto", victim.wallet),
+        format!("/xmtp/0/privatestore-{}/key_bundle/proto", victim.wallet),
+        format!("/xmtp/0/contact-{}/proto", victim.wallet.to_lowercase()),
+        format!(
+            "/xmtp/0/privatestore-{}/key_bundle/proto",
+            victim.wallet.to_uppercase().replace("0X", "0x")
+        ),
+    ];
+    let mut grpc = n.grpc().await;
+    for topic in &restricted {
+        let err = grpc
+            .publish(n.authed(api::PublishRequest {
+                envelopes: vec![envelope(&open, 1, b"cover"), envelope(topic, 1, b"evil")],
+            }))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), err.message()),
+            (
+                tonic::Code::PermissionDenied,
+                "publishing to restricted topic"
+            ),
+            "{topic}"
+        );
+        let (status, error) = n
+            .post_json(
+                "/message/v1/publish",
+                serde_json::json!({"envelopes":[{"contentTopic": topic, "message": "AA=="}]}),
+            )
+            .await;
+        assert_eq!((status, error["code"].as_i64()), (403, Some(7)), "{topic}");
+    }
+    let mut all = restricted.to_vec();
+    all.push(open.clone());
+    let page = grpc
+        .query(api::QueryRequest {
+            content_topics: all,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(page.envelopes.is_empty(), "{:?}", page.envelopes);
+    // The owner may, in any case spelling.
+    let own = format!("/xmtp/0/contact-{}/proto", n.me.wallet.to_lowercase());
+    n.publish_grpc(vec![envelope(&own, 1, b"mine")]).await;
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
+
+/// A flood from 127.0.0.2 (HTTP) and 127.0.0.3 (gRPC) exhausts their own buckets (429 /
+/// RESOURCE_EXHAUSTED naming their address) while a client on 127.0.0.1 is served throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_flood_from_one_address_does_not_starve_another() {
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = true;
+    config.rate_limits.general.capacity = 50;
+    config.rate_limits.general.per_minute = 60;
+    config.rate_limits.publish.capacity = 20;
+    config.rate_limits.publish.per_minute = 60;
+    let n = TestNode::start(config).await;
+    let topic = m_topic();
+    let flooder_http = {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .build()
+            .unwrap()
+    };
+    let flooder_grpc = xmtp_proto::message_api::v1::message_api_client::MessageApiClient::new(
+        tonic::transport::Endpoint::from_shared(n.node.grpc_url())
+            .unwrap()
+            .local_address(Some(std::net::IpAddr::from([127, 0, 0, 3])))
+            .connect()
+            .await
+            .unwrap(),
+    );
+    let query = serde_json::json!({"contentTopics":[topic]}).to_string();
+    let publish =
+        serde_json::json!({"envelopes":[{"contentTopic": topic, "message": "AA=="}]}).to_string();
+    let http_flood = futures_util::stream::iter(0..400)
+        .map(|i| {
+            let (client, base, token) = (flooder_http.clone(), n.base.clone(), n.me.token.clone());
+            let (path, body) = if i % 2 == 0 {
+                ("/message/v1/query", query.clone())
+            } else {
+                ("/message/v1/publish", publish.clone())
+            };
+            async move {
+                let response = client
+                    .post(format!("{base}{path}"))
+                    .header("authorization", token)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>();
+    let grpc_flood = futures_util::stream::iter(0..400)
+        .map(|_| {
+            let mut client = flooder_grpc.clone();
+            let topic = topic.clone();
+            async move {
+                client
+                    .query(api::QueryRequest {
+                        content_topics: vec![topic],
+                        ..Default::default()
+                    })
+                    .await
+            }
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>();
+    let victim = async {
+        for _ in 0..15 {
+            still_serves(&n).await;
+        }
+    };
+    let (http_results, grpc_results, ()) = tokio::join!(http_flood, grpc_flood, victim);
+    let limited: Vec<_> = http_results.iter().filter(|(s, _)| *s == 429).collect();
+    assert!(
+        limited.len() >= 300,
+        "only {} of 400 refused",
+        limited.len()
+    );
+    assert!(http_results.iter().all(|(s, _)| *s == 200 || *s == 429));
+    assert!(
+        limited
+            .iter()
+            .any(|(_, t)| t.contains("exceeds rate limit R127.0.0.2DEF"))
+    );
+    assert!(
+        limited
+            .iter()
+            .any(|(_, t)| t.contains("exceeds rate limit R127.0.0.2PUB"))
+    );
+    let grpc_refused: Vec<_> = grpc_results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .collect();
+    assert!(
+        grpc_refused.len() >= 300,
+        "only {} of 400 refused",
+        grpc_refused.len()
+    );
+    assert!(
+        grpc_refused
+            .iter()
+            .all(|s| s.code() == tonic::Code::ResourceExhausted
+                && s.message() == "1 exceeds rate limit R127.0.0.3DEF")
+    );
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}
