@@ -4,10 +4,11 @@
 use rayon::prelude::*;
 
 use crate::bundle::PrivateKeyBundle;
+use crate::bundle_cache::VerifiedBundleCache;
 use crate::error::Result;
 use crate::invitation::{Conversation, ConversationStore, open_invitation};
 use crate::v1::{OpenedV1Message, open_v1_message};
-use crate::v2::{OpenedV2Message, open_v2_message};
+use crate::v2::{OpenedV2Message, open_v2_message, open_v2_message_cached};
 
 /// One envelope: its payload and `timestamp_ns`.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +64,24 @@ pub fn open_v2_messages(
     store: &ConversationStore,
     envelopes: &[EnvelopeRef<'_>],
 ) -> Vec<Result<OpenedV2Message>> {
+    open_v2_batch(store, envelopes, None)
+}
+
+/// [`open_v2_messages`] with the sender bundles' verification shared through `cache` (see
+/// [`open_v2_message_cached`]): N messages from S senders cost about S bundle verifications.
+pub fn open_v2_messages_cached(
+    store: &ConversationStore,
+    envelopes: &[EnvelopeRef<'_>],
+    cache: &VerifiedBundleCache,
+) -> Vec<Result<OpenedV2Message>> {
+    open_v2_batch(store, envelopes, Some(cache))
+}
+
+fn open_v2_batch(
+    store: &ConversationStore,
+    envelopes: &[EnvelopeRef<'_>],
+    cache: Option<&VerifiedBundleCache>,
+) -> Vec<Result<OpenedV2Message>> {
     envelopes
         .par_iter()
         .map(|e| {
@@ -71,7 +90,10 @@ pub fn open_v2_messages(
             let conversation = store
                 .get(&topic)
                 .ok_or_else(|| crate::Error::UnknownTopic(topic.clone()))?;
-            open_v2_message(conversation, e.payload)
+            match cache {
+                Some(cache) => open_v2_message_cached(conversation, e.payload, cache),
+                None => open_v2_message(conversation, e.payload),
+            }
         })
         .collect()
 }

@@ -342,6 +342,17 @@ impl PrivateKeyBundle {
         is_recipient: bool,
     ) -> Result<SecretBytes> {
         peer.verify()?;
+        self.shared_secret_with_verified(peer, my_pre_key, is_recipient)
+    }
+
+    /// [`Self::shared_secret`] for a `peer` whose pre-key signature the caller has just checked
+    /// (through `validate`): one ECDSA verification less.
+    pub(crate) fn shared_secret_with_verified(
+        &self,
+        peer: &SignedPublicKeyBundle,
+        my_pre_key: &PublicKey,
+        is_recipient: bool,
+    ) -> Result<SecretBytes> {
         let pre = self.find_pre_key(my_pre_key)?;
         Ok(triple_dh(
             &self.identity.secret,

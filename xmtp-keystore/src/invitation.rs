@@ -125,7 +125,8 @@ pub fn deterministic_invitation(
         return Err(Error::SelfConversation);
     }
     let is_recipient = mine.as_bytes() < their.as_bytes();
-    let secret = me.shared_secret(recipient, me.current_pre_key().public.key(), is_recipient)?;
+    let secret =
+        me.shared_secret_with_verified(recipient, me.current_pre_key().public.key(), is_recipient)?;
     let (lo, hi) = sorted(&mine, &their);
     let conversation_id = context
         .as_ref()
@@ -159,6 +160,20 @@ pub struct SealedInvitation {
     pub timestamp_ns: u64,
 }
 
+impl SealedInvitation {
+    /// The two envelopes to publish, one per topic.
+    pub fn envelopes(&self) -> Vec<xmtp_proto::message_api::v1::Envelope> {
+        self.topics
+            .iter()
+            .map(|t| xmtp_proto::message_api::v1::Envelope {
+                content_topic: t.clone(),
+                timestamp_ns: self.timestamp_ns,
+                message: self.payload.clone(),
+            })
+            .collect()
+    }
+}
+
 /// Seals `invitation` to `recipient` (§7.3) with my current pre-key.
 pub fn seal_invitation(
     me: &PrivateKeyBundle,
@@ -173,7 +188,8 @@ pub fn seal_invitation(
         created_ns,
     }
     .encode_to_vec();
-    let secret = me.shared_secret(recipient, me.current_pre_key().public.key(), false)?;
+    let secret =
+        me.shared_secret_with_verified(recipient, me.current_pre_key().public.key(), false)?;
     let plaintext = SecretBytes::new(Wiped::new(invitation.to_proto()).encode_to_vec());
     let ciphertext = encrypt(secret.expose(), plaintext.expose(), &header_bytes);
     let payload = pb::SealedInvitation {

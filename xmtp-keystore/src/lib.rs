@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod batch;
 mod bundle;
+mod bundle_cache;
 mod contact;
 mod error;
 mod identity;
@@ -17,6 +18,7 @@ pub mod v2;
 mod wipe;
 
 pub use crate::bundle::{DecodedPrivateKeyBundle, PrivateKeyBundle};
+pub use crate::bundle_cache::{DEFAULT_BUNDLE_CACHE_CAPACITY, VerifiedBundleCache};
 pub use crate::contact::{ContactBundle, choose_contact};
 pub use crate::error::{Error, Result};
 pub use crate::identity::{IdentityCreation, SignatureRequest, SignatureRequestKind};

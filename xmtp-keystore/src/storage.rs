@@ -20,7 +20,8 @@ pub fn enable_identity_text(wallet_pre_key: &[u8]) -> String {
     )
 }
 
-pub(crate) fn ciphertext_to_proto(c: &xmtp_crypto::Ciphertext) -> pb::Ciphertext {
+/// The `Ciphertext` message (§4) of an AES-256-GCM/HKDF ciphertext.
+pub fn ciphertext_to_proto(c: &xmtp_crypto::Ciphertext) -> pb::Ciphertext {
     pb::Ciphertext {
         union: Some(pb::ciphertext::Union::Aes256GcmHkdfSha256(
             pb::ciphertext::Aes256gcmHkdfsha256 {

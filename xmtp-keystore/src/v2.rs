@@ -9,6 +9,7 @@ use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
 
 use crate::bundle::PrivateKeyBundle;
+use crate::bundle_cache::VerifiedBundleCache;
 use crate::error::{Error, Result};
 use crate::invitation::Conversation;
 use crate::keys::{KeySignature, SignedPublicKeyBundle};
@@ -140,10 +141,30 @@ pub struct OpenedV2Message {
 /// identity key, the payload signature verifies under that pre-key, and the sender is one of the
 /// two participants (stricter than JS, §13 item 16).
 pub fn open_v2_message(conversation: &Conversation, payload: &[u8]) -> Result<OpenedV2Message> {
-    let opened = open_v2_unchecked_sender(
+    open_v2(conversation, payload, None)
+}
+
+/// [`open_v2_message`] that takes the sender bundle's verification from `cache` when the same
+/// bundle was verified before (and records it otherwise). The payload signature is checked on
+/// every message.
+pub fn open_v2_message_cached(
+    conversation: &Conversation,
+    payload: &[u8],
+    cache: &VerifiedBundleCache,
+) -> Result<OpenedV2Message> {
+    open_v2(conversation, payload, Some(cache))
+}
+
+fn open_v2(
+    conversation: &Conversation,
+    payload: &[u8],
+    cache: Option<&VerifiedBundleCache>,
+) -> Result<OpenedV2Message> {
+    let opened = open_v2_with(
         conversation.topic(),
         &conversation.invitation.key_material,
         payload,
+        cache,
     )?;
     if opened.sender != conversation.me && opened.sender != conversation.peer {
         return Err(Error::NotParticipant {
@@ -159,6 +180,15 @@ pub fn open_v2_unchecked_sender(
     topic: &str,
     key_material: &xmtp_crypto::SecretBytes,
     payload: &[u8],
+) -> Result<OpenedV2Message> {
+    open_v2_with(topic, key_material, payload, None)
+}
+
+fn open_v2_with(
+    topic: &str,
+    key_material: &xmtp_crypto::SecretBytes,
+    payload: &[u8],
+    cache: Option<&VerifiedBundleCache>,
 ) -> Result<OpenedV2Message> {
     let message: pb::Message = xmtp_proto::decode(payload)?;
     let Some(pb::message::Version::V2(v2)) = message.version else {
@@ -177,19 +207,25 @@ pub fn open_v2_unchecked_sender(
         .ok_or(Error::MissingField("MessageV2.ciphertext"))?;
     let signed_bytes = decrypt_proto(key_material.expose(), ciphertext, &v2.header_bytes)?;
     let signed: pb::SignedContent = xmtp_proto::decode(&signed_bytes)?;
-    let sender = SignedPublicKeyBundle::from_proto(
-        signed
-            .sender
-            .as_ref()
-            .ok_or(Error::MissingField("SignedContent.sender"))?,
-    )?;
+    let sender_proto = signed
+        .sender
+        .as_ref()
+        .ok_or(Error::MissingField("SignedContent.sender"))?;
     let signature = KeySignature::from_proto(
         signed
             .signature
             .as_ref()
             .ok_or(Error::MissingField("SignedContent.signature"))?,
     )?;
-    sender.verify()?;
+    let (sender, sender_address) = match cache {
+        Some(cache) => cache.validate(sender_proto)?,
+        None => {
+            let sender = SignedPublicKeyBundle::from_proto(sender_proto)?;
+            sender.verify()?;
+            let address = sender.wallet_address()?;
+            (sender, address)
+        }
+    };
     signature
         .verify_by_key(
             sender.pre_key.key(),
@@ -199,7 +235,6 @@ pub fn open_v2_unchecked_sender(
             Error::NotKeySigned => e,
             _ => Error::BadPayloadSignature,
         })?;
-    let sender_address = sender.wallet_address()?;
     Ok(OpenedV2Message {
         sender: sender_address,
         sender_bundle: sender,
