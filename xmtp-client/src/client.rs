@@ -74,6 +74,21 @@ pub(crate) fn now_ms_ns() -> u64 {
     xmtp_api::now_ns() / 1_000_000 * 1_000_000
 }
 
+/// A message's sent time: strictly increasing within this process, so that messages sent in
+/// the same millisecond keep their send order (readers order by timestamp and break ties by
+/// digest). JS readers see it at millisecond precision.
+pub(crate) fn next_sent_ns() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = xmtp_api::now_ns();
+    let previous = LAST
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or_else(|last| last);
+    now.max(previous + 1)
+}
+
 enum Stage {
     /// A stored bundle: waiting for the Enable-Identity signature that opens it.
     Load(EncryptedPrivateKeyBundle),
@@ -214,6 +229,9 @@ pub(crate) struct Inner {
     pub(crate) address: Address,
     pub(crate) api: Arc<dyn XmtpApi>,
     pub(crate) registry: Arc<CodecRegistry>,
+    /// Sender bundles already verified, so reading many messages from few senders verifies each
+    /// sender once.
+    pub(crate) verified_bundles: xmtp_keystore::VerifiedBundleCache,
     contacts: std::sync::Mutex<HashMap<Address, ContactBundle>>,
     pub(crate) conversations: tokio::sync::Mutex<crate::conversations::ConversationState>,
     pub(crate) consent: tokio::sync::Mutex<crate::consent::ConsentBook>,
@@ -284,6 +302,7 @@ impl Client {
                 address,
                 api,
                 registry: options.registry,
+                verified_bundles: xmtp_keystore::VerifiedBundleCache::new(),
                 contacts: std::sync::Mutex::default(),
                 conversations: tokio::sync::Mutex::new(conversations),
                 consent: tokio::sync::Mutex::new(consent),
@@ -313,6 +332,38 @@ impl Client {
     /// `PrivateKeyBundle{v1}`), for [`Client::from_keys`]. Keep them secret.
     pub fn export_keys(&self) -> SecretBytes {
         self.inner.bundle.encode()
+    }
+
+    /// Rotates my pre-key: adds a new current pre-key (older ones stay, so older invitations and
+    /// messages still open), stores the bundle again on the network under a new Enable-Identity
+    /// signature from `signer` (my wallet), and returns a client on the new bundle, which
+    /// publishes the new contact bundle. `options` should be the ones this client was built with.
+    pub async fn rotate_pre_key(
+        &self,
+        signer: &dyn WalletSigner,
+        options: ClientOptions,
+    ) -> Result<Self> {
+        if signer.address() != self.address() {
+            return Err(Error::Setup("the signer is not this client's wallet"));
+        }
+        let mut bundle = (*self.inner.bundle).clone();
+        bundle.rotate_pre_key(now_ms_ns() / 1_000_000);
+        let request = KeyStorageRequest::new(bundle.clone());
+        let signature = signer
+            .sign_personal(&request.request().text)
+            .await
+            .map_err(Error::Signer)?;
+        let sealed = request.finish(signature.to_bytes_v27().expose())?;
+        self.inner
+            .api
+            .publish(vec![Envelope {
+                content_topic: topic::private_store(&self.address().to_string()),
+                timestamp_ns: xmtp_api::now_ns(),
+                message: sealed,
+            }])
+            .await?;
+        let api = GrpcApi::connect(options.api.clone()).await?;
+        Self::build(bundle, api, options).await
     }
 
     /// The network API this client publishes and queries through.
@@ -469,4 +520,23 @@ impl Client {
 
 fn poisoned() -> Error {
     Error::Task("local keystore lock poisoned".into())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sent_times_strictly_increase_across_threads() {
+        let handles: Vec<_> = (0..2)
+            .map(|_| std::thread::spawn(|| (0..10_000).map(|_| super::next_sent_ns()).collect()))
+            .collect();
+        let mut all: Vec<u64> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| Vec::new()))
+            .collect();
+        let count = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), count, "no two sends share a timestamp");
+        assert_eq!(count, 20_000);
+    }
 }

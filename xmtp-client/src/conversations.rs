@@ -17,7 +17,7 @@ use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::message_contents as pb;
 use xmtp_proto::topic;
 
-use crate::client::{Client, now_ms_ns};
+use crate::client::{Client, next_sent_ns, now_ms_ns};
 use crate::content::{Compression, Content};
 use crate::error::{Error, Result};
 use crate::message::{
@@ -683,21 +683,7 @@ impl Conversations {
         let created_ns = now_ms_ns();
         let sealed = seal_invitation(&client.inner.bundle, &recipient, &invitation, created_ns)?;
         let conversation = open_invitation(&client.inner.bundle, &sealed.payload, created_ns)?;
-        client
-            .inner
-            .api
-            .publish(
-                sealed
-                    .topics
-                    .iter()
-                    .map(|t| Envelope {
-                        content_topic: t.clone(),
-                        timestamp_ns: sealed.timestamp_ns,
-                        message: sealed.payload.clone(),
-                    })
-                    .collect(),
-            )
-            .await?;
+        client.inner.api.publish(sealed.envelopes()).await?;
         let conversation = {
             let mut state = client.inner.conversations.lock().await;
             state.v2.insert(conversation.clone());
@@ -831,7 +817,7 @@ impl Conversation {
         let encoded = inner
             .registry
             .encode_to_bytes(content, options.compression)?;
-        let sent_ns = now_ms_ns();
+        let sent_ns = next_sent_ns();
         let (id, envelopes) = match &*self.kind {
             Kind::V2(conversation) => {
                 let sealed = seal_v2_message(
@@ -910,7 +896,7 @@ impl Conversation {
     pub fn decode(&self, envelope: &Envelope) -> MessageResult {
         let inner = &self.client.inner;
         let decoded = match &*self.kind {
-            Kind::V2(c) => decode_v2(c, &inner.registry, envelope),
+            Kind::V2(c) => decode_v2(c, &inner.registry, envelope, Some(&inner.verified_bundles)),
             Kind::V1(c) => decode_v1(&inner.bundle, &c.topic, &inner.registry, envelope),
         };
         decoded.map_err(|e| undecodable(envelope, e))
@@ -922,7 +908,9 @@ impl Conversation {
         let page: Vec<MessageResult> = tokio::task::spawn_blocking(move || {
             let inner = &this.client.inner;
             match &*this.kind {
-                Kind::V2(c) => decode_v2_page(c, &inner.registry, &envelopes),
+                Kind::V2(c) => {
+                    decode_v2_page(c, &inner.registry, &envelopes, &inner.verified_bundles)
+                }
                 Kind::V1(c) => decode_v1_page(&inner.bundle, &c.topic, &inner.registry, &envelopes),
             }
         })

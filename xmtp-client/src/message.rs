@@ -2,10 +2,10 @@
 
 use xmtp_api::Envelope;
 use xmtp_crypto::Address;
-use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages};
+use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages_cached};
 use xmtp_keystore::v1::{OpenedV1Message, open_v1_message};
-use xmtp_keystore::v2::{OpenedV2Message, open_v2_message};
-use xmtp_keystore::{ConversationStore, PrivateKeyBundle};
+use xmtp_keystore::v2::{OpenedV2Message, open_v2_message, open_v2_message_cached};
+use xmtp_keystore::{ConversationStore, PrivateKeyBundle, VerifiedBundleCache};
 use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::topic;
 
@@ -132,14 +132,19 @@ fn from_v1(
 }
 
 /// Decodes an envelope of a v2 conversation with every receive check (protocol.md §7.7): right
-/// topic, valid signatures, sender one of the two participants.
+/// topic, valid signatures, sender one of the two participants. With a `cache`, a sender bundle
+/// verified before is not verified again.
 pub(crate) fn decode_v2(
     conversation: &xmtp_keystore::Conversation,
     registry: &CodecRegistry,
     envelope: &Envelope,
+    cache: Option<&VerifiedBundleCache>,
 ) -> Result<DecodedMessage> {
     let ephemeral = check_envelope_topic(&envelope.content_topic, conversation.topic())?;
-    let opened = open_v2_message(conversation, &envelope.message)?;
+    let opened = match cache {
+        Some(cache) => open_v2_message_cached(conversation, &envelope.message, cache)?,
+        None => open_v2_message(conversation, &envelope.message)?,
+    };
     from_v2(conversation, ephemeral, opened, registry)
 }
 
@@ -168,15 +173,17 @@ pub(crate) fn envelope_refs(envelopes: &[Envelope]) -> Vec<EnvelopeRef<'_>> {
 }
 
 /// [`decode_v2`] for a page: decryption and signature checks run in parallel across cores (call
-/// it off the async executor); one result per envelope, in order.
+/// it off the async executor); one result per envelope, in order. Each sender bundle is verified
+/// once per `cache`.
 pub(crate) fn decode_v2_page(
     conversation: &xmtp_keystore::Conversation,
     registry: &CodecRegistry,
     envelopes: &[Envelope],
+    cache: &VerifiedBundleCache,
 ) -> Vec<MessageResult> {
     let mut store = ConversationStore::new();
     store.insert(conversation.clone());
-    let opened = open_v2_messages(&store, &envelope_refs(envelopes));
+    let opened = open_v2_messages_cached(&store, &envelope_refs(envelopes), cache);
     envelopes
         .iter()
         .zip(opened)
@@ -218,5 +225,5 @@ pub fn decode_envelope(
     registry: &CodecRegistry,
 ) -> Result<DecodedMessage> {
     let conversation = xmtp_keystore::Conversation::from_topic_data(me, topic_data)?;
-    decode_v2(&conversation, registry, envelope)
+    decode_v2(&conversation, registry, envelope, None)
 }

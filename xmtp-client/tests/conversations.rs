@@ -480,16 +480,7 @@ async fn invite_at(from: &Client, to: &Client, conversation_id: &str, created_ns
     };
     let invitation = deterministic_invitation(&me, &them, Some(context), None).unwrap();
     let sealed = seal_invitation(&me, &them, &invitation, created_ns).unwrap();
-    let envelopes = sealed
-        .topics
-        .iter()
-        .map(|t| Envelope {
-            content_topic: t.clone(),
-            timestamp_ns: sealed.timestamp_ns,
-            message: sealed.payload.clone(),
-        })
-        .collect();
-    from.api().publish(envelopes).await.unwrap();
+    from.api().publish(sealed.envelopes()).await.unwrap();
 }
 
 const MINUTE_NS: u64 = 60 * 1_000_000_000;

@@ -40,3 +40,30 @@ pub async fn start_conversation(from: &Client, to: &Client) -> xmtp_client::Conv
         .await
         .unwrap()
 }
+
+/// `from` starts a v2 conversation with `to` under `conversation_id`.
+pub async fn conversation_with_id(
+    from: &Client,
+    to: &Client,
+    conversation_id: &str,
+) -> xmtp_client::Conversation {
+    from.conversations()
+        .new_conversation(
+            to.address(),
+            Some(xmtp_client::ConversationContext::new(conversation_id)),
+        )
+        .await
+        .unwrap()
+}
+
+/// `client`'s conversation on `topic`, read from the network.
+pub async fn listed(client: &Client, topic: &str) -> xmtp_client::Conversation {
+    client
+        .conversations()
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.topic() == topic)
+        .unwrap()
+}
