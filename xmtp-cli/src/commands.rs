@@ -8,14 +8,18 @@ use serde_json::json;
 use xmtp_api::{GrpcApi, QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
 use xmtp_client::{
-    ApiConfig, Client, ClientOptions, Consent, Conversation, ConversationContext, Direction,
-    FileBackend, ListFilter, ListOrder, LocalWallet, MessageQuery, SendOptions,
+    ApiConfig, Client, ClientOptions, ConnectionEvent, Consent, Conversation, ConversationContext,
+    Direction, FileBackend, ListFilter, ListOrder, LocalWallet, MessageQuery, SendOptions,
+    WalletSigner,
 };
 use xmtp_crypto::Address;
 
 use crate::exit::{Failure, code};
+use crate::external::ExternalWallet;
+use crate::keyfile::{self, KeyfileError};
 use crate::output;
 use crate::profile::{self, Identity, Profile};
+use crate::progress;
 use crate::{BurnerCommand, Command, ConsentCommand, ConsentFilter, Global, KeysCommand, Order};
 
 /// Runs one command.
@@ -142,6 +146,12 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
             action: KeysCommand::Import { keys },
         } => keys_import(&ctx, &keys).await,
         Command::Keys {
+            action: KeysCommand::RotatePrekey,
+        } => rotate_pre_key(&ctx).await,
+        Command::Keys {
+            action: KeysCommand::ExportWallet { out },
+        } => export_wallet(&ctx, &out),
+        Command::Keys {
             action: KeysCommand::Export,
         } => {
             let client = ctx.client().await?;
@@ -171,29 +181,131 @@ impl Context {
         ClientOptions::new(api)
     }
 
-    /// The identity from `--wallet-key` (no local state), else the profile's (with its keystore).
-    fn identity(&self) -> anyhow::Result<(Identity, Option<Profile>)> {
+    /// The identity given on the command line (`--wallet-key`, `--keystore`, `--external-wallet`:
+    /// no local state), if any.
+    fn stateless_identity(&self) -> anyhow::Result<Option<Identity>> {
         if let Some(key) = &self.global.wallet_key {
             let wallet = parse_wallet_key(key, "--wallet-key / XMTP_WALLET_KEY")?;
-            return Ok((Identity::Wallet(Box::new(wallet)), None));
+            return Ok(Some(Identity::Wallet(Box::new(wallet))));
+        }
+        if let Some(path) = &self.global.keystore {
+            let json = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the keystore {}", path.display()))?;
+            let wallet = self.unlock(&json, path)?;
+            return Ok(Some(Identity::Wallet(Box::new(wallet))));
+        }
+        if let Some(address) = &self.global.external_wallet {
+            return Ok(Some(Identity::External(parse_address(address)?)));
+        }
+        Ok(None)
+    }
+
+    /// The identity given on the command line (no local state), else the profile's (with its
+    /// keystore).
+    fn identity(&self) -> anyhow::Result<(Identity, Option<Profile>)> {
+        if let Some(identity) = self.stateless_identity()? {
+            return Ok((identity, None));
         }
         let profile = self.profile()?;
         let identity = profile.require_identity()?;
         Ok((identity, Some(profile)))
     }
 
-    async fn client(&self) -> anyhow::Result<Client> {
-        let (identity, profile) = self.identity()?;
+    /// The options for `profile`'s client: its local keystore, if any.
+    fn options_for(&self, profile: Option<&Profile>) -> anyhow::Result<ClientOptions> {
         let mut options = self.options();
         if let Some(profile) = profile {
             profile::create_private_dir(&profile.dir)?;
             options = options.with_persistence(Arc::new(FileBackend::new(profile.keystore_file())));
         }
-        let client = match &identity {
-            Identity::Wallet(wallet) => Client::create(wallet.as_ref(), options).await,
-            Identity::Keys { bytes, .. } => Client::from_keys(bytes.expose(), options).await,
+        Ok(options)
+    }
+
+    /// What signs for `identity`'s wallet (a keystore is opened with its password here), or
+    /// `None` for keys without a wallet.
+    fn signer(&self, identity: &Identity) -> anyhow::Result<Option<Box<dyn WalletSigner>>> {
+        Ok(match identity {
+            Identity::Wallet(wallet) => Some(Box::new((**wallet).clone())),
+            Identity::Keystore { json, path, .. } => Some(Box::new(self.unlock(json, path)?)),
+            Identity::External(address) => {
+                Some(Box::new(ExternalWallet::new(*address, self.global.json)))
+            }
+            Identity::Keys { .. } => None,
+        })
+    }
+
+    async fn client(&self) -> anyhow::Result<Client> {
+        let (identity, profile) = self.identity()?;
+        let options = self.options_for(profile.as_ref())?;
+        let client = match (&identity, self.signer(&identity)?) {
+            (_, Some(signer)) => Client::create(signer.as_ref(), options).await,
+            (Identity::Keys { bytes, .. }, None) => {
+                Client::from_keys(bytes.expose(), options).await
+            }
+            (_, None) => return Err(anyhow::anyhow!("an identity without keys or a wallet")),
         };
         client.context("signing in")
+    }
+
+    /// The keystore's password: `--password-file`, else `XMTP_KEYSTORE_PASSWORD`, else a prompt
+    /// on the terminal (asked twice when `confirm`).
+    fn password(&self, what: &str, confirm: bool) -> anyhow::Result<zeroize::Zeroizing<String>> {
+        if let Some(path) = &self.global.password_file {
+            let text = zeroize::Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the password file {}", path.display()))?,
+            );
+            let first = text.lines().next().unwrap_or_default();
+            return Ok(zeroize::Zeroizing::new(first.to_owned()));
+        }
+        if let Some(password) = std::env::var_os("XMTP_KEYSTORE_PASSWORD") {
+            let password = password.into_string().map_err(|_| {
+                Failure::new(code::USAGE, "XMTP_KEYSTORE_PASSWORD is not valid UTF-8")
+            })?;
+            return Ok(zeroize::Zeroizing::new(password));
+        }
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(Failure::new(
+                code::USAGE,
+                format!(
+                    "{what} needs its password: give it with --password-file FILE or \
+                     XMTP_KEYSTORE_PASSWORD (or run on a terminal to be asked)"
+                ),
+            )
+            .into());
+        }
+        let password = zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("password for {what}: "))
+                .context("reading the password")?,
+        );
+        if confirm {
+            let again = zeroize::Zeroizing::new(
+                rpassword::prompt_password("the same password again: ")
+                    .context("reading the password")?,
+            );
+            if *again != *password {
+                return Err(Failure::new(code::USAGE, "the two passwords differ").into());
+            }
+        }
+        Ok(password)
+    }
+
+    /// Opens the JSON keystore read from `path` with its password.
+    fn unlock(&self, json: &str, path: &std::path::Path) -> anyhow::Result<LocalWallet> {
+        let what = format!("the keystore {}", path.display());
+        let password = self.password(&what, false)?;
+        keyfile::decrypt(json, password.as_bytes()).map_err(|e| {
+            match e {
+                KeyfileError::WrongPassword => Failure::new(
+                    code::WRONG_PASSWORD,
+                    format!("wrong keystore password for {}", path.display()),
+                ),
+                KeyfileError::Malformed(_) => {
+                    Failure::new(code::USAGE, format!("{}: {e}", path.display()))
+                }
+            }
+            .into()
+        })
     }
 }
 
@@ -222,44 +334,110 @@ fn parse_addresses(texts: &[String]) -> anyhow::Result<Vec<Address>> {
     texts.iter().map(|t| parse_address(t)).collect()
 }
 
-async fn init(ctx: &Context, import: Option<&str>) -> anyhow::Result<()> {
-    let profile = ctx.profile()?;
-    if let Some(existing) = profile.identity()? {
-        return Err(Failure::new(
+/// Refuses to overwrite a profile that already holds an identity; `hint` says what to do instead.
+fn refuse_existing_identity(profile: &Profile, hint: &str) -> anyhow::Result<()> {
+    match profile.identity()? {
+        Some(existing) => Err(Failure::new(
             code::FAILURE,
             format!(
-                "profile {:?} already has an identity, {}; to replace it, delete {}",
+                "profile {:?} already has an identity, {}; {hint}",
                 profile.name,
-                existing.address(),
-                profile.dir.display()
+                existing.address()
             ),
         )
-        .into());
+        .into()),
+        None => Ok(()),
     }
-    let (wallet, imported) = match import {
-        Some(hex) => (parse_wallet_key(hex, "--import")?, true),
-        None => (LocalWallet::generate(), false),
-    };
+}
+
+async fn init(ctx: &Context, import: Option<&str>) -> anyhow::Result<()> {
+    let profile = ctx.profile()?;
+    let replace = format!("to replace it, delete {}", profile.dir.display());
+    refuse_existing_identity(&profile, &replace)?;
+    // The wallet and how the profile keeps it.
+    enum Kept {
+        Key(Box<LocalWallet>),
+        Keystore(String),
+        External,
+    }
+    let (signer, kept, how): (Box<dyn WalletSigner>, Kept, &str) =
+        match (import, &ctx.global.keystore, &ctx.global.external_wallet) {
+            (Some(hex), None, None) => {
+                let wallet = parse_wallet_key(hex, "--import")?;
+                (
+                    Box::new(wallet.clone()),
+                    Kept::Key(Box::new(wallet)),
+                    "imported",
+                )
+            }
+            (None, Some(path), None) => {
+                let json = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the keystore {}", path.display()))?;
+                let wallet = ctx.unlock(&json, path)?;
+                // Keep the address beside the keys, so `whoami` needs no password.
+                let mut value: serde_json::Value = serde_json::from_str(&json)?;
+                value["address"] = json!(wallet.address().to_string()[2..].to_ascii_lowercase());
+                let kept = Kept::Keystore(serde_json::to_string_pretty(&value)?);
+                (Box::new(wallet), kept, "imported keystore")
+            }
+            (None, None, Some(address)) => {
+                let address = parse_address(address)?;
+                let signer = ExternalWallet::new(address, ctx.global.json);
+                (Box::new(signer), Kept::External, "external wallet")
+            }
+            (None, None, None) => {
+                let wallet = LocalWallet::generate();
+                (
+                    Box::new(wallet.clone()),
+                    Kept::Key(Box::new(wallet)),
+                    "created",
+                )
+            }
+            _ => {
+                return Err(Failure::new(
+                    code::USAGE,
+                    "give at most one of --import, --keystore and --external-wallet",
+                )
+                .into());
+            }
+        };
     // Create (or restore) the identity on the network first: nothing is written if the node is
     // not there.
-    let client = Client::create(&wallet, ctx.options())
+    let client = Client::create(signer.as_ref(), ctx.options())
         .await
         .context("creating the identity on the node")?;
-    profile.save_wallet(&wallet)?;
+    let key_file = match kept {
+        Kept::Key(wallet) => {
+            profile.save_wallet(&wallet)?;
+            profile.key_file()
+        }
+        Kept::Keystore(json) => {
+            profile.save_wallet_keystore(&json)?;
+            profile.wallet_keystore_file()
+        }
+        Kept::External => {
+            profile.save_external(client.address())?;
+            profile.external_file()
+        }
+    };
     if ctx.global.json {
         output::line(&json!({
             "address": client.address().to_string(),
             "profile": profile.name,
-            "imported": imported,
-            "key_file": profile.key_file(),
+            "imported": how != "created",
+            "wallet": match how {
+                "imported keystore" => "keystore",
+                "external wallet" => "external",
+                _ => "key",
+            },
+            "key_file": key_file,
         }))
     } else {
         output::text(&format!(
-            "{} identity {} in profile {:?}\nwallet key saved to {} (keep it secret)",
-            if imported { "imported" } else { "created" },
+            "{how} identity {} in profile {:?}\nwallet saved to {} (keep it secret)",
             client.address(),
             profile.name,
-            profile.key_file().display()
+            key_file.display()
         ))
     }
 }
@@ -275,7 +453,7 @@ fn whoami(ctx: &Context) -> anyhow::Result<()> {
         }))
     } else {
         let source = name.map_or_else(
-            || "from --wallet-key".to_owned(),
+            || "from the command line".to_owned(),
             |n| format!("profile {n:?}"),
         );
         output::text(&format!(
@@ -307,12 +485,8 @@ async fn send(
     conversation_id: Option<String>,
     options: SendOptions,
 ) -> anyhow::Result<()> {
-    let peer = parse_address(address)?;
-    let client = ctx.client().await?;
-    let conversation = client
-        .conversations()
-        .new_conversation(peer, conversation_id.map(ConversationContext::new))
-        .await?;
+    let (_, conversation) = open_conversation(ctx, address, conversation_id).await?;
+    let peer = conversation.peer_address();
     for content in contents {
         let id = conversation.send_with(content, options).await?;
         if ctx.global.json {
@@ -359,6 +533,9 @@ fn attachment(path: &std::path::Path) -> anyhow::Result<Content> {
     }))
 }
 
+/// Recipients per `Client::broadcast` call (each call sends 8 at once).
+const BROADCAST_CHUNK: usize = 16;
+
 async fn broadcast(ctx: &Context, file: &std::path::Path, text: &str) -> anyhow::Result<()> {
     let list = if file == std::path::Path::new("-") {
         std::io::read_to_string(std::io::stdin()).context("reading recipients from stdin")?
@@ -385,9 +562,15 @@ async fn broadcast(ctx: &Context, file: &std::path::Path, text: &str) -> anyhow:
         );
     }
     let client = ctx.client().await?;
-    let results = client
-        .broadcast(&recipients, &Content::Text(text.to_owned()))
-        .await?;
+    let content = Content::Text(text.to_owned());
+    let progress = progress::bar("recipients", recipients.len(), ctx.global.json);
+    let mut results = Vec::with_capacity(recipients.len());
+    // In chunks, so the bar moves while a long list is sent.
+    for chunk in recipients.chunks(BROADCAST_CHUNK) {
+        results.extend(client.broadcast(chunk, &content).await?);
+        progress.inc(chunk.len() as u64);
+    }
+    progress.finish_and_clear();
     let failed = results.iter().filter(|(_, r)| r.is_err()).count();
     for (address, result) in &results {
         match (result, ctx.global.json) {
@@ -479,36 +662,6 @@ async fn inspect(ctx: &Context, topic: &str, limit: Option<usize>) -> anyhow::Re
     Ok(())
 }
 
-/// Progress on stderr, on a terminal only.
-struct Progress {
-    label: &'static str,
-    total: usize,
-    done: usize,
-    shown: bool,
-}
-
-impl Progress {
-    fn new(label: &'static str, total: usize) -> Self {
-        let shown = std::io::IsTerminal::is_terminal(&std::io::stderr());
-        Self {
-            label,
-            total,
-            done: 0,
-            shown,
-        }
-    }
-
-    fn step(&mut self) {
-        self.done += 1;
-        if self.shown {
-            eprint!("\r{}: {}/{}", self.label, self.done, self.total);
-            if self.done == self.total {
-                eprintln!();
-            }
-        }
-    }
-}
-
 async fn generate(
     ctx: &Context,
     identities: u32,
@@ -517,7 +670,11 @@ async fn generate(
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let concurrency = usize::try_from(concurrency).unwrap_or(1);
-    let mut progress = Progress::new("identities", usize::try_from(identities).unwrap_or(0));
+    let progress = progress::bar(
+        "identities",
+        usize::try_from(identities).unwrap_or(0),
+        ctx.global.json,
+    );
     let mut creating = futures::stream::iter((0..identities).map(|_| {
         let options = ctx.options();
         async move { Client::create(&LocalWallet::generate(), options).await }
@@ -526,10 +683,11 @@ async fn generate(
     let mut clients = Vec::new();
     while let Some(client) = creating.next().await {
         clients.push(client.context("creating an identity")?);
-        progress.step();
+        progress.inc(1);
     }
+    progress.finish();
     let total = clients.len() * usize::try_from(messages).unwrap_or(0);
-    let mut progress = Progress::new("messages", total);
+    let progress = progress::bar("messages", total, ctx.global.json);
     let mut sending = futures::stream::iter(clients.iter().enumerate().map(|(i, client)| {
         let peer = clients[(i + 1) % clients.len()].address();
         async move {
@@ -548,10 +706,9 @@ async fn generate(
     }))
     .buffer_unordered(concurrency);
     while let Some(sent) = sending.next().await {
-        for _ in 0..sent? {
-            progress.step();
-        }
+        progress.inc(u64::from(sent?));
     }
+    progress.finish();
     drop(sending);
     let addresses: Vec<String> = clients.iter().map(|c| c.address().to_string()).collect();
     let seconds = started.elapsed().as_secs_f64();
@@ -573,17 +730,7 @@ async fn generate(
 
 async fn keys_import(ctx: &Context, keys: &str) -> anyhow::Result<()> {
     let profile = ctx.profile()?;
-    if let Some(existing) = profile.identity()? {
-        return Err(Failure::new(
-            code::FAILURE,
-            format!(
-                "profile {:?} already has an identity, {}; import into another --profile",
-                profile.name,
-                existing.address()
-            ),
-        )
-        .into());
-    }
+    refuse_existing_identity(&profile, "import into another --profile")?;
     let identity = Identity::keys_from_hex(keys).map_err(|e| {
         Failure::new(
             code::USAGE,
@@ -615,7 +762,9 @@ async fn keys_import(ctx: &Context, keys: &str) -> anyhow::Result<()> {
 
 async fn conversations(ctx: &Context, filter: &ListFilter) -> anyhow::Result<()> {
     let client = ctx.client().await?;
+    let syncing = progress::spinner("syncing conversations", ctx.global.json);
     let list = client.conversations().list_with(filter).await?;
+    syncing.finish_and_clear();
     for conversation in &list {
         if ctx.global.json {
             output::line(&output::conversation_json(conversation))?;
@@ -671,10 +820,10 @@ async fn messages(
         Some(parse_address(target)?)
     };
     let client = ctx.client().await?;
-    let selected: Vec<Conversation> = client
-        .conversations()
-        .list()
-        .await?
+    let syncing = progress::spinner("syncing conversations", ctx.global.json);
+    let listed = client.conversations().list().await;
+    syncing.finish_and_clear();
+    let selected: Vec<Conversation> = listed?
         .into_iter()
         .filter(|c| match peer {
             None => c.topic() == target,
@@ -698,9 +847,12 @@ async fn messages(
         return Ok(());
     }
     let mut items = Vec::new();
+    let progress = progress::bar("conversations", selected.len(), ctx.global.json);
     for conversation in &selected {
         items.extend(conversation.messages(query).await?);
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     let time = |item: &xmtp_client::MessageResult| match item {
         Ok(m) => m.sent_ns,
         Err(bad) => bad.timestamp_ns,
@@ -733,6 +885,7 @@ fn print_item(ctx: &Context, item: &xmtp_client::MessageResult) -> anyhow::Resul
 async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
     let peer = address.map(parse_address).transpose()?;
     let client = ctx.client().await?;
+    let mut connection = client.connection_events();
     let mut messages = client.conversations().stream_all_messages().await?;
     match peer {
         Some(peer) => eprintln!("streaming messages with {peer} (Ctrl-C to stop)"),
@@ -746,6 +899,10 @@ async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
     loop {
         let item = tokio::select! {
             r = &mut stop => return r,
+            Some(event) = connection.next() => {
+                print_connection_event(ctx, &event)?;
+                continue;
+            }
             item = messages.next() => item,
         };
         let Some(item) = item else {
@@ -773,13 +930,45 @@ async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
     }
 }
 
-async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> anyhow::Result<()> {
+/// A live stream's connection change: a line on stderr, or a JSON event object on stdout.
+fn print_connection_event(ctx: &Context, event: &ConnectionEvent) -> anyhow::Result<()> {
+    match (event, ctx.global.json) {
+        (ConnectionEvent::Disconnected { reason }, true) => {
+            output::line(&json!({ "event": "disconnected", "reason": reason }))
+        }
+        (ConnectionEvent::Reconnected { since_ns }, true) => {
+            output::line(&json!({ "event": "reconnected", "since_ns": since_ns }))
+        }
+        (ConnectionEvent::Disconnected { .. }, false) => {
+            eprintln!("connection lost, reconnecting...");
+            Ok(())
+        }
+        (ConnectionEvent::Reconnected { .. }, false) => {
+            eprintln!("reconnected");
+            Ok(())
+        }
+        (_, _) => Ok(()),
+    }
+}
+
+/// This identity's client and its conversation with `address` (started if needed).
+async fn open_conversation(
+    ctx: &Context,
+    address: &str,
+    conversation_id: Option<String>,
+) -> anyhow::Result<(Client, Conversation)> {
     let peer = parse_address(address)?;
     let client = ctx.client().await?;
     let conversation = client
         .conversations()
         .new_conversation(peer, conversation_id.map(ConversationContext::new))
         .await?;
+    Ok((client, conversation))
+}
+
+async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> anyhow::Result<()> {
+    let (client, conversation) = open_conversation(ctx, address, conversation_id).await?;
+    let peer = conversation.peer_address();
     let mut incoming = client.conversations().stream_all_messages().await?;
     // A plain thread reads stdin: a blocked read there never holds the process open at exit.
     let (line_tx, mut lines) = tokio::sync::mpsc::channel::<std::io::Result<String>>(16);
@@ -791,26 +980,42 @@ async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> 
         }
     });
     eprintln!(
-        "chatting with {peer} in {}: type a message and press Enter (Ctrl-D or Ctrl-C ends)",
+        "chatting with {peer} in {}: type a message and press Enter (/quit, Ctrl-D or Ctrl-C \
+         ends)",
         conversation.topic()
     );
+    // On a terminal a prompt shows where to type; incoming lines are printed above it.
+    let prompt = !ctx.global.json && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let show_prompt = || {
+        if prompt {
+            let mut out = std::io::stdout().lock();
+            let _ = std::io::Write::write_all(&mut out, b"> ");
+            let _ = std::io::Write::flush(&mut out);
+        }
+    };
+    show_prompt();
+    let mut connection = client.connection_events();
     let stop = crate::node::stop_signal();
     tokio::pin!(stop);
     loop {
         tokio::select! {
             r = &mut stop => return r,
+            Some(event) = connection.next() => print_connection_event(ctx, &event)?,
             line = lines.recv() => {
                 let Some(line) = line.transpose().context("reading stdin")? else {
                     return Ok(());
                 };
                 let text = line.trim();
-                if text.is_empty() {
-                    continue;
+                if text == "/quit" {
+                    return Ok(());
                 }
-                let id = conversation.send(text).await?;
-                if ctx.global.json {
-                    output::line(&json!({ "sent": id, "topic": conversation.topic() }))?;
+                if !text.is_empty() {
+                    let id = conversation.send(text).await?;
+                    if ctx.global.json {
+                        output::line(&json!({ "sent": id, "topic": conversation.topic() }))?;
+                    }
                 }
+                show_prompt();
             }
             item = incoming.next() => {
                 let Some(item) = item else {
@@ -824,7 +1029,13 @@ async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> 
                 let mine = matches!(&item, Ok(m) if m.sender == client.address());
                 // What I typed is already on the screen; JSON lists both sides.
                 if topic == conversation.topic() && (ctx.global.json || !mine) {
+                    if prompt {
+                        // Clear the prompt line, print the message, then the prompt again.
+                        let mut out = std::io::stdout().lock();
+                        let _ = std::io::Write::write_all(&mut out, b"\r\x1b[2K");
+                    }
                     print_item(ctx, &item)?;
+                    show_prompt();
                 }
             }
         }
@@ -876,4 +1087,74 @@ async fn consent(ctx: &Context, action: ConsentCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// How many pre-keys the client's bundle holds (the newest is current).
+fn pre_key_count(client: &Client) -> anyhow::Result<usize> {
+    let keys = client.export_keys();
+    Ok(xmtp_keystore::PrivateKeyBundle::decode_any(keys.expose())?
+        .bundle
+        .pre_keys()
+        .count())
+}
+
+async fn rotate_pre_key(ctx: &Context) -> anyhow::Result<()> {
+    let (identity, profile) = ctx.identity()?;
+    let Some(signer) = ctx.signer(&identity)? else {
+        return Err(Failure::new(
+            code::USAGE,
+            "rotate-prekey needs the wallet (the new keys are stored on the network under its \
+             signature), and this profile holds imported keys without one",
+        )
+        .into());
+    };
+    let options = ctx.options_for(profile.as_ref())?;
+    let client = Client::create(signer.as_ref(), options.clone())
+        .await
+        .context("signing in")?;
+    let rotated = client
+        .rotate_pre_key(signer.as_ref(), options)
+        .await
+        .context("rotating the pre-key")?;
+    let pre_keys = pre_key_count(&rotated)?;
+    if ctx.global.json {
+        output::line(&json!({
+            "address": rotated.address().to_string(),
+            "pre_keys": pre_keys,
+        }))
+    } else {
+        output::text(&format!(
+            "new pre-key for {} published ({pre_keys} pre-keys kept, so older messages still open)",
+            rotated.address()
+        ))
+    }
+}
+
+fn export_wallet(ctx: &Context, out: &std::path::Path) -> anyhow::Result<()> {
+    let (identity, _) = ctx.identity()?;
+    let wallet = match &identity {
+        Identity::Wallet(wallet) => (**wallet).clone(),
+        Identity::Keystore { json, path, .. } => ctx.unlock(json, path)?,
+        Identity::External(_) | Identity::Keys { .. } => {
+            return Err(Failure::new(
+                code::USAGE,
+                "this identity has no wallet key here to export (an external wallet or \
+                 imported keys)",
+            )
+            .into());
+        }
+    };
+    let what = format!("the new keystore {}", out.display());
+    let password = ctx.password(&what, true)?;
+    let json = keyfile::encrypt(&wallet, password.as_bytes())?;
+    profile::write_new_private(out, &json)?;
+    if ctx.global.json {
+        output::line(&json!({ "address": wallet.address().to_string(), "file": out }))
+    } else {
+        output::text(&format!(
+            "wrote the wallet of {} to {} (Ethereum v3 JSON keystore)",
+            wallet.address(),
+            out.display()
+        ))
+    }
 }

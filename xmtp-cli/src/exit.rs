@@ -12,6 +12,8 @@ pub mod code {
     pub const NO_NODE: u8 = 4;
     /// The peer has no XMTP identity, so it cannot be messaged.
     pub const NOT_ON_NETWORK: u8 = 5;
+    /// The keystore's password is wrong.
+    pub const WRONG_PASSWORD: u8 = 6;
 }
 
 /// A failure with the exit code it ends the program with.
@@ -43,8 +45,11 @@ impl std::error::Error for Failure {}
 
 /// The exit code and message for `error`: known failures get their own code and a hint.
 pub fn classify(error: &anyhow::Error, node_url: &str) -> (u8, String) {
-    if let Some(failure) = error.downcast_ref::<Failure>() {
-        return (failure.code, failure.message.clone());
+    for cause in error.chain() {
+        // A failure may come back wrapped, e.g. from a wallet signer through the client.
+        if let Some(failure) = cause.downcast_ref::<Failure>() {
+            return (failure.code, failure.message.clone());
+        }
     }
     for cause in error.chain() {
         let api = match cause.downcast_ref::<xmtp_client::Error>() {

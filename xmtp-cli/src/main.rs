@@ -6,9 +6,12 @@
 
 mod commands;
 mod exit;
+mod external;
+mod keyfile;
 mod node;
 mod output;
 mod profile;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +51,19 @@ pub struct Global {
     /// Wallet private key (hex): use this identity with no local state at all.
     #[arg(long, env = "XMTP_WALLET_KEY", hide_env_values = true, global = true)]
     pub wallet_key: Option<String>,
+    /// Ethereum JSON keystore (v3) holding the wallet: use it with no local state (with `init`,
+    /// import it into the profile).
+    #[arg(long, env = "XMTP_KEYSTORE", value_name = "FILE", global = true)]
+    pub keystore: Option<PathBuf>,
+    /// File whose first line is the keystore's password (else XMTP_KEYSTORE_PASSWORD, else a
+    /// prompt on the terminal).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub password_file: Option<PathBuf>,
+    /// A wallet that signs outside this program (a browser or hardware wallet): each text to
+    /// sign is printed and its signature (65 bytes, hex) read back from stdin, one line each.
+    /// With `init`, the profile keeps using it.
+    #[arg(long, env = "XMTP_EXTERNAL_WALLET", value_name = "ADDR", global = true)]
+    pub external_wallet: Option<String>,
     /// Print JSON: one object per line.
     #[arg(long, global = true)]
     pub json: bool,
@@ -57,7 +73,8 @@ pub struct Global {
 enum Command {
     /// Run an XMTP node (SQLite under the data directory by default).
     Node(node::NodeArgs),
-    /// Create this profile's identity: a new wallet, or an imported key.
+    /// Create this profile's identity: a new wallet, an imported key, a JSON keystore
+    /// (`--keystore FILE`) or an external wallet (`--external-wallet ADDR`).
     Init {
         /// Import this wallet private key (hex) instead of generating one.
         #[arg(long, value_name = "HEX")]
@@ -250,6 +267,15 @@ enum KeysCommand {
         /// The key bundle in hex.
         #[arg(value_name = "HEX")]
         keys: String,
+    },
+    /// Add a new pre-key: stores the keys again on the network (one wallet signature) and
+    /// publishes the new contact bundle; older messages still open.
+    RotatePrekey,
+    /// Write the wallet as an Ethereum JSON keystore (v3, scrypt) under a password.
+    ExportWallet {
+        /// The keystore file to create.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 

@@ -1,6 +1,8 @@
 //! The data directory (`XMTP_HOME`, default `~/.xmtp`) and the profiles in it: one directory per
-//! profile under `profiles/`, holding the wallet key (`wallet.key`, hex, mode 0600) and the
-//! client's sealed local keystore (`keystore`).
+//! profile under `profiles/`, holding its wallet (`wallet.key`, a hex private key; or
+//! `wallet.json`, an Ethereum v3 JSON keystore opened with its password; or `external.address`,
+//! a wallet that signs outside the program; all mode 0600) and the client's sealed local
+//! keystore (`keystore`).
 
 use std::fs;
 use std::io::Write as _;
@@ -104,16 +106,39 @@ impl Profile {
         self.dir.join("identity.keys")
     }
 
+    /// The Ethereum JSON keystore holding the wallet (`init --keystore`).
+    pub fn wallet_keystore_file(&self) -> PathBuf {
+        self.dir.join("wallet.json")
+    }
+
+    /// The address of the external wallet (`init --external-wallet`).
+    pub fn external_file(&self) -> PathBuf {
+        self.dir.join("external.address")
+    }
+
     /// The profile's identity, or `None` if it has none yet.
     pub fn identity(&self) -> anyhow::Result<Option<Identity>> {
         if let Some(wallet) = self.wallet()? {
             return Ok(Some(Identity::Wallet(Box::new(wallet))));
         }
+        if let Some(json) = read_optional(&self.wallet_keystore_file())? {
+            return Identity::keystore(json, self.wallet_keystore_file()).map(Some);
+        }
+        if let Some(text) = read_optional(&self.external_file())? {
+            let address = text.trim().parse().map_err(|e| {
+                Failure::new(
+                    code::FAILURE,
+                    format!(
+                        "{} does not hold an address: {e}",
+                        self.external_file().display()
+                    ),
+                )
+            })?;
+            return Ok(Some(Identity::External(address)));
+        }
         let path = self.keys_file();
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        let Some(text) = read_optional(&path)? else {
+            return Ok(None);
         };
         let keys = Identity::keys_from_hex(&text).map_err(|e| {
             Failure::new(
@@ -155,18 +180,47 @@ impl Profile {
         self.save_secret(&self.keys_file(), keys)
     }
 
+    /// Writes a wallet's JSON keystore (mode 0600); refuses to overwrite an existing one.
+    pub fn save_wallet_keystore(&self, json: &str) -> anyhow::Result<()> {
+        self.save_file(&self.wallet_keystore_file(), json)
+    }
+
+    /// Writes an external wallet's address; refuses to overwrite an existing one.
+    pub fn save_external(&self, address: xmtp_crypto::Address) -> anyhow::Result<()> {
+        self.save_file(&self.external_file(), &address.to_string())
+    }
+
     fn save_secret(&self, path: &Path, secret: &[u8]) -> anyhow::Result<()> {
+        self.save_file(path, &hex::encode(secret))
+    }
+
+    fn save_file(&self, path: &Path, text: &str) -> anyhow::Result<()> {
         create_private_dir(&self.dir)?;
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(path)
-            .with_context(|| format!("creating {}", path.display()))?;
-        writeln!(file, "{}", hex::encode(secret))
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("writing {}", path.display()))
+        write_new_private(path, text)
+    }
+}
+
+/// Writes `text` and a newline to a new file readable by this user only (mode 0600); refuses to
+/// overwrite an existing file.
+pub fn write_new_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    writeln!(file, "{text}")
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// The contents of `path`, or `None` if there is no such file.
+fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 
@@ -174,6 +228,17 @@ impl Profile {
 pub enum Identity {
     /// A wallet: the identity is loaded from (or created on) the network with its signatures.
     Wallet(Box<LocalWallet>),
+    /// A wallet in an Ethereum JSON keystore, still locked (its password opens it).
+    Keystore {
+        /// The keystore.
+        json: String,
+        /// Where it was read from.
+        path: PathBuf,
+        /// Its `address` field.
+        address: xmtp_crypto::Address,
+    },
+    /// A wallet that signs outside the program: each text is printed, each signature read back.
+    External(xmtp_crypto::Address),
     /// Exported keys (`xmtp keys export`, JS `Client.getKeys()`): no wallet needed.
     Keys {
         /// The encoded bundle.
@@ -197,11 +262,45 @@ impl Identity {
         Ok(Self::Keys { bytes, address })
     }
 
+    /// A locked keystore; its address is read from its `address` field.
+    pub fn keystore(json: String, path: PathBuf) -> anyhow::Result<Self> {
+        let malformed = |why: &str| {
+            Failure::new(
+                code::USAGE,
+                format!(
+                    "{} is not an Ethereum v3 JSON keystore: {why}",
+                    path.display()
+                ),
+            )
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&json).map_err(|e| malformed(&format!("JSON: {e}")))?;
+        let address = value
+            .get("address")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| malformed("no \"address\""))?;
+        let address = if address.starts_with("0x") {
+            address.to_owned()
+        } else {
+            format!("0x{address}")
+        };
+        let address = address
+            .to_ascii_lowercase()
+            .parse()
+            .map_err(|e| malformed(&format!("\"address\": {e}")))?;
+        Ok(Self::Keystore {
+            json,
+            path,
+            address,
+        })
+    }
+
     /// The wallet address.
     pub fn address(&self) -> xmtp_crypto::Address {
         match self {
             Self::Wallet(wallet) => wallet.address(),
-            Self::Keys { address, .. } => *address,
+            Self::Keystore { address, .. } | Self::Keys { address, .. } => *address,
+            Self::External(address) => *address,
         }
     }
 }

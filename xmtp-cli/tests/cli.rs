@@ -2,13 +2,24 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{ExitStatus, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::process::Command;
+use xmtp_crypto::LocalWallet;
 use xmtp_node::{Node, NodeConfig, RunningNode};
+
+/// Variables of the caller's environment that would change what `xmtp` does.
+const XMTP_VARIABLES: [&str; 6] = [
+    "XMTP_WALLET_KEY",
+    "XMTP_PROFILE",
+    "XMTP_KEYSTORE",
+    "XMTP_KEYSTORE_PASSWORD",
+    "XMTP_EXTERNAL_WALLET",
+    "RUST_LOG",
+];
 
 /// A node on ephemeral loopback ports, without rate limits (tests publish in bursts).
 async fn node() -> RunningNode {
@@ -19,33 +30,47 @@ async fn node() -> RunningNode {
 
 /// `xmtp` with a data directory and a node, and nothing from the caller's environment.
 fn xmtp(home: &Path, node_url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xmtp"));
+    let mut command = Command::from(std_xmtp(home, node_url));
+    command.stdin(Stdio::null()).kill_on_drop(true);
     command
-        .env("XMTP_HOME", home)
-        .env("XMTP_NODE", node_url)
-        .env_remove("XMTP_WALLET_KEY")
-        .env_remove("XMTP_PROFILE")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
+}
+
+/// [`xmtp`] as a `std` command (for a pseudo-terminal).
+fn std_xmtp(home: &Path, node_url: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_xmtp"));
+    command.env("XMTP_HOME", home).env("XMTP_NODE", node_url);
+    for variable in XMTP_VARIABLES {
+        command.env_remove(variable);
+    }
     command
+}
+
+/// Spawns `command` with its stdin, stdout and stderr piped to the test.
+fn piped(mut command: Command) -> tokio::process::Child {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 async fn run(home: &Path, node_url: &str, args: &[&str]) -> Output {
-    tokio::time::timeout(
-        Duration::from_secs(60),
-        xmtp(home, node_url).args(args).output(),
-    )
-    .await
-    .expect("xmtp timed out")
-    .unwrap()
+    run_env(home, node_url, args, &[]).await
 }
 
-/// Runs `xmtp ARGS --json`, checks it succeeded and parses each stdout line.
-async fn json(home: &Path, node_url: &str, args: &[&str]) -> Vec<Value> {
-    let mut args = args.to_vec();
-    args.push("--json");
-    let out = run(home, node_url, &args).await;
+/// Runs `xmtp ARGS` with these environment variables.
+async fn run_env(home: &Path, node_url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = xmtp(home, node_url);
+    command.args(args).envs(env.iter().copied());
+    tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("xmtp timed out")
+        .unwrap()
+}
+
+/// The JSON lines of a successful run.
+fn json_lines(args: &[&str], out: Output) -> Vec<Value> {
     assert!(
         out.status.success(),
         "xmtp {args:?} failed: {}",
@@ -56,6 +81,14 @@ async fn json(home: &Path, node_url: &str, args: &[&str]) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l:?}: {e}")))
         .collect()
+}
+
+/// Runs `xmtp ARGS --json`, checks it succeeded and parses each stdout line.
+async fn json(home: &Path, node_url: &str, args: &[&str]) -> Vec<Value> {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let out = run(home, node_url, &args).await;
+    json_lines(&args, out)
 }
 
 async fn one(home: &Path, node_url: &str, args: &[&str]) -> Value {
@@ -336,11 +369,7 @@ async fn stream_prints_messages_as_they_arrive() {
         .await
         .unwrap();
     assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("stream did not stop on SIGINT")
-        .unwrap();
-    assert!(status.success(), "{status:?}");
+    exits_cleanly(&mut child, "stream did not stop on SIGINT").await;
 
     node.shutdown().await.unwrap();
 }
@@ -469,11 +498,7 @@ async fn xmtp_node_serves_clients_from_the_data_directory() {
             .unwrap()
             .success()
     );
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("the node did not stop")
-        .unwrap();
-    assert!(status.success(), "{status:?}");
+    exits_cleanly(&mut child, "the node did not stop").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -845,13 +870,9 @@ async fn chat_sends_lines_and_shows_incoming_messages() {
     let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
     let h = home.path();
 
-    let mut child = xmtp(h, &url)
-        .args(["--profile", "bob", "chat", &alice, "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = xmtp(h, &url);
+    command.args(["--profile", "bob", "chat", &alice, "--json"]);
+    let mut child = piped(command);
     let mut stdin = child.stdin.take().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -888,13 +909,9 @@ async fn chat_sends_lines_and_shows_incoming_messages() {
     let at_alice = json(h, &url, &["--profile", "alice", "messages", &bob]).await;
     assert_eq!(at_alice.last().unwrap()["text"], "yes, typing here");
 
-    // End of input ends the chat.
-    drop(stdin);
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .expect("chat did not end at end of input")
-        .unwrap();
-    assert!(status.success(), "{status:?}");
+    // /quit ends the chat (Ctrl-D, end of input, is tested on a terminal).
+    stdin.write_all(b"/quit\n").await.unwrap();
+    exits_cleanly(&mut child, "chat did not end at /quit").await;
 
     node.shutdown().await.unwrap();
 }
@@ -917,20 +934,31 @@ async fn stream_survives_a_node_restart() {
         "address",
     );
 
+    // One stream for a program (JSON) and one for a person (notices on stderr).
     let mut child = xmtp(h, &url)
         .args(["--profile", "bob", "stream", "--json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(30), stderr.next_line())
-        .await
-        .expect("stream never started")
-        .unwrap()
+    let mut human = xmtp(h, &url)
+        .args(["--profile", "bob", "stream"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(ready.contains("streaming"), "{ready}");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut human_out = BufReader::new(human.stdout.take().unwrap()).lines();
+    let mut human_err = BufReader::new(human.stderr.take().unwrap()).lines();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    for lines in [&mut stderr, &mut human_err] {
+        let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("stream never started")
+            .unwrap()
+            .unwrap();
+        assert!(ready.contains("streaming"), "{ready}");
+    }
     tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
     let mut next = async || -> Value {
         let line = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
@@ -942,16 +970,474 @@ async fn stream_survives_a_node_restart() {
     };
     one(h, &url, &["--profile", "alice", "send", &bob, "before"]).await;
     assert_eq!(next().await["text"], "before");
+    assert!(next_line(&mut human_out).await.contains("before"));
 
     let grpc = node.grpc_addr();
     node.shutdown().await.unwrap();
     config.grpc_addr = grpc;
     let node = Node::start(config).await.unwrap();
     one(h, &url, &["--profile", "alice", "send", &bob, "after"]).await;
-    let after = next().await;
+
+    // JSON: a disconnected event, then reconnected, then the message.
+    let (mut events, mut after) = (Vec::new(), None);
+    while after.is_none() || events.last().is_none_or(|e: &String| e != "reconnected") {
+        let value = next().await;
+        match value.get("event") {
+            Some(event) => events.push(event.as_str().unwrap().to_owned()),
+            None => after = Some(value),
+        }
+    }
+    let after = after.unwrap();
     assert_eq!(after["text"], "after");
     assert_eq!(after["sender"], alice.as_str());
+    assert_eq!(
+        events.first().map(String::as_str),
+        Some("disconnected"),
+        "{events:?}"
+    );
+    assert_eq!(
+        events.last().map(String::as_str),
+        Some("reconnected"),
+        "{events:?}"
+    );
+    // A person sees the same on stderr, and the message on stdout.
+    let mut notices: Vec<String> = Vec::new();
+    while notices.last().is_none_or(|n| n != "reconnected") {
+        notices.push(next_line(&mut human_err).await);
+    }
+    assert_eq!(notices[0], "connection lost, reconnecting...");
+    assert!(next_line(&mut human_out).await.contains("after"));
 
+    human.kill().await.unwrap();
     child.kill().await.unwrap();
+    node.shutdown().await.unwrap();
+}
+
+/// The next line of a child's output (30 s at most).
+/// Waits (at most 10 s) for `child` to end and checks it ended successfully.
+async fn exits_cleanly(child: &mut tokio::process::Child, what: &str) {
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .unwrap_or_else(|_| panic!("{what}"))
+        .unwrap();
+    assert!(status.success(), "{what}: {status:?}");
+}
+
+async fn next_line<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut tokio::io::Lines<R>) -> String {
+    tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("nothing printed")
+        .unwrap()
+        .unwrap()
+}
+
+/// The Web3 Secret Storage definition's vectors (tests/vectors/README.md): password
+/// "testpassword", this address.
+const VECTOR_ADDRESS: &str = "0x008AeEda4D805471dF9b2A5B0f38A0C3bCBA786b";
+
+fn vector(name: &str) -> String {
+    format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_keystore_wallets_open_with_their_password() {
+    let (node, home, url, []) = with_profiles([]).await;
+    let h = home.path();
+    let password_file = h.join("password");
+    std::fs::write(&password_file, "testpassword\n").unwrap();
+    let pw = password_file.to_str().unwrap();
+    let scrypt = vector("web3-secret-storage-scrypt.json");
+    let pbkdf2 = vector("web3-secret-storage-pbkdf2.json");
+
+    // init --keystore: the scrypt vector, its password from a file.
+    let created = one(
+        h,
+        &url,
+        &["init", "--keystore", &scrypt, "--password-file", pw],
+    )
+    .await;
+    assert_eq!(text(&created, "address"), VECTOR_ADDRESS);
+    assert_eq!(created["wallet"], "keystore");
+    let kept = PathBuf::from(text(&created, "key_file"));
+    assert!(kept.ends_with("wallet.json"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // whoami needs no password; anything that signs in does.
+    assert_eq!(
+        text(&one(h, &url, &["whoami"]).await, "address"),
+        VECTOR_ADDRESS
+    );
+    let (code, err) = failure(h, &url, &["conversations"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("XMTP_KEYSTORE_PASSWORD"), "{err}");
+    let out = run_env(
+        h,
+        &url,
+        &["conversations", "--json"],
+        &[("XMTP_KEYSTORE_PASSWORD", "testpassword")],
+    )
+    .await;
+    assert!(json_lines(&[], out).is_empty());
+    let out = run_env(
+        h,
+        &url,
+        &["conversations"],
+        &[("XMTP_KEYSTORE_PASSWORD", "not it")],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrong keystore password"));
+
+    // Stateless: the pbkdf2 vector with --keystore on every command, nothing written.
+    let empty = tempfile::tempdir().unwrap();
+    let e = empty.path();
+    let stateless = ["--keystore", &pbkdf2, "--password-file", pw];
+    let who = one(e, &url, &[&stateless[..], &["whoami"]].concat()).await;
+    assert_eq!(text(&who, "address"), VECTOR_ADDRESS);
+    assert_eq!(who["profile"], Value::Null);
+    let bob = text(
+        &one(h, &url, &["--profile", "bob", "init"]).await,
+        "address",
+    );
+    one(
+        e,
+        &url,
+        &[&stateless[..], &["send", &bob, "from a keystore"]].concat(),
+    )
+    .await;
+    assert!(std::fs::read_dir(e).unwrap().next().is_none());
+    let read = one(h, &url, &["--profile", "bob", "messages", VECTOR_ADDRESS]).await;
+    assert_eq!(read["text"], "from a keystore");
+
+    // A wrong password: exit 6; a malformed file: exit 2.
+    let (code, err) = failure(
+        e,
+        &url,
+        &["--keystore", &pbkdf2, "--password-file", &scrypt, "whoami"],
+    )
+    .await;
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("wrong keystore password"), "{err}");
+    let (code, err) = failure(
+        e,
+        &url,
+        &[
+            "--profile",
+            "x",
+            "init",
+            "--keystore",
+            pw,
+            "--password-file",
+            pw,
+        ],
+    )
+    .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not an Ethereum v3 JSON keystore"), "{err}");
+
+    // keys export-wallet writes a keystore that init --keystore reads back.
+    let written = h.join("bob.json");
+    let out = written.to_str().unwrap();
+    let password = ["--password-file", pw];
+    let export = ["--profile", "bob", "keys", "export-wallet", "--out", out];
+    let exported = one(h, &url, &[&export[..], &password].concat()).await;
+    assert_eq!(text(&exported, "address"), bob);
+    let document: Value =
+        serde_json::from_str(&std::fs::read_to_string(&written).unwrap()).unwrap();
+    assert_eq!(document["version"], 3);
+    assert_eq!(document["crypto"]["kdf"], "scrypt");
+    let other = tempfile::tempdir().unwrap();
+    let init = ["init", "--keystore", out];
+    let restored = one(other.path(), &url, &[&init[..], &password].concat()).await;
+    assert_eq!(text(&restored, "address"), bob);
+
+    node.shutdown().await.unwrap();
+}
+
+/// Runs `xmtp ARGS --json` as an external wallet: each signature request printed is answered
+/// with `wallet`'s signature. Returns the request kinds, the other lines, the exit status and
+/// stderr.
+async fn answering_as(
+    home: &Path,
+    node_url: &str,
+    args: &[&str],
+    wallet: &LocalWallet,
+) -> (Vec<String>, Vec<Value>, ExitStatus, String) {
+    let mut command = xmtp(home, node_url);
+    command.args(args).arg("--json");
+    let mut child = piped(command);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = child.stderr.take().unwrap();
+    let (mut kinds, mut lines) = (Vec::new(), Vec::new());
+    while let Some(line) = tokio::time::timeout(Duration::from_secs(60), stdout.next_line())
+        .await
+        .expect("xmtp timed out")
+        .unwrap()
+    {
+        let value: Value = serde_json::from_str(&line).unwrap();
+        if value["event"] != "signature_request" {
+            lines.push(value);
+            continue;
+        }
+        kinds.push(text(&value, "kind"));
+        let signature = wallet.personal_sign(text(&value, "text").as_bytes());
+        let answer = format!("0x{}\n", hex::encode(signature.to_bytes_v27().expose()));
+        // A refused signature ends the program before it reads more.
+        let _ = stdin.write_all(answer.as_bytes()).await;
+    }
+    let status = child.wait().await.unwrap();
+    let mut err = String::new();
+    stderr.read_to_string(&mut err).await.unwrap();
+    (kinds, lines, status, err)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_external_wallet_signs_the_texts_the_cli_prints() {
+    let (node, home, url, [bob]) = with_profiles(["bob"]).await;
+    let h = home.path();
+    let wallet = LocalWallet::generate();
+    let address = wallet.address().to_string();
+
+    // A new identity: Create Identity, then Enable Identity.
+    let (kinds, lines, status, err) = answering_as(
+        h,
+        &url,
+        &["--profile", "ext", "init", "--external-wallet", &address],
+        &wallet,
+    )
+    .await;
+    assert!(status.success(), "{err}");
+    assert_eq!(kinds, ["create_identity", "enable_identity"]);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(text(&lines[0], "address"), address);
+    assert_eq!(lines[0]["wallet"], "external");
+
+    // The profile keeps using it: one Enable Identity per run.
+    let (kinds, lines, status, err) = answering_as(
+        h,
+        &url,
+        &["--profile", "ext", "send", &bob, "signed elsewhere"],
+        &wallet,
+    )
+    .await;
+    assert!(status.success(), "{err}");
+    assert_eq!(kinds, ["enable_identity"]);
+    assert_eq!(lines[0]["peer"], bob.as_str());
+    let read = one(h, &url, &["--profile", "bob", "messages", &address]).await;
+    assert_eq!(read["text"], "signed elsewhere");
+
+    // Stateless, with the flag only.
+    let empty = tempfile::tempdir().unwrap();
+    let (kinds, lines, status, err) = answering_as(
+        empty.path(),
+        &url,
+        &["--external-wallet", &address, "messages", &bob],
+        &wallet,
+    )
+    .await;
+    assert!(status.success(), "{err}");
+    assert_eq!(kinds, ["enable_identity"]);
+    assert_eq!(lines[0]["text"], "signed elsewhere");
+
+    // Another wallet's signature is refused: exit 2.
+    let (_, _, status, err) = answering_as(
+        empty.path(),
+        &url,
+        &["--external-wallet", &address, "conversations"],
+        &LocalWallet::generate(),
+    )
+    .await;
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("bad wallet signature"), "{err}");
+    assert!(err.contains(&address), "{err}");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_the_pre_key_keeps_old_messages_and_peers() {
+    let (node, home, url, [alice, bob, carol]) = with_profiles(["alice", "bob", "carol"]).await;
+    let h = home.path();
+    one(h, &url, &["--profile", "alice", "send", &bob, "before"]).await;
+    let stranger = tempfile::tempdir().unwrap();
+    let contact = format!("/xmtp/0/contact-{bob}/proto");
+    let published = json(stranger.path(), &url, &["inspect", &contact])
+        .await
+        .len();
+
+    let rotated = one(h, &url, &["--profile", "bob", "keys", "rotate-prekey"]).await;
+    assert_eq!(text(&rotated, "address"), bob);
+    assert_eq!(rotated["pre_keys"], 2);
+    let now = json(stranger.path(), &url, &["inspect", &contact])
+        .await
+        .len();
+    assert!(now > published, "a new contact bundle is published");
+
+    // A new peer invites bob with the new pre-key; an old one goes on; old messages open.
+    one(
+        h,
+        &url,
+        &["--profile", "carol", "send", &bob, "after rotation"],
+    )
+    .await;
+    one(h, &url, &["--profile", "alice", "send", &bob, "again"]).await;
+    let from_alice = json(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    let texts: Vec<&str> = from_alice
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["before", "again"]);
+    let from_carol = one(h, &url, &["--profile", "bob", "messages", &carol]).await;
+    assert_eq!(from_carol["text"], "after rotation");
+
+    // The keys stored on the network hold the new pre-key: bob's wallet alone reads carol's.
+    let key = std::fs::read_to_string(h.join("profiles/bob/wallet.key")).unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let out = run_env(
+        empty.path(),
+        &url,
+        &["messages", &carol, "--json"],
+        &[("XMTP_WALLET_KEY", key.trim())],
+    )
+    .await;
+    let read = json_lines(&[], out);
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0]["text"], "after rotation");
+    let again = one(h, &url, &["--profile", "bob", "keys", "rotate-prekey"]).await;
+    assert_eq!(again["pre_keys"], 3);
+
+    // Imported keys have no wallet to store new keys with.
+    let keys = text(
+        &one(h, &url, &["--profile", "alice", "keys", "export"]).await,
+        "keys",
+    );
+    let other = tempfile::tempdir().unwrap();
+    one(other.path(), &url, &["keys", "import", &keys]).await;
+    let (code, err) = failure(other.path(), &url, &["keys", "rotate-prekey"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("needs the wallet"), "{err}");
+
+    node.shutdown().await.unwrap();
+}
+
+type Terminal = expectrl::session::OsSession;
+
+/// `xmtp ARGS` on a pseudo-terminal, with a 30 s timeout on each expectation.
+fn on_terminal(home: &Path, node_url: &str, args: &[&str]) -> Terminal {
+    let mut command = std_xmtp(home, node_url);
+    command.args(args);
+    let mut session = Terminal::spawn(command).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    session
+}
+
+/// Waits for a terminal session's process to exit; its exit code.
+fn exit_code(session: &Terminal) -> i32 {
+    match session.get_process().wait().unwrap() {
+        expectrl::process::unix::WaitStatus::Exited(_, code) => code,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_on_a_terminal_shows_incoming_messages_at_the_prompt() {
+    use expectrl::Expect as _;
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
+    let h = home.path().to_owned();
+
+    let mut session = on_terminal(&h, &url, &["--profile", "bob", "chat", &alice]);
+    let blocking =
+        |mut session: Terminal, work: fn(&mut Terminal)| -> tokio::task::JoinHandle<Terminal> {
+            tokio::task::spawn_blocking(move || {
+                work(&mut session);
+                session
+            })
+        };
+    session = blocking(session, |s| {
+        s.expect("chatting with").unwrap();
+        s.expect("> ").unwrap();
+    })
+    .await
+    .unwrap();
+
+    // A message from alice appears while the prompt waits.
+    one(
+        &h,
+        &url,
+        &["--profile", "alice", "send", &bob, "are you there?"],
+    )
+    .await;
+    session = blocking(session, |s| {
+        s.expect("are you there?").unwrap();
+        s.expect("> ").unwrap();
+        s.send_line("typed on a terminal").unwrap();
+        // The prompt comes back once the line is sent.
+        s.expect("> ").unwrap();
+    })
+    .await
+    .unwrap();
+    let at_alice = json(&h, &url, &["--profile", "alice", "messages", &bob]).await;
+    assert_eq!(at_alice.last().unwrap()["text"], "typed on a terminal");
+    assert_eq!(at_alice.last().unwrap()["sender"], bob.as_str());
+
+    // Ctrl-D ends it.
+    let session = blocking(session, |s| {
+        s.send(expectrl::ControlCode::EndOfTransmission).unwrap();
+    })
+    .await
+    .unwrap();
+    let code = tokio::task::spawn_blocking(move || exit_code(&session))
+        .await
+        .unwrap();
+    assert_eq!(code, 0);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_bars_are_drawn_on_a_terminal_only() {
+    use expectrl::Expect as _;
+    let (node, home, url, []) = with_profiles([]).await;
+    let h = home.path().to_owned();
+    let u = url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut session = on_terminal(
+            &h,
+            &u,
+            &["generate", "--identities", "2", "--messages", "2"],
+        );
+        session
+            .expect(expectrl::Regex("identities \\[=+\\] 2/2"))
+            .unwrap();
+        session
+            .expect(expectrl::Regex("messages \\[=+\\] 4/4"))
+            .unwrap();
+        session.expect("2 identities").unwrap();
+        assert_eq!(exit_code(&session), 0);
+    })
+    .await
+    .unwrap();
+
+    // Not on a terminal: no bar, only the report.
+    let out = run(
+        home.path(),
+        &url,
+        &["generate", "--identities", "2", "--messages", "1"],
+    )
+    .await;
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("2/2"), "{err}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("2 identities")
+    );
+
     node.shutdown().await.unwrap();
 }
