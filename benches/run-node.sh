@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 out=${OUT:-target/loadgen}
 mkdir -p "$out"
 cargo build --release -p xmtp-benches --bin loadgen
-lg=target/release/loadgen
+lg="${CARGO_TARGET_DIR:-target}/release/loadgen"
 run() {
     local name=$1; shift
     echo "== $name: loadgen $*   [$(uptime | sed 's/.*load average/load average/')]"
