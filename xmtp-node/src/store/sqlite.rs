@@ -1,13 +1,14 @@
 //! The embedded SQLite backend: the zero-setup default.
 //!
-//! One writer thread owns the only writing connection and group-commits: it takes every insert
-//! request waiting in its channel, runs each inside its own savepoint of one transaction (so each
-//! publish request stays atomic), commits once, then answers every request. Reads run on a small
-//! pool of read-only connections on the blocking thread pool; WAL mode lets them proceed while
-//! the writer commits.
+//! One connection does all writing, behind a lock. A publish made while no other is under way
+//! commits on its own thread, so a lone publish costs no thread hand-off. Concurrent ones queue
+//! for the writer thread, which group-commits: it takes every request waiting in its channel,
+//! runs each inside its own savepoint of one transaction (so each publish request stays atomic),
+//! commits once, then answers every request. Reads run on a small pool of read-only connections
+//! on the blocking thread pool; WAL mode lets them proceed while the writer commits.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -62,6 +63,11 @@ INSERT INTO envelopes (topic, timestamp_ns, digest, message, received_ns, should
 DROP TABLE envelopes_v1;
 ";
 
+/// How long a connection waits for another one's lock (the checkpointer's, another process's).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Requests up to this many envelopes may commit on the caller's thread; larger ones always go to
+/// the writer thread, so an async worker is never held for long.
+const MAX_INLINE_ENVELOPES: usize = 16;
 /// At most this many envelopes go into one group commit; it bounds the transaction's memory.
 const MAX_GROUP_ENVELOPES: usize = 8192;
 /// Queued write requests before callers wait: bounds memory under overload.
@@ -106,10 +112,9 @@ enum WriteOp {
 
 /// Envelope storage in one SQLite file (WAL mode, `synchronous=NORMAL`).
 pub struct SqliteStore {
-    writer: mpsc::Sender<WriteOp>,
+    queue: mpsc::Sender<WriteOp>,
+    writer: Arc<Writer>,
     readers: Arc<ReaderPool>,
-    // Exact row count: counted once at open, then kept by the writer (count(*) is a full scan).
-    stored: Arc<AtomicU64>,
     // Dropping it stops the checkpointer thread.
     _stop_checkpoints: std::sync::mpsc::Sender<()>,
     // Keeps a temporary database's directory alive as long as the store.
@@ -125,16 +130,10 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
-    match e {
-        rusqlite::Error::SqliteFailure(ref code, _)
-            if matches!(
-                code.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            ) =>
-        {
-            StoreError::Unavailable(e.to_string())
-        }
-        other => StoreError::Backend(other.to_string()),
+    if is_busy(&e) {
+        StoreError::Unavailable(e.to_string())
+    } else {
+        StoreError::Backend(e.to_string())
     }
 }
 
@@ -174,8 +173,7 @@ impl SqliteStore {
             ))
         };
         let mut conn = Connection::open(&path).map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
             .map_err(open_err)?;
@@ -196,19 +194,22 @@ impl SqliteStore {
             .map_err(open_err)?;
         migrate(&mut conn)?;
         let checkpointer = Connection::open(&path).map_err(open_err)?;
-        checkpointer
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(open_err)?;
+        checkpointer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         let rows: i64 = conn
             .query_row("SELECT count(*) FROM envelopes", [], |row| row.get(0))
             .map_err(open_err)?;
-        let stored = Arc::new(AtomicU64::new(u64::try_from(rows).unwrap_or(0)));
+        let writer = Arc::new(Writer {
+            conn: Mutex::new(conn),
+            stored: AtomicU64::new(u64::try_from(rows).unwrap_or(0)),
+            thread_waiting: AtomicBool::new(false),
+            inserts_in_flight: AtomicUsize::new(0),
+        });
 
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
-        let counter = Arc::clone(&stored);
+        let thread_writer = Arc::clone(&writer);
         std::thread::Builder::new()
             .name("xmtp-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx, &counter))
+            .spawn(move || writer_loop(&thread_writer, rx))
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
         let (stop_checkpoints, stopped) = std::sync::mpsc::channel();
         std::thread::Builder::new()
@@ -218,13 +219,13 @@ impl SqliteStore {
                 StoreError::Backend(format!("cannot start the SQLite checkpointer: {e}"))
             })?;
         Ok(Self {
-            writer: tx,
+            queue: tx,
+            writer,
             readers: Arc::new(ReaderPool {
                 path,
                 idle: Mutex::new(Vec::new()),
                 permits: Semaphore::new(READERS),
             }),
-            stored,
             _stop_checkpoints: stop_checkpoints,
             _temp_dir: temp_dir,
         })
@@ -294,9 +295,103 @@ fn checkpoint_loop(conn: &Connection, stop: &std::sync::mpsc::Receiver<()>) {
     }
 }
 
-fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<WriteOp>, stored: &AtomicU64) {
+/// The only writing connection and what it keeps.
+struct Writer {
+    conn: Mutex<Connection>,
+    /// Exact row count: counted once at open, then kept by whoever commits (count(*) is a full
+    /// scan).
+    stored: AtomicU64,
+    /// Set while the writer thread waits for the lock, so callers queue behind it instead of
+    /// committing on their own threads ahead of requests that queued earlier.
+    thread_waiting: AtomicBool,
+    /// Insert calls under way. Only a lone one commits on its own thread: with several in
+    /// flight, queueing them into one group commit is cheaper than committing each.
+    inserts_in_flight: AtomicUsize,
+}
+
+/// Counts one insert call as under way until dropped.
+struct InFlight<'a> {
+    counter: &'a AtomicUsize,
+    /// No other insert call was under way when this one started.
+    alone: bool,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize) -> Self {
+        let before = counter.fetch_add(1, Ordering::AcqRel);
+        Self {
+            counter,
+            alone: before == 0,
+        }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Writer {
+    /// The connection for the writer thread, which may wait for it and for SQLite's write lock.
+    fn lock_for_thread(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.thread_waiting.store(true, Ordering::Release);
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.thread_waiting.store(false, Ordering::Release);
+        conn
+    }
+
+    /// Commits one request on the calling thread if the connection is free and nobody is queued.
+    /// `None` means the caller must queue it: the lock was taken, or SQLite's write lock is held
+    /// by another connection (the checkpointer restarting the log, another process), which this
+    /// path never waits for because it runs on an async worker thread.
+    fn try_commit_here(
+        &self,
+        envelopes: &[StoredEnvelope],
+        received_ns: i64,
+    ) -> Option<Result<(), StoreError>> {
+        if self.thread_waiting.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut conn = self.conn.try_lock().ok()?;
+        conn.busy_timeout(std::time::Duration::ZERO).ok()?;
+        let result = (|| {
+            let tx = conn.transaction()?;
+            let rows = insert_all(&tx, envelopes, received_ns)?;
+            tx.commit()?;
+            Ok(rows)
+        })();
+        let restored = conn.busy_timeout(BUSY_TIMEOUT);
+        match result {
+            Ok(rows) => {
+                self.stored.fetch_add(rows, Ordering::Relaxed);
+                Some(restored.map_err(backend))
+            }
+            Err(e) if is_busy(&e) => None,
+            Err(e) => Some(Err(backend(e))),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(code, _)
+            if matches!(
+                code.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            )
+    )
+}
+
+fn writer_loop(writer: &Writer, mut rx: mpsc::Receiver<WriteOp>) {
+    let stored = &writer.stored;
     let mut inserts = Vec::new();
     while let Some(first) = rx.blocking_recv() {
+        let mut conn = writer.lock_for_thread();
         let mut pending = 0usize;
         let mut next = Some(first);
         while let Some(op) = next.take() {
@@ -439,8 +534,7 @@ impl ReaderPool {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::Unavailable(format!("cannot open a SQLite reader: {e}")))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
         tune(&conn, READER_CACHE_KIB).map_err(backend)?;
         Ok(conn)
     }
@@ -540,11 +634,20 @@ impl Store for SqliteStore {
         if envelopes.is_empty() {
             return Ok(());
         }
+        let received_ns = now_ns();
+        let in_flight = InFlight::enter(&self.writer.inserts_in_flight);
+        if in_flight.alone
+            && envelopes.len() <= MAX_INLINE_ENVELOPES
+            && self.queue.capacity() == self.queue.max_capacity()
+            && let Some(result) = self.writer.try_commit_here(&envelopes, received_ns)
+        {
+            return result;
+        }
         let (reply, answer) = oneshot::channel();
-        self.writer
+        self.queue
             .send(WriteOp::Insert {
                 envelopes,
-                received_ns: now_ns(),
+                received_ns,
                 reply,
             })
             .await
@@ -561,7 +664,7 @@ impl Store for SqliteStore {
 
     async fn delete_expired(&self, received_before_ns: u64, batch: u32) -> Result<u64, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.writer
+        self.queue
             .send(WriteOp::DeleteExpired {
                 received_before_ns: i64::try_from(received_before_ns).unwrap_or(i64::MAX),
                 batch,
@@ -573,7 +676,7 @@ impl Store for SqliteStore {
     }
 
     async fn count(&self) -> Result<u64, StoreError> {
-        Ok(self.stored.load(Ordering::Relaxed))
+        Ok(self.writer.stored.load(Ordering::Relaxed))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -703,6 +806,42 @@ mod tests {
             t.await.unwrap().unwrap();
         }
         assert_eq!(store.count().await.unwrap(), 200);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_publish_waits_in_the_queue_while_another_connection_holds_the_write_lock() {
+        let store = SqliteStore::temporary().unwrap();
+        store
+            .insert(vec![env("/xmtp/0/m-a/proto", 1, b"before")])
+            .await
+            .unwrap();
+        // Another connection (as another process or a restarting checkpoint would) takes
+        // SQLite's write lock: the inline path must not fail or block; the request queues for
+        // the writer thread, which waits for the lock.
+        let other = Connection::open(store.path()).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            released.recv().unwrap();
+            other.execute_batch("COMMIT").unwrap();
+        });
+        let insert = store.insert(vec![env("/xmtp/0/m-a/proto", 2, b"during")]);
+        tokio::pin!(insert);
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(200), &mut insert).await;
+        assert!(waited.is_err(), "the insert waits for the lock: {waited:?}");
+        release.send(()).unwrap();
+        insert.await.unwrap();
+        holder.join().unwrap();
+        let q = query(&["/xmtp/0/m-a/proto"], Direction::Ascending, 10);
+        let messages: Vec<_> = store
+            .query(q)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.message)
+            .collect();
+        assert_eq!(messages, [&b"before"[..], &b"during"[..]]);
+        assert_eq!(store.count().await.unwrap(), 2);
     }
 
     #[tokio::test]
