@@ -2,9 +2,9 @@
 //! senders cost one bundle verification per sender (performance.md §6, C3).
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-use xmtp_crypto::{Address, sha256};
+use xmtp_crypto::Address;
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
 
@@ -14,17 +14,28 @@ use crate::keys::SignedPublicKeyBundle;
 /// Verified bundles kept at most by [`VerifiedBundleCache::new`].
 pub const DEFAULT_BUNDLE_CACHE_CAPACITY: usize = 4096;
 
+/// Encoded bundles longer than this are verified every time, never cached. An honest bundle is
+/// about 300 bytes; longer ones are padded and would only let a sender fill the cache's memory.
+pub const MAX_CACHED_BUNDLE_LEN: usize = 1024;
+
+/// A bundle that passed validation, with the wallet it recovers to.
+type Verified = (Arc<SignedPublicKeyBundle>, Address);
+
 /// `SignedPublicKeyBundle`s that passed [`SignedPublicKeyBundle::validate`] (pre-key signed by the
 /// identity key, identity key signed by a wallet), with the wallet they recover to.
 ///
-/// The key is the SHA-256 of the bundle's protobuf encoding. Validation is a pure function of the
-/// decoded message, and encoding a decoded message is injective, so a bundle differing in any byte
-/// that validation reads is never a hit. Failures are never cached. Thread-safe: one cache serves
-/// every thread of a batch. A full cache is emptied before the next insert.
+/// The key is the bundle's encoding exactly as received, compared in full on a hit, so a hit
+/// needs neither decoding nor hashing with SHA-256. Validation is a pure function of those bytes:
+/// bytes differing anywhere, even in a way that decodes to the same bundle, are never a hit for
+/// one another. Failures are never cached, nor are bundles over [`MAX_CACHED_BUNDLE_LEN`].
+/// Thread-safe: one cache serves every thread of a batch. A full cache is emptied before the next
+/// insert.
 #[derive(Debug)]
 pub struct VerifiedBundleCache {
     capacity: usize,
-    entries: RwLock<HashMap<[u8; 32], (SignedPublicKeyBundle, Address)>>,
+    // foldhash: randomly seeded, so entries cannot be steered into one bucket, and several times
+    // faster than SipHash over a 300-byte key.
+    entries: RwLock<HashMap<Box<[u8]>, Verified, foldhash::fast::RandomState>>,
 }
 
 impl Default for VerifiedBundleCache {
@@ -43,43 +54,51 @@ impl VerifiedBundleCache {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             capacity,
-            entries: RwLock::new(HashMap::new()),
+            entries: RwLock::new(HashMap::default()),
         }
     }
 
-    /// Parses and validates `bundle`, or returns the result of an earlier successful validation
-    /// of the same bytes: the parsed bundle and its wallet.
+    /// [`VerifiedBundleCache::validate_encoded`] on the protobuf encoding of `bundle`.
     pub fn validate(
         &self,
         bundle: &pb::SignedPublicKeyBundle,
-    ) -> Result<(SignedPublicKeyBundle, Address)> {
-        let key = sha256(&bundle.encode_to_vec());
+    ) -> Result<(Arc<SignedPublicKeyBundle>, Address)> {
+        self.validate_encoded(&bundle.encode_to_vec())
+    }
+
+    /// Decodes and validates the encoded `SignedPublicKeyBundle` `encoded`, or returns the result
+    /// of an earlier successful validation of the same bytes: the parsed bundle and its wallet.
+    pub fn validate_encoded(
+        &self,
+        encoded: &[u8],
+    ) -> Result<(Arc<SignedPublicKeyBundle>, Address)> {
         if let Some(hit) = self
             .entries
             .read()
             .ok()
-            .and_then(|entries| entries.get(&key).cloned())
+            .and_then(|entries| entries.get(encoded).cloned())
         {
             return Ok(hit);
         }
-        let parsed = SignedPublicKeyBundle::from_proto(bundle)?;
+        let parsed = SignedPublicKeyBundle::decode(encoded)?;
         let wallet = parsed.validate()?;
-        self.insert(key, (parsed.clone(), wallet));
-        Ok((parsed, wallet))
+        let verified = (Arc::new(parsed), wallet);
+        self.insert(encoded, &verified);
+        Ok(verified)
     }
 
-    fn insert(&self, key: [u8; 32], entry: (SignedPublicKeyBundle, Address)) {
-        if self.capacity == 0 {
+    fn insert(&self, encoded: &[u8], verified: &Verified) {
+        if self.capacity == 0 || encoded.len() > MAX_CACHED_BUNDLE_LEN {
             return;
         }
         // A poisoned lock only means another thread panicked mid-insert; caching is optional.
         let Ok(mut entries) = self.entries.write() else {
             return;
         };
-        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+        if entries.len() >= self.capacity && !entries.contains_key(encoded) {
             entries.clear();
         }
-        entries.insert(key, entry);
+        entries.insert(encoded.into(), verified.clone());
     }
 
     /// Number of cached bundles.
@@ -120,7 +139,7 @@ mod tests {
         assert!(cache.is_empty());
         let (parsed, wallet) = cache.validate(&proto).unwrap();
         assert_eq!(wallet, me.wallet_address());
-        assert_eq!(parsed, me.signed_public_bundle());
+        assert_eq!(*parsed, me.signed_public_bundle());
         assert_eq!(cache.len(), 1);
         assert_eq!(cache.validate(&proto).unwrap(), (parsed, wallet));
         assert_eq!(cache.len(), 1);
@@ -165,6 +184,84 @@ mod tests {
         // Failures are not cached; the good bundle still is.
         assert_eq!(cache.len(), 1 + usize::from(wallet.is_some()));
         assert!(cache.validate(&forged).is_err());
+    }
+
+    /// An unknown field (15, varint 1) after the bundle's fields: proto3 skips it on decoding.
+    fn with_unknown_field(encoded: &[u8]) -> Vec<u8> {
+        [encoded, &[0x78, 0x01]].concat()
+    }
+
+    #[test]
+    fn a_hit_shares_the_entry_and_other_bytes_of_the_same_bundle_are_a_miss() {
+        let me = bundle();
+        let encoded = me.signed_public_bundle().encode();
+        let cache = VerifiedBundleCache::new();
+        let (first, wallet) = cache.validate_encoded(&encoded).unwrap();
+        let (again, _) = cache.validate_encoded(&encoded).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+
+        // The same bundle, encoded differently: an unknown field, or the keys in reverse order.
+        let proto = me.signed_public_bundle().to_proto();
+        let reversed = [
+            pb::SignedPublicKeyBundle {
+                identity_key: None,
+                ..proto.clone()
+            }
+            .encode_to_vec(),
+            pb::SignedPublicKeyBundle {
+                pre_key: None,
+                ..proto
+            }
+            .encode_to_vec(),
+        ]
+        .concat();
+        for other in [with_unknown_field(&encoded), reversed] {
+            assert_ne!(other, encoded);
+            let (parsed, other_wallet) = cache.validate_encoded(&other).unwrap();
+            assert!(!Arc::ptr_eq(&parsed, &first));
+            assert_eq!((&*parsed, other_wallet), (&*first, wallet));
+        }
+        assert_eq!(cache.len(), 3);
+    }
+
+    #[test]
+    fn no_single_bit_flip_is_a_hit() {
+        let me = bundle();
+        let encoded = me.signed_public_bundle().encode();
+        let cache = VerifiedBundleCache::new();
+        let (good, _) = cache.validate_encoded(&encoded).unwrap();
+        for i in 0..encoded.len() * 8 {
+            let mut flipped = encoded.clone();
+            flipped[i / 8] ^= 1 << (i % 8);
+            // Whatever the flip does, the answer is a fresh validation of the flipped bytes.
+            let fresh = SignedPublicKeyBundle::decode(&flipped).and_then(|b| {
+                let wallet = b.validate()?;
+                Ok((b, wallet))
+            });
+            match cache.validate_encoded(&flipped) {
+                Ok((parsed, wallet)) => {
+                    assert!(!Arc::ptr_eq(&parsed, &good), "bit {i} was a hit");
+                    assert_eq!(fresh.unwrap(), ((*parsed).clone(), wallet));
+                }
+                Err(_) => assert!(fresh.is_err(), "bit {i}"),
+            }
+        }
+    }
+
+    #[test]
+    fn oversized_bundles_are_validated_but_not_cached() {
+        let me = bundle();
+        let encoded = me.signed_public_bundle().encode();
+        // Padding: an unknown bytes field (15) long enough to pass the limit.
+        let mut padded = [encoded.as_slice(), &[0x7a, 0x80, 0x08]].concat();
+        padded.resize(encoded.len() + 3 + 1024, 0);
+        assert!(padded.len() > MAX_CACHED_BUNDLE_LEN);
+        let cache = VerifiedBundleCache::new();
+        let (first, wallet) = cache.validate_encoded(&padded).unwrap();
+        assert_eq!(wallet, me.wallet_address());
+        let (again, _) = cache.validate_encoded(&padded).unwrap();
+        assert!(!Arc::ptr_eq(&first, &again));
+        assert!(cache.is_empty());
     }
 
     #[test]

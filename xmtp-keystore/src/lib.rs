@@ -16,9 +16,12 @@ pub mod store;
 pub mod v1;
 pub mod v2;
 mod wipe;
+mod wire;
 
 pub use crate::bundle::{DecodedPrivateKeyBundle, PrivateKeyBundle};
-pub use crate::bundle_cache::{DEFAULT_BUNDLE_CACHE_CAPACITY, VerifiedBundleCache};
+pub use crate::bundle_cache::{
+    DEFAULT_BUNDLE_CACHE_CAPACITY, MAX_CACHED_BUNDLE_LEN, VerifiedBundleCache,
+};
 pub use crate::contact::{ContactBundle, choose_contact};
 pub use crate::error::{Error, Result};
 pub use crate::identity::{IdentityCreation, SignatureRequest, SignatureRequestKind};

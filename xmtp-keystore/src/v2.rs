@@ -1,9 +1,12 @@
 //! v2 messages (protocol.md §7.5–7.7): signed by the sender's pre-key, encrypted with the
 //! conversation key, tagged with a sender HMAC for push servers.
 
+use std::sync::Arc;
+
+use prost::bytes::Bytes;
 use xmtp_crypto::{
-    Address, GCM_NONCE_LEN, HKDF_SALT_LEN, SecretKey32, encrypt, encrypt_with, hkdf_sha256,
-    hmac_sha256, sha256_concat,
+    Address, GCM_NONCE_LEN, HKDF_SALT_LEN, SecretKey32, decrypt_parts, encrypt, encrypt_with,
+    hkdf_sha256, hmac_sha256, sha256_concat,
 };
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
@@ -13,8 +16,9 @@ use crate::bundle_cache::VerifiedBundleCache;
 use crate::error::{Error, Result};
 use crate::invitation::Conversation;
 use crate::keys::{KeySignature, SignedPublicKeyBundle};
-use crate::storage::{ciphertext_to_proto, decrypt_proto};
+use crate::storage::ciphertext_to_proto;
 use crate::v1::message_id;
+use crate::wire;
 
 /// Length of a sender-HMAC period: 30 days in milliseconds.
 pub const HMAC_PERIOD_MS: u64 = 2_592_000_000;
@@ -124,8 +128,8 @@ pub fn seal_v2_message(
 pub struct OpenedV2Message {
     /// The sender's wallet.
     pub sender: Address,
-    /// The sender's bundle as signed into the message.
-    pub sender_bundle: SignedPublicKeyBundle,
+    /// The sender's bundle as signed into the message, shared with the bundle cache.
+    pub sender_bundle: Arc<SignedPublicKeyBundle>,
     /// Header `created_ns`.
     pub sent_ns: u64,
     /// The encoded `EncodedContent`.
@@ -190,8 +194,9 @@ fn open_v2_with(
     payload: &[u8],
     cache: Option<&VerifiedBundleCache>,
 ) -> Result<OpenedV2Message> {
-    let message: pb::Message = xmtp_proto::decode(payload)?;
-    let Some(pb::message::Version::V2(v2)) = message.version else {
+    // One copy of the payload; the views below slice it instead of copying each field.
+    let message: wire::Message = wire::decode("Message", Bytes::copy_from_slice(payload))?;
+    let Some(wire::Version::V2(v2)) = message.version else {
         return Err(Error::Unsupported("expected a v2 message"));
     };
     let header: pb::MessageHeaderV2 = xmtp_proto::decode(&v2.header_bytes)?;
@@ -201,15 +206,23 @@ fn open_v2_with(
             found: header.topic,
         });
     }
-    let ciphertext = v2
+    let Some(wire::CiphertextUnion::Aes256GcmHkdfSha256(ciphertext)) = v2
         .ciphertext
-        .as_ref()
-        .ok_or(Error::MissingField("MessageV2.ciphertext"))?;
-    let signed_bytes = decrypt_proto(key_material.expose(), ciphertext, &v2.header_bytes)?;
-    let signed: pb::SignedContent = xmtp_proto::decode(&signed_bytes)?;
-    let sender_proto = signed
-        .sender
-        .as_ref()
+        .ok_or(Error::MissingField("MessageV2.ciphertext"))?
+        .union
+    else {
+        return Err(Error::MissingField("Ciphertext.aes256_gcm_hkdf_sha256"));
+    };
+    let signed_bytes = decrypt_parts(
+        key_material.expose(),
+        &ciphertext.hkdf_salt,
+        &ciphertext.gcm_nonce,
+        &ciphertext.payload,
+        &v2.header_bytes,
+    )?;
+    let signed: wire::SignedContent = wire::decode("SignedContent", Bytes::from(signed_bytes))?;
+    let sender_bytes = signed
+        .sender_bytes()
         .ok_or(Error::MissingField("SignedContent.sender"))?;
     let signature = KeySignature::from_proto(
         signed
@@ -218,12 +231,11 @@ fn open_v2_with(
             .ok_or(Error::MissingField("SignedContent.signature"))?,
     )?;
     let (sender, sender_address) = match cache {
-        Some(cache) => cache.validate(sender_proto)?,
+        Some(cache) => cache.validate_encoded(&sender_bytes)?,
         None => {
-            let sender = SignedPublicKeyBundle::from_proto(sender_proto)?;
-            sender.verify()?;
-            let address = sender.wallet_address()?;
-            (sender, address)
+            let sender = SignedPublicKeyBundle::decode(&sender_bytes)?;
+            let address = sender.validate()?;
+            (Arc::new(sender), address)
         }
     };
     signature
@@ -235,11 +247,19 @@ fn open_v2_with(
             Error::NotKeySigned => e,
             _ => Error::BadPayloadSignature,
         })?;
+    // Once the sender slices are dropped, the payload is the only view of the decrypted buffer
+    // and becomes the content in place, without another allocation.
+    let wire::SignedContent {
+        payload: content,
+        sender: sender_slices,
+        ..
+    } = signed;
+    drop(sender_slices);
     Ok(OpenedV2Message {
         sender: sender_address,
         sender_bundle: sender,
         sent_ns: header.created_ns,
-        content: signed.payload,
+        content: content.into(),
         id: message_id(payload),
         should_push: v2.should_push,
     })
