@@ -67,8 +67,11 @@ for i in sorted(m):
     print(f"| {i} | {fmt(m[i])} | {tput} |")
 
 # Limits: sums of primitives measured in the same run (performance.md §3.6, §6).
+# The verify inside an open is measured on the same key, digest and signature as the open
+# (v2/open_cached_1KiB_ec_part): ECDSA verify time varies with the key and scalars, by 1-2 us
+# between random keys, as much as the whole non-EC part.
 open_cached_limit = g("proto/message_v2_decode", "aead/open/msg", "proto/signed_content_decode",
-                      "hash/sha256_1KiB", "k256/verify")
+                      "hash/sha256_1KiB", "v2/open_cached_1KiB_ec_part")
 bundle_limit = g("k256/verify", "k256/recover_address", ("k256/pubkey_parse", 2))
 open_full_limit = None if None in (open_cached_limit, bundle_limit) else open_cached_limit + bundle_limit
 invite_open_limit = g("proto/sealed_invitation_decode", "k256/verify", "k256/recover_address",
@@ -77,7 +80,7 @@ invite_open_limit = g("proto/sealed_invitation_decode", "k256/verify", "k256/rec
 seal_limit = g("hash/sha256_1KiB", "k256/sign_recoverable", "proto/signed_content_encode",
                "aead/seal/msg", "kdf/hkdf_32B_ikm", "kdf/hmac_sha256_80B", "proto/envelope_v2_encode")
 open_cached_limit_c = g("proto/message_v2_decode", "aead/open/msg", "proto/signed_content_decode",
-                        "hash/sha256_1KiB", "libsecp/verify")
+                        "hash/sha256_1KiB", "v2/open_cached_1KiB_ec_part_libsecp")
 
 rows = []
 def check(cid, what, value, target, ok, detail=""):
@@ -103,7 +106,7 @@ check("C3", "10,000 messages from 20 senders, cold cache, 1 thread",
       None if None in (c3, formula) else c3 <= 1.1 * formula,
       f"formula {fmt(formula)}; measured / formula = {c3 / formula:.2f}" if None not in (c3, formula) else "")
 
-ec = m.get("k256/verify")
+ec = m.get("v2/open_cached_1KiB_ec_part")
 oc = m.get("v2/open_cached_1KiB")
 r = None if None in (ec, oc) else (oc - ec) / oc
 check("C6", "non-EC share of open v2 (cached)", "n/a" if r is None else f"{r:.1%}", "<= 10%",

@@ -47,12 +47,63 @@ fn v2_messages(c: &mut Criterion) {
     g.bench_function("open_full_1KiB", |b| {
         b.iter(|| open_v2_message(&at_bob, black_box(&sealed.payload)))
     });
+    // The EC part of exactly this open: its payload signature, pre-key and digest. ECDSA verify
+    // time varies with the key and the scalars, so C6 and C8 subtract this rather than the
+    // primitive's verify of another random key.
+    let (pre_key, digest, signature) = signed_parts(&at_bob, &sealed.payload);
+    g.bench_function("open_cached_1KiB_ec_part", |b| {
+        b.iter(|| pre_key.verify_prehash(black_box(&digest), &signature))
+    });
+    let c_key = secp256k1::PublicKey::from_slice(pre_key.as_bytes()).expect("a valid key");
+    let c_signature = secp256k1::ecdsa::Signature::from_compact(&signature).expect("64 bytes");
+    let c_message = secp256k1::Message::from_digest(digest);
+    g.bench_function("open_cached_1KiB_ec_part_libsecp", |b| {
+        b.iter(|| secp256k1::ecdsa::verify(&c_signature, black_box(c_message), &c_key))
+    });
     g.finish();
 
     let bundle = alice.signed_public_bundle().to_proto();
     c.bench_function("bundle/verify", |b| {
         b.iter(|| SignedPublicKeyBundle::from_proto(black_box(&bundle)).and_then(|b| b.validate()))
     });
+}
+
+/// The sender pre-key, signed digest and compact signature that opening `payload` verifies,
+/// taken apart with the generated protobuf types.
+fn signed_parts(
+    conversation: &xmtp_keystore::Conversation,
+    payload: &[u8],
+) -> (xmtp_crypto::PublicKey, [u8; 32], [u8; 64]) {
+    use xmtp_proto::Message as _;
+    use xmtp_proto::message_contents as pb;
+    let message = pb::Message::decode(payload).expect("a Message");
+    let Some(pb::message::Version::V2(v2)) = message.version else {
+        panic!("a v2 message");
+    };
+    let Some(pb::ciphertext::Union::Aes256GcmHkdfSha256(ciphertext)) =
+        v2.ciphertext.and_then(|c| c.union)
+    else {
+        panic!("an AES-GCM ciphertext");
+    };
+    let signed = xmtp_crypto::decrypt_parts(
+        conversation.invitation.key_material.expose(),
+        &ciphertext.hkdf_salt,
+        &ciphertext.gcm_nonce,
+        &ciphertext.payload,
+        &v2.header_bytes,
+    )
+    .expect("decrypts");
+    let signed = pb::SignedContent::decode(signed.as_slice()).expect("a SignedContent");
+    let sender =
+        SignedPublicKeyBundle::from_proto(&signed.sender.expect("a sender")).expect("valid");
+    let Some(pb::signature::Union::EcdsaCompact(signature)) =
+        signed.signature.and_then(|s| s.union)
+    else {
+        panic!("an ECDSA signature");
+    };
+    let digest = xmtp_crypto::sha256_concat(&[&v2.header_bytes, &signed.payload]);
+    let signature: [u8; 64] = signature.bytes.try_into().expect("64 bytes");
+    (*sender.pre_key.key(), digest, signature)
 }
 
 fn invitation(c: &mut Criterion) {
