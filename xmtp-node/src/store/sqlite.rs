@@ -75,9 +75,13 @@ const WRITE_QUEUE: usize = 1024;
 /// Concurrent readers (and pooled read connections).
 const READERS: usize = 4;
 
-/// The writer's page cache, in KiB (a negative `cache_size` is KiB). SQLite's default is 2 MiB:
-/// with inserts spread over many topics nearly every row then costs a page read.
-const WRITER_CACHE_KIB: i64 = 64 * 1024;
+/// The writer's page cache, in KiB (a negative `cache_size` is KiB): SQLite's default. Pages it
+/// misses are read through the memory map, not `pread`. A 64 MiB cache (chosen for schema 1, whose
+/// inserts dirtied random leaves full of payloads) made every commit slower: perf showed 18% of
+/// a lone publish's CPU in `pcache1TruncateUnsafe`, which walks the cache's hash table. With 2 MiB,
+/// loadgen measured lone publishes 5,451/5,505 -> 5,955/5,853 per second and c=64 publishes
+/// 23,581/22,691 -> 24,542/23,796 per second (alternating runs, idle machine).
+const WRITER_CACHE_KIB: i64 = 2 * 1024;
 /// Each reader's page cache, in KiB.
 const READER_CACHE_KIB: i64 = 16 * 1024;
 /// Bytes of the file every connection maps instead of reading through `pread`.
