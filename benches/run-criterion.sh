@@ -99,10 +99,13 @@ for cid, what, bench, limit in (
     check(cid, what, "n/a" if r is None else f"{r:.0%} of limit", ">= 85%",
           None if r is None else r >= 0.85, f"measured {fmt(m.get(bench))}, limit {fmt(limit)}")
 
-formula = g(("bundle/verify", 20), ("v2/open_cached_1KiB", 10_000))
+# The cached path over the same kind of mix (2,000 messages from 20 senders, warm cache, 1 thread):
+# verify time depends on each message's digest and signature, so one repeated message
+# (v2/open_cached_1KiB) can sit a few percent off the mean of many.
+formula = g(("bundle/verify", 20), ("c9/open_v2_cached_2000/1", 10_000 / 2_000))
 c3 = m.get("c3/open_10000_from_20_cold_cache")
 check("C3", "10,000 messages from 20 senders, cold cache, 1 thread",
-      fmt(c3), "<= 1.1 x (20 verify + 10,000 cached)",
+      fmt(c3), "<= 1.1 x (20 bundle verifies + 10,000 cached opens)",
       None if None in (c3, formula) else c3 <= 1.1 * formula,
       f"formula {fmt(formula)}; measured / formula = {c3 / formula:.2f}" if None not in (c3, formula) else "")
 

@@ -18,6 +18,8 @@ run sqlite-auth --auth publish publish-batch
 run sqlite-n2 --rate "${N2_RATE:-5000}" publish
 run sqlite-n2-3000 --rate 3000 publish
 run sqlite-n3 --rate 2000 query
+# One publish at a time (a message-sized envelope with a token): the node's share of a sequential send.
+run sqlite-lone --concurrency 1 --connections 1 --payload 1500 --auth publish
 run sqlite-c16 --concurrency 16 publish query query-cursor
 run sqlite-100-topics --topics 100 publish publish-batch
 run sqlite-fanout-1000 --fanout-rate 1000 fanout
