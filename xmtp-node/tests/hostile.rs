@@ -279,17 +279,7 @@ async fn ten_thousand_topic_subscriptions_are_accepted() {
         .await
         .unwrap()
         .into_inner();
-    let (tx, rx) = tokio::sync::mpsc::channel(1);
-    tx.send(api::SubscribeRequest {
-        content_topics: topics.clone(),
-    })
-    .await
-    .unwrap();
-    let mut sub2 = grpc
-        .subscribe2(tokio_stream::wrappers::ReceiverStream::new(rx))
-        .await
-        .unwrap()
-        .into_inner();
+    let (tx, mut sub2) = common::subscribe2(&mut grpc, topics.clone()).await;
     n.await_subscriptions(3.0).await;
     // Subscribe2's topic set is applied asynchronously; publish until it has seen one.
     let mut i = 0;

@@ -821,6 +821,28 @@ pub async fn next_on(
 
 /// gRPC Subscribe (with the `subscribed` header), Subscribe2 replacing topics, SubscribeAll's
 /// filter, and `*` being an ordinary topic.
+/// Opens a Subscribe2 stream on `topics`; the sender changes its topic set (and keeps it open).
+pub async fn subscribe2(
+    grpc: &mut Grpc,
+    topics: Vec<String>,
+) -> (
+    tokio::sync::mpsc::Sender<api::SubscribeRequest>,
+    tonic::Streaming<api::Envelope>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tx.send(api::SubscribeRequest {
+        content_topics: topics,
+    })
+    .await
+    .unwrap();
+    let stream = grpc
+        .subscribe2(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    (tx, stream)
+}
+
 pub async fn grpc_subscriptions(config: NodeConfig) {
     let n = TestNode::start(config).await;
     let (a, b) = (m_topic(), m_topic());
@@ -835,17 +857,7 @@ pub async fn grpc_subscriptions(config: NodeConfig) {
     assert_eq!(response.metadata().get("subscribed").unwrap(), "true");
     let mut sub = response.into_inner();
 
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tx.send(api::SubscribeRequest {
-        content_topics: vec![a.clone()],
-    })
-    .await
-    .unwrap();
-    let mut sub2 = grpc
-        .subscribe2(tokio_stream::wrappers::ReceiverStream::new(rx))
-        .await
-        .unwrap()
-        .into_inner();
+    let (tx, mut sub2) = subscribe2(&mut grpc, vec![a.clone()]).await;
     let mut all = grpc
         .subscribe_all(api::SubscribeAllRequest {})
         .await
