@@ -8,12 +8,14 @@
 #    dependencies when missing, and starts the node on a temporary SQLite file (no rate limits).
 # 2. Fixture, made by the Rust client: a reader wallet invited to 500 v2 conversations with a
 #    conversation id (one new peer wallet per conversation); the first peer sends 5,000 messages;
-#    3 x runs further conversations stay empty as send targets, so that each run sends into its
+#    4 x runs further conversations stay empty as send targets, so that each run sends into its
 #    own and every run reads the same inbox.
 # 3. Runs each side `runs` times, alternating JS then Rust, each run a new process with fresh
 #    local state: cold list(), read all messages of the big conversation, 1,000 sequential sends
-#    (Rust also 1,000 sends 16 in flight). Both sides check every count; afterwards every send
-#    target is read from the peer's side.
+#    (Rust also 1,000 sends 16 in flight). Rust runs on a current-thread tokio runtime, as JS
+#    runs on one event loop; a third run per round repeats the Rust side on a multi-thread
+#    runtime, reported apart. Both sides check every count; afterwards every send target is read
+#    from the peer's side.
 # 4. Prints the medians and ratios JS / Rust as a markdown table and writes sidebyside.md,
 #    sidebyside.json and runs.jsonl to target/sidebyside/.
 #

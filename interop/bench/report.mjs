@@ -20,7 +20,10 @@ const runs = readFileSync(flags.results, 'utf8')
   .filter((line) => line.trim())
   .map((line) => JSON.parse(line));
 const js = runs.filter((r) => r.side === 'js');
-const rust = runs.filter((r) => r.side === 'rust');
+// Rust runs on a current-thread runtime (the compared configuration; runs written before the
+// runtime was recorded have none) and, reported apart, on a multi-thread one.
+const rust = runs.filter((r) => r.side === 'rust' && (r.runtime ?? 'current-thread') === 'current-thread');
+const rustMulti = runs.filter((r) => r.side === 'rust' && r.runtime === 'multi-thread');
 if (!js.length || !rust.length) throw new Error(`need runs of both sides, got ${js.length} JS and ${rust.length} Rust`);
 
 function median(values) {
@@ -42,12 +45,18 @@ const phases = [
     jsKey: 'send_ms',
     name: `send ${sends.toLocaleString('en-US')} messages: Rust 16 in flight vs JS sequential`,
   },
+  {
+    key: 'send_multi_thread_ms',
+    field: 'send_ms',
+    multi: true,
+    name: `send ${sends.toLocaleString('en-US')} messages, sequential: Rust on a multi-thread runtime (block_on)`,
+  },
 ];
 
 const rows = phases
   .map((p) => {
-    const jsMs = median(js.map((r) => r[p.jsKey ?? p.key]));
-    const rustMs = median(rust.map((r) => r[p.key]));
+    const jsMs = median(js.map((r) => r[p.jsKey ?? p.field ?? p.key]));
+    const rustMs = median((p.multi ? rustMulti : rust).map((r) => r[p.field ?? p.key]));
     const ratio = jsMs != null && rustMs ? jsMs / rustMs : null;
     return { phase: p.name, key: p.key, js_ms: jsMs, rust_ms: rustMs, ratio, target: p.target ? TARGET : null };
   })

@@ -140,9 +140,10 @@ async function main() {
   const fixture = path.join(tmp, 'fixture.json');
   await step(`fixture: ${conversations} conversations, ${messages} messages`, rust, [
     'fixture', '--out', fixture, '--conversations', `${conversations}`, '--messages', `${messages}`,
-    '--send-peers', `${3 * runs}`,
+    '--send-peers', `${4 * runs}`,
   ]);
-  // Send targets: JS run r uses r, Rust run r uses runs + r (sequential) and 2 x runs + r (concurrent).
+  // Send targets: JS run r uses r, Rust run r uses runs + r (sequential) and 2 x runs + r
+  // (concurrent), its multi-thread-runtime run 3 x runs + r.
   const results = [];
   for (let r = 0; r < runs; r++) {
     results.push(
@@ -152,6 +153,10 @@ async function main() {
       ...(await step(`run ${r + 1}/${runs}: Rust`, rust, [
         'run', '--fixture', fixture, '--send-index', `${runs + r}`, '--concurrent-index', `${2 * runs + r}`,
         '--sends', `${sends}`,
+      ])),
+      ...(await step(`run ${r + 1}/${runs}: Rust, multi-thread runtime`, rust, [
+        'run', '--fixture', fixture, '--send-index', `${3 * runs + r}`, '--sends', `${sends}`,
+        '--runtime', 'multi-thread',
       ])),
     );
   }

@@ -9,6 +9,13 @@
 //! sidebyside profile --fixture fixture.json [--send-index N --sends 1000]
 //! ```
 //!
+//! Every command takes `--runtime current-thread` (the default) or `--runtime multi-thread`: the
+//! tokio runtime that drives it from `main`. One thread runs the client's tasks, as one event loop
+//! runs xmtp-js; decryption still spreads over every core through the blocking pool. On a
+//! multi-thread runtime `block_on` polls `main`'s future on the main thread while the connection's
+//! task runs on a worker, so each call pays two more cross-thread wake-ups (measured in
+//! BENCHMARKS.md); awaiting inside a spawned task pays fewer.
+//!
 //! `fixture` makes the reader's inbox: one peer wallet per conversation invites the reader (v2,
 //! deterministic invitation with a conversation id, as xmtp-js makes them); the first peer
 //! ("big") then sends all the messages; the next `--send-peers` conversations stay empty and are
@@ -310,6 +317,7 @@ async fn run(flags: &Flags) -> anyhow::Result<()> {
 
     let mut result = json!({
         "side": "rust",
+        "runtime": flags.0.get("runtime").map_or("current-thread", String::as_str),
         "create_ms": create_ms,
         "list_ms": list_ms,
         "read_ms": read_ms,
@@ -440,16 +448,26 @@ async fn profile(flags: &Flags) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let command = args.next().unwrap_or_default();
     let flags = Flags::parse(args)?;
-    match command.as_str() {
-        "fixture" => fixture(&flags).await,
-        "run" => run(&flags).await,
-        "verify" => verify(&flags).await,
-        "profile" => profile(&flags).await,
+    let runtime = match flags.0.get("runtime").map(String::as_str) {
+        None | Some("current-thread") => tokio::runtime::Builder::new_current_thread(),
+        Some("multi-thread") => tokio::runtime::Builder::new_multi_thread(),
+        Some(other) => bail!("--runtime {other:?}: current-thread or multi-thread"),
+    }
+    .enable_all()
+    .build()?;
+    runtime.block_on(command_main(&command, &flags))
+}
+
+async fn command_main(command: &str, flags: &Flags) -> anyhow::Result<()> {
+    match command {
+        "fixture" => fixture(flags).await,
+        "run" => run(flags).await,
+        "verify" => verify(flags).await,
+        "profile" => profile(flags).await,
         other => bail!("unknown command {other:?}: fixture, run, verify or profile"),
     }
 }
