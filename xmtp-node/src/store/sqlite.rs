@@ -91,8 +91,18 @@ const CHECKPOINT_INTERVAL: std::time::Duration = std::time::Duration::from_milli
 /// A WAL longer than this many frames (4 KiB pages) after a passive checkpoint (which readers can
 /// hold back) gets a restarting checkpoint, which waits for them, so the WAL cannot grow forever.
 const WAL_RESTART_FRAMES: i64 = 64 * 1024;
-/// A WAL file larger than this is truncated back to it when the log restarts.
-const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
+/// A WAL file larger than this is truncated to nothing once the store has been quiet for
+/// [`QUIET_ROUNDS_BEFORE_TRIM`] checkpoint rounds. Never while writes go on: shrinking the file
+/// frees its blocks, and on a filesystem mounted with `discard` (as this project's machines are)
+/// the kernel discards them synchronously, which held SQLite's write lock, and every publish
+/// behind it, for 80-150 ms when SQLite's `journal_size_limit` truncated at each log restart.
+const WAL_SIZE_LIMIT_BYTES: u64 = if cfg!(test) {
+    64 * 1024
+} else {
+    64 * 1024 * 1024
+};
+/// Checkpoint rounds without a commit before an oversized WAL file is truncated.
+const QUIET_ROUNDS_BEFORE_TRIM: u32 = if cfg!(test) { 2 } else { 8 };
 
 /// Settings every connection gets, writer and readers alike.
 fn tune(conn: &Connection, cache_kib: i64) -> Result<(), rusqlite::Error> {
@@ -194,8 +204,6 @@ impl SqliteStore {
         // commit waiting behind it for the copy and fsync of thousands of pages.
         conn.pragma_update(None, "wal_autocheckpoint", 0)
             .map_err(open_err)?;
-        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)
-            .map_err(open_err)?;
         migrate(&mut conn)?;
         let checkpointer = Connection::open(&path).map_err(open_err)?;
         checkpointer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
@@ -216,9 +224,10 @@ impl SqliteStore {
             .spawn(move || writer_loop(&thread_writer, rx))
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
         let (stop_checkpoints, stopped) = std::sync::mpsc::channel();
+        let wal_path = wal_path(&path);
         std::thread::Builder::new()
             .name("xmtp-sqlite-checkpoint".into())
-            .spawn(move || checkpoint_loop(&checkpointer, &stopped))
+            .spawn(move || checkpoint_loop(&checkpointer, &wal_path, &stopped))
             .map_err(|e| {
                 StoreError::Backend(format!("cannot start the SQLite checkpointer: {e}"))
             })?;
@@ -279,14 +288,26 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     tx.commit().map_err(schema)
 }
 
-/// Copies the WAL into the database file every [`CHECKPOINT_INTERVAL`] until the store is dropped.
-fn checkpoint_loop(conn: &Connection, stop: &std::sync::mpsc::Receiver<()>) {
+/// The WAL file SQLite keeps beside the database file.
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// Copies the WAL into the database file every [`CHECKPOINT_INTERVAL`] until the store is
+/// dropped, and gives an oversized WAL file's space back once writes have paused.
+fn checkpoint_loop(conn: &Connection, wal: &Path, stop: &std::sync::mpsc::Receiver<()>) {
     use std::sync::mpsc::RecvTimeoutError;
     let checkpoint = |mode: &str| {
         conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
             row.get::<_, i64>(1)
         })
     };
+    // `data_version` changes whenever another connection commits.
+    let data_version = || conn.query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0));
+    let mut last_version = None;
+    let mut quiet_rounds = 0u32;
     while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_INTERVAL) {
         // PASSIVE never blocks the writer or readers; frames they still need wait for a later round.
         let result = match checkpoint("PASSIVE") {
@@ -295,6 +316,21 @@ fn checkpoint_loop(conn: &Connection, stop: &std::sync::mpsc::Receiver<()>) {
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
+            continue;
+        }
+        let version = data_version().ok();
+        quiet_rounds = if version.is_some() && version == last_version {
+            quiet_rounds.saturating_add(1)
+        } else {
+            0
+        };
+        last_version = version;
+        let oversized = std::fs::metadata(wal).is_ok_and(|m| m.len() > WAL_SIZE_LIMIT_BYTES);
+        if quiet_rounds >= QUIET_ROUNDS_BEFORE_TRIM && oversized {
+            // Waits (busy timeout) for a writer that arrives meanwhile, and makes it wait.
+            if let Err(e) = checkpoint("TRUNCATE") {
+                tracing::warn!(error = %e, "SQLite WAL truncation failed; retrying");
+            }
         }
     }
 }
@@ -846,6 +882,47 @@ mod tests {
             .collect();
         assert_eq!(messages, [&b"before"[..], &b"during"[..]]);
         assert_eq!(store.count().await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn an_oversized_wal_is_truncated_only_once_writes_pause() {
+        let store = SqliteStore::temporary().unwrap();
+        let wal = wal_path(store.path());
+        let payload = vec![7u8; 1024];
+        let wal_len = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+        let mut written = 0u64;
+        // Write until the WAL file has outgrown the limit (each commit resets the quiet count).
+        let mut grew_past_limit = false;
+        for i in 0..2_000u64 {
+            store
+                .insert(vec![env("/xmtp/0/m-wal/proto", i, &payload)])
+                .await
+                .unwrap();
+            written += 1;
+            if wal_len() > 4 * WAL_SIZE_LIMIT_BYTES {
+                grew_past_limit = true;
+                break;
+            }
+        }
+        assert!(grew_past_limit, "WAL stayed at {} bytes", wal_len());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while wal_len() > WAL_SIZE_LIMIT_BYTES {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "WAL still {} bytes after the store went quiet",
+                wal_len()
+            );
+            tokio::time::sleep(CHECKPOINT_INTERVAL).await;
+        }
+        assert_eq!(store.count().await.unwrap(), written);
+        let q = query(&["/xmtp/0/m-wal/proto"], Direction::Descending, 1);
+        let newest = store.query(q).await.unwrap();
+        assert_eq!(newest[0].timestamp_ns, written - 1);
+        store
+            .insert(vec![env("/xmtp/0/m-wal/proto", written, b"after")])
+            .await
+            .unwrap();
+        assert_eq!(store.count().await.unwrap(), written + 1);
     }
 
     #[tokio::test]
