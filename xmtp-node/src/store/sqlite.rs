@@ -885,7 +885,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_oversized_wal_is_truncated_only_once_writes_pause() {
+    async fn an_oversized_wal_file_shrinks_once_writes_pause() {
         let store = SqliteStore::temporary().unwrap();
         let wal = wal_path(store.path());
         let payload = vec![7u8; 1024];
