@@ -317,7 +317,10 @@ async fn run(flags: &Flags) -> anyhow::Result<()> {
 
     let mut result = json!({
         "side": "rust",
-        "runtime": flags.0.get("runtime").map_or("current-thread", String::as_str),
+        "runtime": match tokio::runtime::Handle::current().runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::CurrentThread => "current-thread",
+            _ => "multi-thread",
+        },
         "create_ms": create_ms,
         "list_ms": list_ms,
         "read_ms": read_ms,
