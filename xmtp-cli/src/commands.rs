@@ -887,6 +887,7 @@ async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
     let client = ctx.client().await?;
     let mut connection = client.connection_events();
     let mut messages = client.conversations().stream_all_messages().await?;
+    let mut stop = crate::node::stop_signal()?;
     match peer {
         Some(peer) => eprintln!("streaming messages with {peer} (Ctrl-C to stop)"),
         None => eprintln!(
@@ -894,11 +895,9 @@ async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
             client.address()
         ),
     }
-    let stop = crate::node::stop_signal();
-    tokio::pin!(stop);
     loop {
         let item = tokio::select! {
-            r = &mut stop => return r,
+            r = stop.recv() => return r.map(drop).context("waiting for Ctrl-C"),
             Some(event) = connection.next() => {
                 print_connection_event(ctx, &event)?;
                 continue;
@@ -970,6 +969,7 @@ async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> 
     let (client, conversation) = open_conversation(ctx, address, conversation_id).await?;
     let peer = conversation.peer_address();
     let mut incoming = client.conversations().stream_all_messages().await?;
+    let mut stop = crate::node::stop_signal()?;
     // A plain thread reads stdin: a blocked read there never holds the process open at exit.
     let (line_tx, mut lines) = tokio::sync::mpsc::channel::<std::io::Result<String>>(16);
     std::thread::spawn(move || {
@@ -995,11 +995,9 @@ async fn chat(ctx: &Context, address: &str, conversation_id: Option<String>) -> 
     };
     show_prompt();
     let mut connection = client.connection_events();
-    let stop = crate::node::stop_signal();
-    tokio::pin!(stop);
     loop {
         tokio::select! {
-            r = &mut stop => return r,
+            r = stop.recv() => return r.map(drop).context("waiting for Ctrl-C"),
             Some(event) = connection.next() => print_connection_event(ctx, &event)?,
             line = lines.recv() => {
                 let Some(line) = line.transpose().context("reading stdin")? else {

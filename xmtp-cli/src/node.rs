@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use xmtp_node::{Database, Node, NodeConfig};
+use xmtp_node::{Database, Node, NodeConfig, StopSignal};
 
 /// Flags of `xmtp node`: those of the `xmtp-node` binary.
 pub use xmtp_node::NodeArgs;
@@ -24,6 +24,8 @@ pub async fn run(args: NodeArgs, home: &Path, json: bool) -> anyhow::Result<()> 
         Database::Postgres(_) => "PostgreSQL".to_owned(),
         _ => "a temporary store".to_owned(),
     };
+    // Before the listening line: a script may send SIGTERM as soon as it reads that line.
+    let mut stop = stop_signal()?;
     let node = Node::start(config)
         .await
         .context("the node could not start")?;
@@ -44,15 +46,12 @@ pub async fn run(args: NodeArgs, home: &Path, json: bool) -> anyhow::Result<()> 
             node.grpc_url()
         );
     }
-    stop_signal().await?;
+    stop.recv().await.context("waiting for Ctrl-C")?;
     node.shutdown().await.context("shutting the node down")?;
     Ok(())
 }
 
-/// Waits for Ctrl-C (or SIGTERM on Unix).
-pub async fn stop_signal() -> anyhow::Result<()> {
-    xmtp_node::stop_signal()
-        .await
-        .context("waiting for Ctrl-C")?;
-    Ok(())
+/// Installs the Ctrl-C (and, on Unix, SIGTERM) handlers now; await `recv` on the result.
+pub fn stop_signal() -> anyhow::Result<StopSignal> {
+    StopSignal::install().context("installing the Ctrl-C handler")
 }

@@ -93,18 +93,48 @@ impl NodeArgs {
     }
 }
 
-/// Waits for SIGINT or SIGTERM (Ctrl-C elsewhere) and says which arrived.
-pub async fn stop_signal() -> std::io::Result<&'static str> {
+/// The stop signals of a process: SIGINT and SIGTERM on Unix, Ctrl-C elsewhere.
+///
+/// The handlers are installed when this is made, not when it is first awaited. Make it before
+/// telling anyone the process is up (the `listening` line): a SIGTERM sent right after that line
+/// is then a graceful stop, never the default action that kills the process.
+#[derive(Debug)]
+pub struct StopSignal {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.map(|()| "SIGINT"),
-            _ = term.recv() => Ok("SIGTERM"),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    /// Installs the handlers (needs a tokio runtime with I/O enabled).
+    pub fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+
+    /// Waits for the next stop signal and names it.
+    pub async fn recv(&mut self) -> std::io::Result<&'static str> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok("SIGINT"),
+                _ = self.terminate.recv() => Ok("SIGTERM"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+        }
     }
 }

@@ -17,7 +17,7 @@ mod relay;
 mod service;
 pub mod store;
 
-pub use args::{NodeArgs, stop_signal};
+pub use args::{NodeArgs, StopSignal};
 pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
 pub use error::{Error, Result};
 pub use node::{Node, RunningNode};

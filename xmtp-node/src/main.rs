@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use clap::Parser;
-use xmtp_node::{Node, NodeArgs, stop_signal};
+use xmtp_node::{Node, NodeArgs, StopSignal};
 
 /// An XMTP v2 node: stores envelopes by topic and relays them live, over gRPC and the HTTP/JSON
 /// gateway the JS SDK uses.
@@ -34,6 +34,8 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Cli::parse().node.into_config(Path::new("xmtp-node.db"));
+    // Before the listening line: a script may send SIGTERM as soon as it reads that line.
+    let mut stop = StopSignal::install().context("installing the SIGINT/SIGTERM handlers")?;
     let node = Node::start(config)
         .await
         .context("xmtp-node could not start")?;
@@ -47,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
         )?;
         out.flush()?;
     }
-    let signal = stop_signal().await.context("waiting for a stop signal")?;
+    let signal = stop.recv().await.context("waiting for a stop signal")?;
     tracing::info!(signal, "shutting down");
     node.shutdown().await.context("shutting down")?;
     Ok(())

@@ -37,10 +37,9 @@ fn stderr(child: &mut Child) -> String {
     text
 }
 
-#[test]
-fn prints_the_listening_line_serves_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("node.db");
+/// Starts a node on a fresh database and ephemeral ports; returns it with its listening line.
+fn started(dir: &std::path::Path) -> (Child, String) {
+    let db = dir.join("node.db");
     let mut child = node(&[
         "--db",
         db.to_str().unwrap(),
@@ -53,6 +52,22 @@ fn prints_the_listening_line_serves_and_stops_on_sigterm() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    (child, line)
+}
+
+fn sigterm(child: &Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
+#[test]
+fn prints_the_listening_line_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let (mut child, line) = started(dir.path());
     let rest = line
         .strip_prefix("listening http=")
         .unwrap_or_else(|| panic!("bad line {line:?}"));
@@ -73,13 +88,25 @@ fn prints_the_listening_line_serves_and_stops_on_sigterm() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(db.exists());
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    sigterm(&child);
     let status = wait(&mut child, Duration::from_secs(15));
     assert!(status.success(), "exit {status:?}: {}", stderr(&mut child));
+}
+
+/// The handlers are in place before the line is printed, so a script that stops the node as soon
+/// as it reads the line gets a graceful stop, not a process killed by the signal's default action.
+/// (This raced before: CI once saw the node killed by a SIGTERM sent right after the line.)
+#[test]
+fn a_sigterm_sent_as_soon_as_the_line_is_read_is_a_graceful_stop() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut child, line) = started(dir.path());
+        sigterm(&child);
+        assert!(line.starts_with("listening http="), "{line:?}");
+        let status = wait(&mut child, Duration::from_secs(15));
+        assert!(status.success(), "exit {status:?}: {}", stderr(&mut child));
+        assert!(stderr(&mut child).contains("shutting down"));
+    }
 }
 
 #[test]
