@@ -1,11 +1,12 @@
 //! The `XmtpApi` trait and its gRPC implementation.
 
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use futures::stream::BoxStream;
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt as _, StreamExt, TryFutureExt as _, TryStreamExt};
 use tokio::sync::{Mutex, mpsc};
 use tonic::metadata::MetadataValue;
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
@@ -17,6 +18,7 @@ use xmtp_proto::message_api::v1::{
 
 use crate::error::{Code, Error, Result};
 use crate::retry::RetryPolicy;
+use crate::transport::{H2Channel, H2Settings, TIMEOUT_EXPIRED};
 
 /// The node's limit on queries in one `BatchQuery`.
 pub const MAX_BATCH_QUERIES: usize = 50;
@@ -129,26 +131,84 @@ impl ApiConfig {
         }
     }
 
-    fn endpoint(&self) -> Result<Endpoint> {
-        let invalid = |reason: String| Error::InvalidUrl {
+    fn invalid(&self, reason: String) -> Error {
+        Error::InvalidUrl {
             url: self.url.clone(),
             reason,
-        };
-        let mut endpoint =
-            Endpoint::from_shared(self.url.clone()).map_err(|e| invalid(e.to_string()))?;
-        if self.url.starts_with("https://") {
-            endpoint = endpoint
-                .tls_config(ClientTlsConfig::new().with_webpki_roots())
-                .map_err(|e| invalid(e.to_string()))?;
-        } else if !self.url.starts_with("http://") {
-            return Err(invalid("must start with http:// or https://".into()));
         }
-        Ok(endpoint
-            .connect_timeout(self.connect_timeout)
-            .http2_keep_alive_interval(self.keepalive_interval)
-            .keep_alive_timeout(self.keepalive_timeout)
-            .keep_alive_while_idle(true)
-            .tcp_nodelay(true))
+    }
+
+    /// How to reach this URL, not yet connected: this crate's own HTTP/2 transport for `http://`,
+    /// tonic's endpoint with rustls for `https://`.
+    fn route(&self) -> Result<(Route, http::Uri)> {
+        let origin: http::Uri = self
+            .url
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| self.invalid(e.to_string()))?;
+        let Some(authority) = origin.authority() else {
+            return Err(self.invalid("has no host".into()));
+        };
+        match origin.scheme_str() {
+            Some("http") => {
+                let port = authority.port_u16().unwrap_or(80);
+                let route = Route::Plain(H2Channel::new(H2Settings {
+                    address: format!("{}:{port}", authority.host()),
+                    connect_timeout: self.connect_timeout,
+                    keepalive_interval: self.keepalive_interval,
+                    keepalive_timeout: self.keepalive_timeout,
+                }));
+                Ok((route, origin))
+            }
+            Some("https") => {
+                let endpoint = Endpoint::from_shared(self.url.clone())
+                    .and_then(|e| e.tls_config(ClientTlsConfig::new().with_webpki_roots()))
+                    .map_err(|e| self.invalid(e.to_string()))?
+                    .connect_timeout(self.connect_timeout)
+                    .http2_keep_alive_interval(self.keepalive_interval)
+                    .keep_alive_timeout(self.keepalive_timeout)
+                    .keep_alive_while_idle(true)
+                    .tcp_nodelay(true);
+                Ok((Route::Tls(Box::new(endpoint)), origin))
+            }
+            _ => Err(self.invalid("must start with http:// or https://".into())),
+        }
+    }
+}
+
+/// A node's transport before it is connected.
+enum Route {
+    Plain(H2Channel),
+    Tls(Box<Endpoint>),
+}
+
+/// The connection under [`GrpcApi`].
+#[derive(Clone)]
+enum Transport {
+    /// `http://`: one write per unary call (see `transport.rs`).
+    Plain(H2Channel),
+    /// `https://`: tonic's channel.
+    Tls(Channel),
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl tower_service::Service<http::Request<tonic::body::Body>> for Transport {
+    type Response = http::Response<tonic::body::Body>;
+    type Error = BoxError;
+    type Future = futures::future::BoxFuture<'static, Result<Self::Response, BoxError>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Self::Plain(channel) => channel.poll_ready(cx),
+            Self::Tls(channel) => channel.poll_ready(cx).map_err(Into::into),
+        }
+    }
+
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
+        match self {
+            Self::Plain(channel) => channel.call(request),
+            Self::Tls(channel) => channel.call(request).map_err(Into::into).boxed(),
+        }
     }
 }
 
@@ -174,10 +234,11 @@ impl AuthCache {
     }
 }
 
-/// [`XmtpApi`] over gRPC (tonic), plaintext for loopback and TLS for remote nodes.
+/// [`XmtpApi`] over gRPC (tonic codecs): plaintext over this crate's own HTTP/2 transport, TLS
+/// over tonic's channel.
 #[derive(Clone)]
 pub struct GrpcApi {
-    client: MessageApiClient<Channel>,
+    client: MessageApiClient<Transport>,
     config: Arc<ApiConfig>,
     auth: Option<Arc<AuthCache>>,
 }
@@ -185,21 +246,36 @@ pub struct GrpcApi {
 impl GrpcApi {
     /// Connects now, so that a wrong URL or a node that is not running is reported here.
     pub async fn connect(config: ApiConfig) -> Result<Self> {
-        let channel = config.endpoint()?.connect().await.map_err(|e| {
-            Error::Transport(format!("cannot reach the node at {}: {e}", config.url))
-        })?;
-        Ok(Self::with_channel(channel, config))
+        let (route, origin) = config.route()?;
+        let transport = match route {
+            Route::Plain(channel) => {
+                channel
+                    .connect()
+                    .await
+                    .map_err(|status| Error::Transport(status.message().to_owned()))?;
+                Transport::Plain(channel)
+            }
+            Route::Tls(endpoint) => Transport::Tls(endpoint.connect().await.map_err(|e| {
+                Error::Transport(format!("cannot reach the node at {}: {e}", config.url))
+            })?),
+        };
+        Ok(Self::with_transport(transport, origin, config))
     }
 
     /// Connects on first use (and reconnects by itself after failures).
     pub fn connect_lazy(config: ApiConfig) -> Result<Self> {
-        let channel = config.endpoint()?.connect_lazy();
-        Ok(Self::with_channel(channel, config))
+        let (route, origin) = config.route()?;
+        let transport = match route {
+            Route::Plain(channel) => Transport::Plain(channel),
+            Route::Tls(endpoint) => Transport::Tls(endpoint.connect_lazy()),
+        };
+        Ok(Self::with_transport(transport, origin, config))
     }
 
-    fn with_channel(channel: Channel, config: ApiConfig) -> Self {
+    fn with_transport(transport: Transport, origin: http::Uri, config: ApiConfig) -> Self {
         Self {
-            client: MessageApiClient::new(channel).max_decoding_message_size(64 * 1024 * 1024),
+            client: MessageApiClient::with_origin(transport, origin)
+                .max_decoding_message_size(64 * 1024 * 1024),
             config: Arc::new(config),
             auth: None,
         }
@@ -281,7 +357,7 @@ impl GrpcApi {
 }
 
 fn map_status(status: tonic::Status) -> Error {
-    if status.code() == Code::Cancelled && status.message().contains("Timeout expired") {
+    if status.code() == Code::Cancelled && status.message().contains(TIMEOUT_EXPIRED) {
         return Error::Timeout;
     }
     Error::from(status)

@@ -7,6 +7,7 @@ mod error;
 mod paging;
 mod retry;
 mod subscription;
+mod transport;
 
 pub use crate::api::{
     ApiConfig, AuthTokenSource, EnvelopeStream, GrpcApi, MAX_BATCH_QUERIES, TopicStream, XmtpApi,

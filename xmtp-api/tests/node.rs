@@ -416,3 +416,78 @@ async fn unreachable_node_is_a_clear_transport_error() {
         .unwrap();
     assert!(matches!(err, Error::InvalidUrl { .. }), "{err}");
 }
+
+/// A peer that accepts connections and never answers (a hung or partitioned node): a call ends at
+/// its deadline as `Error::Timeout`; with keepalive pings due sooner, the unanswered ping closes
+/// the dead connection, failing the call as retryable, and the next call dials a new connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_peer_times_calls_out_and_keepalive_replaces_its_connection() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    let api = |request_timeout: u64, keepalive: u64| {
+        let mut config = ApiConfig::new(format!("http://{addr}"));
+        config.request_timeout = Duration::from_millis(request_timeout);
+        config.keepalive_interval = Duration::from_millis(keepalive);
+        config.keepalive_timeout = Duration::from_millis(keepalive);
+        config.retry.max_retries = 0;
+        GrpcApi::connect(config)
+    };
+    async fn query(api: &GrpcApi) -> Result<QueryResponse> {
+        api.query(QueryRequest {
+            content_topics: vec!["/xmtp/0/m-silent/proto".into()],
+            ..Default::default()
+        })
+        .await
+    }
+
+    // The accept loop counts a connection a moment after the client has it.
+    let accepts_reach = |n: usize| {
+        let accepted = accepted.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while accepted.load(Ordering::SeqCst) < n && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            accepted.load(Ordering::SeqCst)
+        }
+    };
+
+    // The deadline: 300 ms, long before the first ping is due.
+    let deadline = api(300, 60_000).await.unwrap();
+    let started = Instant::now();
+    let err = query(&deadline).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(accepts_reach(1).await, 1);
+
+    // Keepalive: a ping 100 ms in, unanswered after 100 ms more, ends the 60 s call early.
+    let keepalive = api(60_000, 100).await.unwrap();
+    assert_eq!(accepts_reach(2).await, 2);
+    let started = Instant::now();
+    let err = query(&keepalive).await.unwrap_err();
+    assert!(err.is_retryable(), "{err}");
+    assert_eq!(err.code(), Some(Code::Unavailable), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The dead connection was forgotten: the next call dials a new one.
+    let _ = query(&keepalive).await.unwrap_err();
+    assert_eq!(accepts_reach(3).await, 3, "the dead connection was reused");
+    silent.abort();
+}
+
+#[tokio::test]
+async fn tls_urls_get_a_lazy_channel_and_other_schemes_are_refused() {
+    assert!(GrpcApi::connect_lazy(ApiConfig::dev()).is_ok());
+    for bad in ["ftp://example", "http://", "127.0.0.1:5556"] {
+        let err = GrpcApi::connect_lazy(ApiConfig::new(bad)).err().unwrap();
+        assert!(matches!(err, Error::InvalidUrl { .. }), "{bad}: {err}");
+    }
+}
