@@ -14,6 +14,11 @@ pub struct NodeArgs {
     /// binary, `<XMTP_HOME>/node.db` for `xmtp node`].
     #[arg(long)]
     pub db: Option<String>,
+    /// With a `postgres://` URL: PEM file of the CA certificates the server's TLS certificate
+    /// must chain to, host name included (libpq's verify-full). Without it, TLS (the URL's
+    /// `sslmode`: `prefer` by default, `require`, `disable`) encrypts without verifying, as libpq.
+    #[arg(long, value_name = "FILE")]
+    pub postgres_ca: Option<std::path::PathBuf>,
     /// HTTP/JSON gateway address (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:5555")]
     pub http: SocketAddr,
@@ -74,6 +79,7 @@ impl NodeArgs {
             grpc_addr: self.grpc,
             subscriber_queue: self.subscriber_queue,
             subscriber_queue_bytes: self.subscriber_queue_bytes,
+            postgres_root_certificates: self.postgres_ca,
             ..NodeConfig::default()
         };
         config.auth.enabled = !self.no_auth;

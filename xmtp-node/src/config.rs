@@ -175,6 +175,9 @@ pub struct NodeConfig {
     pub max_request_bytes: usize,
     /// How often the stored-envelope gauge is refreshed.
     pub metrics_period: Duration,
+    /// With [`Database::Postgres`]: a PEM file of CA certificates the server's TLS certificate
+    /// must chain to (see [`PostgresOptions`](crate::store::postgres::PostgresOptions)).
+    pub postgres_root_certificates: Option<PathBuf>,
 }
 
 impl Default for NodeConfig {
@@ -191,6 +194,7 @@ impl Default for NodeConfig {
             subscriber_queue_bytes: 16 * 1024 * 1024,
             max_request_bytes: 50 * 1024 * 1024,
             metrics_period: Duration::from_secs(30),
+            postgres_root_certificates: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Starting and stopping a node: storage, listeners, servers and background tasks.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,7 +53,10 @@ impl std::fmt::Debug for RunningNode {
     }
 }
 
-async fn open_store(database: &Database) -> Result<Arc<dyn Store>> {
+async fn open_store(
+    database: &Database,
+    postgres_root_certificates: Option<&PathBuf>,
+) -> Result<Arc<dyn Store>> {
     Ok(match database {
         Database::Sqlite(path) => {
             let path = path.clone();
@@ -64,7 +68,11 @@ async fn open_store(database: &Database) -> Result<Arc<dyn Store>> {
         Database::Temporary => Arc::new(SqliteStore::temporary()?),
         Database::Memory => Arc::new(MemoryStore::new()),
         Database::Postgres(url) => {
-            Arc::new(PostgresStore::connect(url, PostgresOptions::default()).await?)
+            let options = PostgresOptions {
+                tls_root_certificates: postgres_root_certificates.cloned(),
+                ..PostgresOptions::default()
+            };
+            Arc::new(PostgresStore::connect(url, options).await?)
         }
         Database::Custom(store) => Arc::clone(store),
     })
@@ -86,7 +94,8 @@ impl Node {
     /// Opens the store, binds both listeners and starts serving. Fails with a clear error if the
     /// database cannot be opened or reached, or an address cannot be bound.
     pub async fn start(config: NodeConfig) -> Result<RunningNode> {
-        let store = open_store(&config.database).await?;
+        let store =
+            open_store(&config.database, config.postgres_root_certificates.as_ref()).await?;
         store.ping().await?;
         let http_listener = bind("HTTP", config.http_addr).await?;
         let grpc_listener = bind("gRPC", config.grpc_addr).await?;

@@ -133,19 +133,19 @@ fn a_port_in_use_is_a_clear_error() {
     );
 }
 
+/// Starts the node with `args` (plus ephemeral ports), expects it to fail, and returns stderr.
+fn refused_start(args: &[&str]) -> String {
+    let mut full = args.to_vec();
+    full.extend(["--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0"]);
+    let mut child = node(&full);
+    let status = wait(&mut child, Duration::from_secs(30));
+    assert!(!status.success(), "{args:?} started");
+    stderr(&mut child)
+}
+
 #[test]
 fn a_bad_database_path_is_a_clear_error() {
-    let mut child = node(&[
-        "--db",
-        "/nonexistent-xmtp-dir/x/node.db",
-        "--http",
-        "127.0.0.1:0",
-        "--grpc",
-        "127.0.0.1:0",
-    ]);
-    let status = wait(&mut child, Duration::from_secs(15));
-    assert!(!status.success());
-    let text = stderr(&mut child);
+    let text = refused_start(&["--db", "/nonexistent-xmtp-dir/x/node.db"]);
     assert!(
         text.contains("cannot open SQLite database /nonexistent-xmtp-dir/x/node.db"),
         "{text}"
@@ -154,16 +154,20 @@ fn a_bad_database_path_is_a_clear_error() {
 
 #[test]
 fn a_bad_postgres_url_is_a_clear_error() {
-    let mut child = node(&[
-        "--db",
-        "postgres://[bad",
-        "--http",
-        "127.0.0.1:0",
-        "--grpc",
-        "127.0.0.1:0",
-    ]);
-    let status = wait(&mut child, Duration::from_secs(30));
-    assert!(!status.success());
-    let text = stderr(&mut child);
+    let text = refused_start(&["--db", "postgres://[bad"]);
     assert!(text.contains("PostgreSQL"), "{text}");
+}
+
+#[test]
+fn an_unreadable_postgres_ca_file_is_a_clear_error() {
+    let text = refused_start(&[
+        "--db",
+        "postgres://postgres@127.0.0.1:1/none",
+        "--postgres-ca",
+        "/nonexistent-xmtp-dir/ca.pem",
+    ]);
+    assert!(
+        text.contains("PostgreSQL root certificates /nonexistent-xmtp-dir/ca.pem"),
+        "{text}"
+    );
 }

@@ -759,3 +759,104 @@ async fn two_nodes_sharing_one_database_relay_to_each_others_subscribers() {
     a.node.shutdown().await.unwrap();
     b.node.shutdown().await.unwrap();
 }
+
+/// `url` with `sslmode=mode` added (the test URL may already carry parameters).
+fn with_sslmode(url: &str, mode: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}sslmode={mode}")
+}
+
+/// Whether the store's pooled connections to the server use TLS, from the server's own view
+/// (`pg_stat_ssl` joined to the application name the store gives its connections).
+async fn store_connections_use_tls(schema: &TestSchema, node_id: i64) -> Vec<bool> {
+    let admin = schema.admin().await;
+    admin
+        .query(
+            "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid \
+             WHERE a.application_name = $1",
+            &[&format!("xmtp-node {node_id}")],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+/// `sslmode` in the URL decides TLS as libpq does; without a root certificate file the server's
+/// certificate is not verified (the local server's is a self-signed snakeoil one). Adapts to a
+/// server with TLS switched off: then `require` must fail and `prefer` fall back to plaintext.
+#[tokio::test]
+async fn tls_follows_the_urls_sslmode() {
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    let server_tls = schema
+        .admin()
+        .await
+        .query_one("SHOW ssl", &[])
+        .await
+        .unwrap()
+        .get::<_, String>(0)
+        == "on";
+    for (offset, mode) in ["disable", "prefer", "require"].into_iter().enumerate() {
+        let node_id = 0x5e55_0000 + offset as i64 + i64::from(std::process::id()) * 8;
+        let options = PostgresOptions {
+            node_id: Some(node_id),
+            ..schema.options()
+        };
+        let connected = PostgresStore::connect(&with_sslmode(&schema.url, mode), options).await;
+        if mode == "require" && !server_tls {
+            assert!(
+                connected.is_err(),
+                "sslmode=require on a server without TLS"
+            );
+            continue;
+        }
+        let store = connected.unwrap();
+        store
+            .insert(vec![env("/xmtp/0/tls/proto", 1, mode.as_bytes())])
+            .await
+            .unwrap();
+        let tls = store_connections_use_tls(&schema, node_id).await;
+        assert!(!tls.is_empty(), "{mode}: no connection of the store seen");
+        let expected = mode != "disable" && server_tls;
+        assert!(tls.iter().all(|&t| t == expected), "{mode}: {tls:?}");
+    }
+}
+
+/// With a root certificate file the server's certificate must chain to it: a CA the server's
+/// certificate does not come from is refused, and a file without certificates is a clear error.
+#[tokio::test]
+async fn a_root_certificate_file_is_enforced() {
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    let untrusted = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/untrusted-ca.pem");
+    let options = PostgresOptions {
+        tls_root_certificates: Some(untrusted),
+        connect_timeout: Duration::from_secs(5),
+        ..schema.options()
+    };
+    let Err(refused) = PostgresStore::connect(&with_sslmode(&schema.url, "require"), options).await
+    else {
+        panic!("a certificate from another CA was accepted");
+    };
+    assert!(refused.to_string().contains("certificate"), "{refused}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    let options = PostgresOptions {
+        tls_root_certificates: Some(empty.clone()),
+        ..schema.options()
+    };
+    let err = PostgresStore::connect(&schema.url, options)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&err, StoreError::Backend(m) if m.contains("no certificate") && m.contains("empty.pem")),
+        "{err}"
+    );
+}

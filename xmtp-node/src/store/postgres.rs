@@ -18,6 +18,7 @@
 //! inserted, which PostgreSQL delivers only on commit. See [`relay`] for the listening side.
 
 mod relay;
+mod tls;
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
@@ -31,7 +32,6 @@ use deadpool_postgres::{
     Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime,
 };
 use tokio::sync::{Mutex, mpsc, oneshot};
-use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
 use super::{Direction, Query, Store, StoreError, StoredEnvelope};
@@ -112,6 +112,12 @@ pub struct PostgresOptions {
     pub remote_feed_capacity: usize,
     /// Time allowed to open a connection or to wait for a pooled one.
     pub connect_timeout: Duration,
+    /// A PEM file of CA certificates. When set, a TLS server certificate must chain to one of
+    /// them and name the host (libpq's `sslmode=verify-full`); when not, TLS connections are
+    /// encrypted without verifying the certificate, as libpq does without a root certificate.
+    /// Whether TLS is used at all is the URL's `sslmode` (`disable`, `prefer` by default,
+    /// `require`).
+    pub tls_root_certificates: Option<std::path::PathBuf>,
 }
 
 impl Default for PostgresOptions {
@@ -122,6 +128,7 @@ impl Default for PostgresOptions {
             node_id: None,
             remote_feed_capacity: 4096,
             connect_timeout: Duration::from_secs(10),
+            tls_root_certificates: None,
         }
     }
 }
@@ -182,9 +189,10 @@ impl PostgresStore {
         // Detects a silently dead peer (the listener otherwise idles forever).
         config.keepalives_idle(Duration::from_secs(30));
 
+        let tls = tls::connector(options.tls_root_certificates.as_deref())?;
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -219,6 +227,7 @@ impl PostgresStore {
         let feed_taken = Arc::new(AtomicBool::new(false));
         relay::start(relay::Listener {
             config,
+            tls,
             pool: pool.clone(),
             node_id,
             channel: channel.clone(),
@@ -648,7 +657,20 @@ fn writers_gone() -> StoreError {
 fn describe(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
-        None => e.to_string(),
+        // The causes too: "error performing TLS handshake" alone does not say the certificate
+        // was refused.
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                let cause_text = cause.to_string();
+                if !text.ends_with(&cause_text) {
+                    text = format!("{text}: {cause_text}");
+                }
+                source = cause.source();
+            }
+            text
+        }
     }
 }
 

@@ -25,8 +25,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deadpool_postgres::{Object, Pool};
 use tokio::sync::mpsc;
-use tokio_postgres::tls::NoTlsStream;
-use tokio_postgres::{AsyncMessage, Client, Connection, NoTls, Socket};
+use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::{AsyncMessage, Client, Connection, Socket};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{envelope_from_row, now_ns, pg_error, pool_error, ts_to_sql};
 use crate::store::{StoreError, StoredEnvelope};
@@ -47,7 +48,7 @@ const CATCH_UP_PAGE: i64 = 1000;
 
 const XMIN_SQL: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
-type PgConnection = Connection<Socket, NoTlsStream>;
+type PgConnection = Connection<Socket, <MakeRustlsConnect as MakeTlsConnect<Socket>>::Stream>;
 
 /// The prefix of a stored-rows notification from `node_id`.
 pub(super) fn stored_prefix(node_id: i64) -> String {
@@ -279,6 +280,8 @@ async fn announce_large(
 pub(super) struct Listener {
     /// Connection settings (the listener opens its own, unpooled connection).
     pub(super) config: tokio_postgres::Config,
+    /// TLS as for the pool's connections.
+    pub(super) tls: MakeRustlsConnect,
     /// For fetching announced rows.
     pub(super) pool: Pool,
     /// This process: its own notifications are skipped.
@@ -390,7 +393,7 @@ impl Listener {
     async fn open(&self) -> Result<(Client, PgConnection, i64), StoreError> {
         let mut config = self.config.clone();
         config.application_name(format!("xmtp-node relay {}", self.node_id));
-        let (client, mut conn) = config.connect(NoTls).await.map_err(pg_error)?;
+        let (client, mut conn) = config.connect(self.tls.clone()).await.map_err(pg_error)?;
         let mut pending = VecDeque::new();
         let xmin = drive(&mut conn, &mut pending, async {
             let xmin: i64 = client.query_one(XMIN_SQL, &[]).await?.get(0);
