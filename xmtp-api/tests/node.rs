@@ -491,3 +491,40 @@ async fn tls_urls_get_a_lazy_channel_and_other_schemes_are_refused() {
         assert!(matches!(err, Error::InvalidUrl { .. }), "{bad}: {err}");
     }
 }
+
+/// Bodies far past HTTP/2's 64 KiB initial windows both ways, with several calls in flight on the
+/// one connection: flow control must move them all, each to its own caller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_bodies_and_concurrent_calls_share_one_connection() {
+    let node = bulk_node().await;
+    let api = client(&node, identity()).await;
+    let base = 1_700_000_000_000_000_000u64;
+    let calls = (0..8u64).map(|i| {
+        let api = api.clone();
+        async move {
+            let topic = format!("/xmtp/0/m-large-{i}/proto");
+            // Three envelopes near the node's 1 MiB message limit: a 3 MB request and response.
+            let sent: Vec<Envelope> = (0..3u64)
+                .map(|n| {
+                    let body: Vec<u8> = (0..1_000_000 + i as usize)
+                        .map(|b| (b as u64 * 31 + i * 7 + n) as u8)
+                        .collect();
+                    envelope(&topic, base + n, &body)
+                })
+                .collect();
+            api.publish(sent.clone()).await.unwrap();
+            let got = api
+                .query(QueryRequest {
+                    content_topics: vec![topic],
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let mut got = got.envelopes;
+            got.sort_by_key(|e| e.timestamp_ns);
+            // Not assert_eq!: a failure would print 3 MB.
+            assert!(got == sent, "topic {i}: {} envelopes differ", got.len());
+        }
+    });
+    futures::future::join_all(calls).await;
+}
