@@ -528,3 +528,63 @@ async fn large_bodies_and_concurrent_calls_share_one_connection() {
     });
     futures::future::join_all(calls).await;
 }
+
+/// The node's `xmtp_node_active_subscriptions` gauge, read from its `/metrics` over HTTP/1.1.
+async fn active_subscriptions(node: &RunningNode) -> i64 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut conn = tokio::net::TcpStream::connect(node.http_addr())
+        .await
+        .unwrap();
+    conn.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut text = String::new();
+    conn.read_to_string(&mut text).await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("xmtp_node_active_subscriptions "))
+        .expect("gauge present")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Dropping a stream (either kind) ends it on the node too: the transport resets the HTTP/2
+/// stream, so the node's subscriber is gone instead of lingering until the connection closes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_streams_end_on_the_node() {
+    let node = bulk_node().await;
+    let api = client(&node, identity()).await;
+    let settle = |want: i64| {
+        let node = &node;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let now = active_subscriptions(node).await;
+                if now == want || Instant::now() > deadline {
+                    return now;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    let plain = api
+        .subscribe(vec!["/xmtp/0/m-drop-a/proto".into()])
+        .await
+        .unwrap();
+    let dynamic = api
+        .subscribe_dynamic(vec!["/xmtp/0/m-drop-b/proto".into()])
+        .await
+        .unwrap();
+    assert_eq!(settle(2).await, 2);
+    drop(plain);
+    assert_eq!(settle(1).await, 1);
+    drop(dynamic);
+    assert_eq!(settle(0).await, 0);
+    // The connection itself is still good.
+    api.query(QueryRequest {
+        content_topics: vec!["/xmtp/0/m-drop-a/proto".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+}
