@@ -7,7 +7,8 @@ pub mod seeds;
 
 use std::sync::OnceLock;
 
-use xmtp_crypto::Address;
+use xmtp_crypto::{Address, LocalWallet};
+use xmtp_keystore::store::StoreKey;
 use xmtp_keystore::{Conversation, PrivateKeyBundle};
 use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::message_contents as pb;
@@ -18,6 +19,9 @@ const TV10A: &str = include_str!("../../tests/vectors/tv10a_v2_message.json");
 
 /// "Now" for targets that check token ages and for sealed seeds (TV-10a's `created_ns`).
 pub const NOW_NS: u64 = 1_700_000_000_000_000_000;
+
+/// [`NOW_NS`] in milliseconds: "now" for consent proofs.
+pub const NOW_MS: u64 = NOW_NS / 1_000_000;
 
 /// The key of the export blobs the `private_key_bundle` target opens.
 pub const BLOB_SECRET: &[u8] = b"fuzzing secret, 32 bytes long!!!";
@@ -105,6 +109,29 @@ pub fn fixtures() -> &'static Fixtures {
 /// Alice's wallet (the `me` of the fixed conversation).
 pub fn me() -> Address {
     fixtures().alice.wallet_address()
+}
+
+/// The wallet whose private key the fuzz crate holds (`0x01` × 32): it signs the seeds' storage
+/// requests, auth tokens and consent proofs.
+pub fn own_wallet() -> LocalWallet {
+    LocalWallet::from_hex(&"01".repeat(32)).expect("fixed wallet key")
+}
+
+/// [`own_wallet`]'s address, computed once.
+pub fn own_wallet_address() -> Address {
+    static ADDRESS: OnceLock<Address> = OnceLock::new();
+    *ADDRESS.get_or_init(|| own_wallet().address())
+}
+
+/// The key the `local_store` target opens Alice's store with.
+pub fn store_key() -> StoreKey {
+    StoreKey::from_identity(&fixtures().alice)
+}
+
+/// `plaintext` sealed as a store file under [`store_key`], so a target reaches the state parser
+/// behind the encryption.
+pub fn seal_store_file(plaintext: &[u8]) -> Vec<u8> {
+    store_key().seal_state_file(plaintext)
 }
 
 /// Splits a selector byte off the input: `(selector % modes, rest)`.

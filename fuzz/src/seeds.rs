@@ -8,7 +8,11 @@ use xmtp_client::content::{CodecRegistry, Compression, Content};
 use xmtp_crypto::LocalWallet;
 use xmtp_keystore::auth::AuthToken;
 use xmtp_keystore::invitation::{Invitation, seal_invitation};
+use xmtp_keystore::preferences::{
+    CONSENT_PROOF_MAX_AGE_MS, ConsentAction, consent_proof_payload, consent_proof_text, seal_action,
+};
 use xmtp_keystore::storage::{KeyStorageRequest, export_bundle, export_conversations};
+use xmtp_keystore::store::{KeystoreBackend as _, LocalKeystore, MemoryBackend};
 use xmtp_keystore::v1::seal_v1_message;
 use xmtp_keystore::v2::{SealOptions, seal_v2_message};
 use xmtp_keystore::{ContactBundle, ConversationStore, IdentityCreation, PrivateKeyBundle};
@@ -16,12 +20,15 @@ use xmtp_proto::Message as _;
 use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_contents as pb;
 
-use crate::{BLOB_SECRET, NOW_NS, fixtures, parse};
+use crate::{
+    BLOB_SECRET, NOW_MS, NOW_NS, fixtures, me, own_wallet, own_wallet_address, parse, store_key,
+};
 
 const TV04: &str = include_str!("../../tests/vectors/tv04_compression.json");
 const TV05E: &str = include_str!("../../tests/vectors/tv05e_sealed_invitation.json");
 const TV08C: &str = include_str!("../../tests/vectors/tv08c_v2_message_id.json");
 const TV08E: &str = include_str!("../../tests/vectors/tv08e_contact_bundles.json");
+const TV09: &str = include_str!("../../tests/vectors/tv09_consent_proof.json");
 const TV10A: &str = include_str!("../../tests/vectors/tv10a_v2_message.json");
 
 fn hex_field(json: &str, name: &str) -> Vec<u8> {
@@ -37,7 +44,7 @@ fn with_selector(selector: u8, bytes: &[u8]) -> Vec<u8> {
 
 /// A wallet we hold the key of, with a fresh identity (for signed storage and tokens).
 fn wallet_identity() -> (LocalWallet, PrivateKeyBundle) {
-    let wallet = LocalWallet::from_hex(&"01".repeat(32)).expect("fixed wallet key");
+    let wallet = own_wallet();
     let creation = IdentityCreation::new(wallet.address(), 1_700_000_000_000);
     let signature = wallet.personal_sign(creation.request().text.as_bytes());
     let bundle = creation
@@ -202,6 +209,55 @@ fn sealed_invitation_to_invitee() -> Vec<u8> {
     .payload
 }
 
+/// A `ConsentProofPayload` from [`own_wallet`] granting Bob consent at `timestamp_ms`.
+fn consent_proof(timestamp_ms: u64) -> Vec<u8> {
+    let peer = fixtures().bob.wallet_address().to_string();
+    let signature = own_wallet().personal_sign(consent_proof_text(timestamp_ms, &peer).as_bytes());
+    consent_proof_payload(&signature, timestamp_ms).encode_to_vec()
+}
+
+/// The file `LocalKeystore::save` writes for Alice's store holding `fill`'s state.
+fn saved_store(fill: impl FnOnce(&mut xmtp_keystore::store::KeystoreState)) -> Vec<u8> {
+    let mut store =
+        LocalKeystore::open(MemoryBackend::new(), store_key(), me()).expect("an empty store opens");
+    fill(&mut store.state);
+    store.save().expect("the memory backend writes");
+    store
+        .backend()
+        .read()
+        .expect("the memory backend reads")
+        .expect("a saved store has a file")
+}
+
+/// Every record kind: bundle, v2 and v1 conversations, consent actions, cursors.
+fn full_store() -> Vec<u8> {
+    let f = fixtures();
+    let bob = f.bob.wallet_address().to_string();
+    saved_store(|state| {
+        state.bundle = Some(f.alice.clone());
+        state.conversations.insert(f.conversation.clone());
+        state.v1_conversations.push(pb::ConversationReference {
+            topic: xmtp_proto::topic::direct_message_v1(&me().to_string(), &bob),
+            peer_address: bob.clone(),
+            created_ns: NOW_NS,
+            context: None,
+            consent_proof_payload: None,
+        });
+        state.consent_actions.actions.insert(
+            NOW_NS.to_string(),
+            ConsentAction::Allow(vec![bob.clone()]).to_proto(),
+        );
+        state.consent_actions.actions.insert(
+            (NOW_NS + 1).to_string(),
+            ConsentAction::Deny(vec![own_wallet_address().to_string()]).to_proto(),
+        );
+        state
+            .cursors
+            .insert(f.conversation.topic().to_owned(), NOW_NS);
+        state.cursors.insert("/xmtp/0/intro-x/proto".into(), 42);
+    })
+}
+
 /// The seeds of `target`, named by what they are.
 pub fn seeds(target: &str) -> Vec<Vec<u8>> {
     let f = fixtures();
@@ -351,6 +407,41 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             vec![
                 with_selector(0, header.as_bytes()),
                 with_selector(1, &bytes),
+            ]
+        }
+        "preferences" => {
+            let alice = &f.alice;
+            let bob = f.bob.wallet_address().to_string();
+            let own = own_wallet_address().to_string();
+            let allow = ConsentAction::Allow(vec![bob.clone(), own]);
+            let deny = ConsentAction::Deny(vec![bob]);
+            let group = pb::PrivatePreferencesAction {
+                message_type: Some(pb::private_preferences_action::MessageType::AllowGroup(
+                    pb::private_preferences_action::AllowGroup {
+                        group_ids: vec!["0123".into()],
+                    },
+                )),
+            };
+            vec![
+                with_selector(0, &seal_action(alice, &allow)),
+                with_selector(0, &seal_action(alice, &deny)),
+                with_selector(1, &allow.to_proto().encode_to_vec()),
+                with_selector(1, &deny.to_proto().encode_to_vec()),
+                with_selector(1, &group.encode_to_vec()),
+                with_selector(2, &consent_proof(NOW_MS - 60_000)),
+                with_selector(2, &consent_proof(NOW_MS - CONSENT_PROOF_MAX_AGE_MS)),
+                with_selector(2, &hex_field(TV09, "expected_payload_encoding")),
+            ]
+        }
+        "local_store" => {
+            let full = full_store();
+            let plaintext = store_key()
+                .open_state_file(&full)
+                .expect("a saved store opens");
+            vec![
+                with_selector(0, &full),
+                with_selector(0, &saved_store(|_| {})),
+                with_selector(1, plaintext.expose()),
             ]
         }
         other => panic!("no seeds for target {other}"),

@@ -47,6 +47,18 @@ impl StoreKey {
             b"wallet",
         ))
     }
+
+    /// `plaintext` sealed exactly as [`LocalKeystore::save`] seals its state. For tests and
+    /// fuzzing, which need store files holding a chosen plaintext.
+    pub fn seal_state_file(&self, plaintext: &[u8]) -> Vec<u8> {
+        seal_blob(BlobKind::LocalState, self.0.expose(), plaintext)
+    }
+
+    /// The plaintext of a store file sealed under this key (the reverse of
+    /// [`Self::seal_state_file`]); a wrong key or a damaged file is an error.
+    pub fn open_state_file(&self, file: &[u8]) -> Result<SecretBytes> {
+        open_blob(BlobKind::LocalState, self.0.expose(), file)
+    }
 }
 
 /// Where the sealed state lives. `write` must be atomic and keep the previous state readable
@@ -355,7 +367,7 @@ impl<B: KeystoreBackend> LocalKeystore<B> {
     /// returned.
     pub fn open(backend: B, key: StoreKey, me: Address) -> Result<Self> {
         let load = |sealed: &[u8]| -> Result<KeystoreState> {
-            let plain = open_blob(BlobKind::LocalState, key.0.expose(), sealed)?;
+            let plain = key.open_state_file(sealed)?;
             KeystoreState::decode(me, plain.expose())
         };
         let (state, recovered) = match backend.read()? {
@@ -392,11 +404,7 @@ impl<B: KeystoreBackend> LocalKeystore<B> {
 
     /// Seals and writes the state atomically.
     pub fn save(&self) -> Result<()> {
-        let sealed = seal_blob(
-            BlobKind::LocalState,
-            self.key.0.expose(),
-            self.state.encode().expose(),
-        );
+        let sealed = self.key.seal_state_file(self.state.encode().expose());
         self.backend.write(&sealed)
     }
 
