@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use xmtp_fuzz::{me, seal_store_file, select, store_key};
+use xmtp_fuzz::{me, saved_store, seal_store_file, select, store_key};
 use xmtp_keystore::store::{KeystoreBackend as _, KeystoreState, LocalKeystore, MemoryBackend};
 use xmtp_proto::keystore_api::v1 as ks;
 use xmtp_proto::message_contents as pb;
@@ -51,18 +51,9 @@ fn backend(file: &[u8], previous: Option<&[u8]>) -> MemoryBackend {
 fn good_file() -> &'static [u8] {
     static FILE: OnceLock<Vec<u8>> = OnceLock::new();
     FILE.get_or_init(|| {
-        let mut store = LocalKeystore::open(MemoryBackend::new(), store_key(), me())
-            .expect("an empty store opens");
-        store
-            .state
-            .cursors
-            .insert("/xmtp/0/intro-x/proto".into(), 42);
-        store.save().expect("the memory backend writes");
-        store
-            .backend()
-            .read()
-            .expect("the memory backend reads")
-            .expect("a saved store has a file")
+        saved_store(|state| {
+            state.cursors.insert("/xmtp/0/intro-x/proto".into(), 42);
+        })
     })
 }
 

@@ -128,6 +128,20 @@ pub fn store_key() -> StoreKey {
     StoreKey::from_identity(&fixtures().alice)
 }
 
+/// The file `LocalKeystore::save` writes for Alice's store holding `fill`'s state.
+pub fn saved_store(fill: impl FnOnce(&mut xmtp_keystore::store::KeystoreState)) -> Vec<u8> {
+    use xmtp_keystore::store::{KeystoreBackend as _, LocalKeystore, MemoryBackend};
+    let mut store =
+        LocalKeystore::open(MemoryBackend::new(), store_key(), me()).expect("an empty store opens");
+    fill(&mut store.state);
+    store.save().expect("the memory backend writes");
+    store
+        .backend()
+        .read()
+        .expect("the memory backend reads")
+        .expect("a saved store has a file")
+}
+
 /// `plaintext` sealed as a store file under [`store_key`], so a target reaches the state parser
 /// behind the encryption.
 pub fn seal_store_file(plaintext: &[u8]) -> Vec<u8> {

@@ -12,7 +12,6 @@ use xmtp_keystore::preferences::{
     CONSENT_PROOF_MAX_AGE_MS, ConsentAction, consent_proof_payload, consent_proof_text, seal_action,
 };
 use xmtp_keystore::storage::{KeyStorageRequest, export_bundle, export_conversations};
-use xmtp_keystore::store::{KeystoreBackend as _, LocalKeystore, MemoryBackend};
 use xmtp_keystore::v1::seal_v1_message;
 use xmtp_keystore::v2::{SealOptions, seal_v2_message};
 use xmtp_keystore::{ContactBundle, ConversationStore, IdentityCreation, PrivateKeyBundle};
@@ -21,7 +20,8 @@ use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_contents as pb;
 
 use crate::{
-    BLOB_SECRET, NOW_MS, NOW_NS, fixtures, me, own_wallet, own_wallet_address, parse, store_key,
+    BLOB_SECRET, NOW_MS, NOW_NS, fixtures, me, own_wallet, own_wallet_address, parse, saved_store,
+    store_key,
 };
 
 const TV04: &str = include_str!("../../tests/vectors/tv04_compression.json");
@@ -214,19 +214,6 @@ fn consent_proof(timestamp_ms: u64) -> Vec<u8> {
     let peer = fixtures().bob.wallet_address().to_string();
     let signature = own_wallet().personal_sign(consent_proof_text(timestamp_ms, &peer).as_bytes());
     consent_proof_payload(&signature, timestamp_ms).encode_to_vec()
-}
-
-/// The file `LocalKeystore::save` writes for Alice's store holding `fill`'s state.
-fn saved_store(fill: impl FnOnce(&mut xmtp_keystore::store::KeystoreState)) -> Vec<u8> {
-    let mut store =
-        LocalKeystore::open(MemoryBackend::new(), store_key(), me()).expect("an empty store opens");
-    fill(&mut store.state);
-    store.save().expect("the memory backend writes");
-    store
-        .backend()
-        .read()
-        .expect("the memory backend reads")
-        .expect("a saved store has a file")
 }
 
 /// Every record kind: bundle, v2 and v1 conversations, consent actions, cursors.
