@@ -118,23 +118,20 @@ impl H2Channel {
         }
     }
 
-    async fn call(self, request: http::Request<Body>) -> Result<http::Response<Body>, BoxError> {
-        let exchange = self.exchange(request.headers().get("grpc-timeout").cloned(), request);
-        exchange.await.map_err(Into::into)
-    }
-
-    async fn exchange(
-        &self,
-        timeout: Option<http::HeaderValue>,
-        request: http::Request<Body>,
-    ) -> Result<http::Response<Body>, Status> {
+    /// One call under its `grpc-timeout`, enforced here as tonic's channel does.
+    async fn run(self, request: http::Request<Body>) -> Result<http::Response<Body>, BoxError> {
+        let limit = request
+            .headers()
+            .get("grpc-timeout")
+            .and_then(parse_grpc_timeout);
         let work = self.send(request);
-        match timeout.as_ref().and_then(parse_grpc_timeout) {
+        let result = match limit {
             Some(limit) => tokio::time::timeout(limit, work)
                 .await
                 .unwrap_or_else(|_| Err(Status::cancelled(TIMEOUT_EXPIRED))),
             None => work.await,
-        }
+        };
+        result.map_err(Into::into)
     }
 
     async fn send(&self, request: http::Request<Body>) -> Result<http::Response<Body>, Status> {
@@ -192,7 +189,7 @@ impl tower_service::Service<http::Request<Body>> for H2Channel {
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        Box::pin(self.clone().call(request))
+        Box::pin(self.clone().run(request))
     }
 }
 
