@@ -18,7 +18,7 @@ use xmtp_proto::message_api::v1::{
 
 use crate::error::{Code, Error, Result};
 use crate::retry::RetryPolicy;
-use crate::transport::{H2Channel, H2Settings, TIMEOUT_EXPIRED};
+use crate::transport::{BoxError, H2Channel, H2Settings, TIMEOUT_EXPIRED};
 
 /// The node's limit on queries in one `BatchQuery`.
 pub const MAX_BATCH_QUERIES: usize = 50;
@@ -189,8 +189,6 @@ enum Transport {
     /// `https://`: tonic's channel.
     Tls(Channel),
 }
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl tower_service::Service<http::Request<tonic::body::Body>> for Transport {
     type Response = http::Response<tonic::body::Body>;

@@ -37,7 +37,8 @@ pub(crate) const TIMEOUT_EXPIRED: &str = "Timeout expired";
 const STREAM_WINDOW: u32 = 2 * 1024 * 1024;
 const CONNECTION_WINDOW: u32 = 5 * 1024 * 1024;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// The error type of tower services here (both transports).
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Where and how to connect.
 #[derive(Debug, Clone)]
