@@ -70,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
         .context("bob's stream stayed silent")?
         .context("bob's stream ended")??;
     match received {
-        Ok(m) => println!("bob got from {}: {:?}", m.sender, m.content),
+        Ok(m) => println!("bob got from {}: {}", m.sender, m.content),
         Err(bad) => anyhow::bail!("bob could not read {}: {}", bad.id, bad.error),
     }
 
@@ -93,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
     println!("the conversation as alice reads it:");
     for message in chat.messages(MessageQuery::all()).await? {
         match message {
-            Ok(m) => println!("  {} {:?}", m.sender, m.content),
+            Ok(m) => println!("  {} {}", m.sender, m.content),
             Err(bad) => println!("  (undecodable {}: {})", bad.id, bad.error),
         }
     }

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 mod attachment;
 mod composite;
 mod compression;
+mod display;
 mod reaction;
 mod read_receipt;
 mod registry;
