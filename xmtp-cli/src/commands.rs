@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use futures::StreamExt as _;
 use serde_json::json;
 use xmtp_api::{GrpcApi, QueryOptions, XmtpApi, query_all};
-use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
+use xmtp_client::content::{Content, Reaction, ReactionAction, ReactionSchema, ReadReceipt, Reply};
 use xmtp_client::{
     ApiConfig, Client, ClientOptions, ConnectionEvent, Consent, Conversation, ConversationContext,
     Direction, FileBackend, ListFilter, ListOrder, LocalWallet, MessageQuery, SendOptions,
@@ -14,13 +14,17 @@ use xmtp_client::{
 };
 use xmtp_crypto::Address;
 
+use crate::compose;
 use crate::exit::{Failure, code};
 use crate::external::ExternalWallet;
 use crate::keyfile::{self, KeyfileError};
 use crate::output;
 use crate::profile::{self, Identity, Profile};
 use crate::progress;
-use crate::{BurnerCommand, Command, ConsentCommand, ConsentFilter, Global, KeysCommand, Order};
+use crate::{
+    BurnerCommand, Command, ConsentCommand, ConsentFilter, Global, KeysCommand, Order,
+    RemoteAttachArgs,
+};
 
 /// Runs one command.
 pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
@@ -39,6 +43,9 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
             reply_to,
             react,
             to,
+            read_receipt,
+            remote,
+            transaction,
             ephemeral,
         } => {
             let mut contents = Vec::new();
@@ -61,13 +68,20 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
                 }));
             }
             if let Some(path) = attach {
-                contents.push(attachment(&path)?);
+                contents.push(compose::attachment(&path)?);
+            }
+            if let Some(reference) = compose::transaction_reference(transaction)? {
+                contents.push(reference);
+            }
+            if read_receipt {
+                contents.push(Content::ReadReceipt(ReadReceipt));
             }
             let options = SendOptions {
                 ephemeral,
                 ..SendOptions::default()
             };
-            send(&ctx, &address, &contents, conversation_id, options).await
+            let remote = remote.remote_attach.is_some().then_some(remote);
+            send(&ctx, &address, contents, remote, conversation_id, options).await
         }
         Command::Conversations {
             consent,
@@ -106,7 +120,20 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
             };
             messages(&ctx, &target, query, conversation_id.as_deref()).await
         }
-        Command::Stream { address } => stream(&ctx, address.as_deref()).await,
+        Command::Stream {
+            address,
+            conversation_id,
+            count,
+            timeout,
+        } => {
+            let options = StreamOptions {
+                peer: address,
+                conversation_id,
+                count,
+                timeout: timeout.map(std::time::Duration::from_secs),
+            };
+            stream(&ctx, options).await
+        }
         Command::Chat {
             address,
             conversation_id,
@@ -148,6 +175,10 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
         Command::Keys {
             action: KeysCommand::RotatePrekey,
         } => rotate_pre_key(&ctx).await,
+        Command::Keys {
+            action: KeysCommand::Show,
+        } => keys_show(&ctx).await,
+        Command::Register => register(&ctx).await,
         Command::Keys {
             action: KeysCommand::ExportWallet { out },
         } => export_wallet(&ctx, &out),
@@ -481,56 +512,41 @@ async fn can_message(ctx: &Context, texts: &[String]) -> anyhow::Result<()> {
 async fn send(
     ctx: &Context,
     address: &str,
-    contents: &[Content],
+    mut contents: Vec<Content>,
+    remote: Option<RemoteAttachArgs>,
     conversation_id: Option<String>,
     options: SendOptions,
 ) -> anyhow::Result<()> {
-    let (_, conversation) = open_conversation(ctx, address, conversation_id).await?;
+    let (client, conversation) = open_conversation(ctx, address, conversation_id).await?;
+    if let Some(remote) = &remote {
+        contents.push(compose::remote_attachment(remote, client.registry()).await?);
+    }
     let peer = conversation.peer_address();
-    for content in contents {
-        let id = conversation.send_with(content, options).await?;
+    for content in &contents {
+        let prepared = conversation.prepare_message(content, options).await?;
+        let sent_ns = prepared.sent_ns();
+        let id = prepared.send().await?;
         if ctx.global.json {
+            // The fields as the peer will decode them, but not an attachment's data back again.
+            let mut fields = output::content_fields(content);
+            if let Some(fields) = fields.as_object_mut() {
+                fields.remove("data_hex");
+            }
             output::line(&json!({
                 "id": id,
                 "topic": conversation.topic(),
                 "peer": peer.to_string(),
                 "conversation_id": conversation.conversation_id(),
                 "content_type": content.content_type().to_string(),
+                "sent_ns": output::int64(sent_ns),
+                "sent": output::timestamp(sent_ns),
+                "fields": fields,
             }))?;
         } else {
             output::text(&format!("sent {id} to {peer}"))?;
         }
     }
     Ok(())
-}
-
-/// An attachment content for `path`, its MIME type guessed from the extension.
-fn attachment(path: &std::path::Path) -> anyhow::Result<Content> {
-    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let mime_type = match extension.as_str() {
-        "txt" | "md" => "text/plain",
-        "json" => "application/json",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    };
-    let filename = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "attachment".to_owned());
-    Ok(Content::Attachment(Attachment {
-        filename,
-        mime_type: mime_type.to_owned(),
-        data,
-    }))
 }
 
 /// Recipients per `Client::broadcast` call (each call sends 8 at once).
@@ -632,7 +648,7 @@ async fn inspect(ctx: &Context, topic: &str, limit: Option<usize>) -> anyhow::Re
         if ctx.global.json {
             let mut value = json!({
                 "topic": envelope.content_topic,
-                "timestamp_ns": envelope.timestamp_ns,
+                "timestamp_ns": output::int64(envelope.timestamp_ns),
                 "time": output::timestamp(envelope.timestamp_ns),
                 "bytes": envelope.message.len(),
                 "message_hex": hex::encode(&envelope.message),
@@ -645,7 +661,7 @@ async fn inspect(ctx: &Context, topic: &str, limit: Option<usize>) -> anyhow::Re
             output::line(&value)?;
         } else {
             let what = match &decoded {
-                Some(Ok(m)) => format!("  {}  {}", m.sender, output::summary(&m.content)),
+                Some(Ok(m)) => format!("  {}  {}", m.sender, m.content),
                 Some(Err(bad)) => format!("  unreadable: {}", bad.error),
                 None => String::new(),
             };
@@ -834,17 +850,12 @@ async fn messages(
         })
         .collect();
     if selected.is_empty() {
-        if by_topic {
-            return Err(Failure::new(
-                code::FAILURE,
-                format!("no conversation of this identity has the topic {target}"),
-            )
-            .into());
-        }
-        if !ctx.global.json {
-            eprintln!("no conversation with {target} yet");
-        }
-        return Ok(());
+        let what = match (by_topic, conversation_id) {
+            (true, _) => format!("no conversation of this identity has the topic {target}"),
+            (false, Some(id)) => format!("no conversation with {target} has the id {id:?}"),
+            (false, None) => format!("no conversation with {target} yet"),
+        };
+        return Err(Failure::new(code::NO_CONVERSATION, what).into());
     }
     let mut items = Vec::new();
     let progress = progress::bar("conversations", selected.len(), ctx.global.json);
@@ -882,22 +893,63 @@ fn print_item(ctx: &Context, item: &xmtp_client::MessageResult) -> anyhow::Resul
     }
 }
 
-async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
-    let peer = address.map(parse_address).transpose()?;
+/// What `stream` prints and when it stops.
+pub struct StreamOptions {
+    /// Only conversations with this peer.
+    pub peer: Option<String>,
+    /// Only conversations with this context id.
+    pub conversation_id: Option<String>,
+    /// Stop after this many messages.
+    pub count: Option<u64>,
+    /// Stop after this long.
+    pub timeout: Option<std::time::Duration>,
+}
+
+async fn stream(ctx: &Context, options: StreamOptions) -> anyhow::Result<()> {
+    let peer = options.peer.as_deref().map(parse_address).transpose()?;
     let client = ctx.client().await?;
     let mut connection = client.connection_events();
     let mut messages = client.conversations().stream_all_messages().await?;
     let mut stop = crate::node::stop_signal()?;
-    match peer {
-        Some(peer) => eprintln!("streaming messages with {peer} (Ctrl-C to stop)"),
-        None => eprintln!(
-            "streaming messages for {} (Ctrl-C to stop)",
-            client.address()
-        ),
+    // The node has registered the subscription once the constructor returns: from here on no
+    // message is missed, and a script may start sending.
+    if ctx.global.json {
+        output::line(&json!({
+            "event": "subscribed",
+            "address": client.address().to_string(),
+            "peer": peer.map(|p| p.to_string()),
+            "conversation_id": options.conversation_id,
+        }))?;
+    } else {
+        match peer {
+            Some(peer) => eprintln!("streaming messages with {peer} (Ctrl-C to stop)"),
+            None => eprintln!(
+                "streaming messages for {} (Ctrl-C to stop)",
+                client.address()
+            ),
+        }
     }
+    let deadline = async {
+        match options.timeout {
+            Some(timeout) => tokio::time::sleep(timeout).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(deadline);
+    let mut delivered = 0;
     loop {
         let item = tokio::select! {
             r = stop.recv() => return r.map(drop).context("waiting for Ctrl-C"),
+            () = &mut deadline => {
+                return match options.count {
+                    Some(count) => Err(Failure::new(
+                        code::TIMED_OUT,
+                        format!("{delivered} of {count} messages arrived before the timeout"),
+                    )
+                    .into()),
+                    None => Ok(()),
+                };
+            }
             Some(event) = connection.next() => {
                 print_connection_event(ctx, &event)?;
                 continue;
@@ -908,25 +960,38 @@ async fn stream(ctx: &Context, address: Option<&str>) -> anyhow::Result<()> {
             return Err(anyhow::anyhow!("the message stream ended"));
         };
         let item = item?;
-        if let Some(peer) = peer {
-            let topic = match &item {
-                Ok(m) if m.sender == peer => None,
-                Ok(m) => Some(m.conversation_topic.clone()),
-                Err(bad) => Some(bad.topic.clone()),
-            };
-            if let Some(topic) = topic {
-                let with_peer = client
-                    .conversations()
-                    .get(&topic)
-                    .await
-                    .is_some_and(|c| c.peer_address() == peer);
-                if !with_peer {
-                    continue;
-                }
-            }
+        if !wanted(&client, &item, peer, options.conversation_id.as_deref()).await {
+            continue;
         }
         print_item(ctx, &item)?;
+        delivered += 1;
+        if options.count == Some(delivered) {
+            return Ok(());
+        }
     }
+}
+
+/// Whether a streamed message belongs to a conversation with `peer` and with `conversation_id`
+/// (each when given).
+async fn wanted(
+    client: &Client,
+    item: &xmtp_client::MessageResult,
+    peer: Option<Address>,
+    conversation_id: Option<&str>,
+) -> bool {
+    if peer.is_none() && conversation_id.is_none() {
+        return true;
+    }
+    let topic = match item {
+        // The peer's own message is in a conversation with the peer.
+        Ok(m) if conversation_id.is_none() && Some(m.sender) == peer => return true,
+        Ok(m) => &m.conversation_topic,
+        Err(bad) => &bad.topic,
+    };
+    client.conversations().get(topic).await.is_some_and(|c| {
+        peer.is_none_or(|peer| c.peer_address() == peer)
+            && conversation_id.is_none_or(|id| c.conversation_id() == Some(id))
+    })
 }
 
 /// A live stream's connection change: a line on stderr, or a JSON event object on stdout.
@@ -936,7 +1001,7 @@ fn print_connection_event(ctx: &Context, event: &ConnectionEvent) -> anyhow::Res
             output::line(&json!({ "event": "disconnected", "reason": reason }))
         }
         (ConnectionEvent::Reconnected { since_ns }, true) => {
-            output::line(&json!({ "event": "reconnected", "since_ns": since_ns }))
+            output::line(&json!({ "event": "reconnected", "since_ns": output::int64(*since_ns) }))
         }
         (ConnectionEvent::Disconnected { .. }, false) => {
             eprintln!("connection lost, reconnecting...");
@@ -1087,13 +1152,76 @@ async fn consent(ctx: &Context, action: ConsentCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The client's private key bundle (its public halves are what the commands show).
+fn key_bundle(client: &Client) -> anyhow::Result<xmtp_keystore::PrivateKeyBundle> {
+    let keys = client.export_keys();
+    Ok(xmtp_keystore::PrivateKeyBundle::decode_any(keys.expose())?.bundle)
+}
+
 /// How many pre-keys the client's bundle holds (the newest is current).
 fn pre_key_count(client: &Client) -> anyhow::Result<usize> {
-    let keys = client.export_keys();
-    Ok(xmtp_keystore::PrivateKeyBundle::decode_any(keys.expose())?
-        .bundle
-        .pre_keys()
-        .count())
+    Ok(key_bundle(client)?.pre_keys().count())
+}
+
+/// `keys show`: the identity key and the pre-keys, newest (current) first.
+async fn keys_show(ctx: &Context) -> anyhow::Result<()> {
+    let client = ctx.client().await?;
+    let bundle = key_bundle(&client)?;
+    let identity = bundle.identity_key();
+    if ctx.global.json {
+        let pre_keys: Vec<_> = bundle.pre_keys().map(output::public_key_json).collect();
+        return output::line(&json!({
+            "address": client.address().to_string(),
+            "identity_key": output::public_key_json(identity),
+            "pre_keys": pre_keys,
+        }));
+    }
+    output::text(&format!("address       {}", client.address()))?;
+    output::text(&format!(
+        "identity key  {}",
+        output::public_key_line(identity)
+    ))?;
+    for (i, pre_key) in bundle.pre_keys().enumerate() {
+        let current = if i == 0 { "  (current)" } else { "" };
+        output::text(&format!(
+            "pre-key       {}{current}",
+            output::public_key_line(pre_key)
+        ))?;
+    }
+    Ok(())
+}
+
+/// `register`: the identity of a wallet given on the command line, created or restored on the
+/// node; nothing is written locally.
+async fn register(ctx: &Context) -> anyhow::Result<()> {
+    let identity = ctx.stateless_identity()?.ok_or_else(|| {
+        Failure::new(
+            code::USAGE,
+            "register works on a wallet given on the command line: --wallet-key HEX (or \
+             XMTP_WALLET_KEY), --keystore FILE or --external-wallet ADDR (for a profile, use \
+             `xmtp init`)",
+        )
+    })?;
+    let signer = ctx
+        .signer(&identity)?
+        .ok_or_else(|| anyhow::anyhow!("a command-line identity without a wallet"))?;
+    let client = Client::create(signer.as_ref(), ctx.options())
+        .await
+        .context("registering the identity on the node")?;
+    let pre_keys = pre_key_count(&client)?;
+    if ctx.global.json {
+        output::line(&json!({
+            "address": client.address().to_string(),
+            "node": ctx.global.node,
+            "pre_keys": pre_keys,
+        }))
+    } else {
+        output::text(&format!(
+            "{} is on XMTP at {} (its keys are stored on the node; nothing was written here)",
+            client.address(),
+            ctx.global.node
+        ))
+    }
 }
 
 async fn rotate_pre_key(ctx: &Context) -> anyhow::Result<()> {

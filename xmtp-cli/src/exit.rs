@@ -14,6 +14,48 @@ pub mod code {
     pub const NOT_ON_NETWORK: u8 = 5;
     /// The keystore's password is wrong.
     pub const WRONG_PASSWORD: u8 = 6;
+    /// No conversation of this identity matches the peer, topic or conversation id given.
+    pub const NO_CONVERSATION: u8 = 7;
+    /// `stream --timeout` passed before `--count` messages arrived.
+    pub const TIMED_OUT: u8 = 8;
+}
+
+/// The name and meaning of an exit code, as the README's table and `--json` errors give them.
+pub fn meaning(exit_code: u8) -> (&'static str, &'static str) {
+    match exit_code {
+        0 => ("success", "success"),
+        code::USAGE => (
+            "usage",
+            "bad input: usage, malformed address, key or profile name, bad node URL",
+        ),
+        code::NO_IDENTITY => ("no_identity", "the profile has no identity yet"),
+        code::NO_NODE => ("no_node", "no XMTP node answers at the URL"),
+        code::NOT_ON_NETWORK => (
+            "not_on_network",
+            "the peer has no XMTP identity, so it cannot be messaged",
+        ),
+        code::WRONG_PASSWORD => ("wrong_password", "wrong keystore password"),
+        code::NO_CONVERSATION => (
+            "no_conversation",
+            "no conversation matches the peer, topic or conversation id",
+        ),
+        code::TIMED_OUT => (
+            "timed_out",
+            "the timeout passed before the expected messages arrived",
+        ),
+        _ => ("failure", "any other failure"),
+    }
+}
+
+/// The `--json` form of a failure: one object, written on stderr.
+pub fn error_json(exit_code: u8, message: &str) -> serde_json::Value {
+    let (name, meaning) = meaning(exit_code);
+    serde_json::json!({
+        "error": name,
+        "exit_code": exit_code,
+        "meaning": meaning,
+        "message": message,
+    })
 }
 
 /// A failure with the exit code it ends the program with.
@@ -43,6 +85,37 @@ impl std::fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// `error`, or a clearer failure found by asking the node's URL what answers there: a gRPC call
+/// that the node's HTTP gateway answered (its JSON is no gRPC frame, and tonic reports that as
+/// an INTERNAL or UNKNOWN status).
+pub async fn explain(error: anyhow::Error, node_url: &str) -> anyhow::Error {
+    let grpc_garbled = error.chain().any(|cause| {
+        let api = match cause.downcast_ref::<xmtp_client::Error>() {
+            Some(xmtp_client::Error::Api(api)) => Some(api),
+            _ => cause.downcast_ref::<xmtp_api::Error>(),
+        };
+        matches!(
+            api.and_then(xmtp_api::Error::code),
+            Some(
+                xmtp_api::Code::Internal | xmtp_api::Code::Unknown | xmtp_api::Code::Unimplemented
+            )
+        )
+    });
+    if grpc_garbled && crate::probe::is_http_gateway(node_url).await {
+        return Failure::new(
+            code::USAGE,
+            format!(
+                "{node_url} is an XMTP node's HTTP/JSON gateway (the port the JS SDK uses), not \
+                 its gRPC API: point --node or XMTP_NODE at the node's gRPC port instead \
+                 (`xmtp node` prints it as grpc=HOST:PORT when it starts; by default the gateway \
+                 is port 5555 and gRPC 5556)"
+            ),
+        )
+        .into();
+    }
+    error
+}
+
 /// The exit code and message for `error`: known failures get their own code and a hint.
 pub fn classify(error: &anyhow::Error, node_url: &str) -> (u8, String) {
     for cause in error.chain() {
@@ -65,6 +138,21 @@ pub fn classify(error: &anyhow::Error, node_url: &str) -> (u8, String) {
             }
             Some(xmtp_client::Error::InvalidAddress(text)) => {
                 return (code::USAGE, format!("malformed address {text:?}"));
+            }
+            Some(xmtp_client::Error::LocalStore(e)) => {
+                return (
+                    code::FAILURE,
+                    format!(
+                        "this profile's local state does not open with the keys this wallet has \
+                         on {node_url} ({e}). The profile was most likely made against another \
+                         node (another database), where the same wallet has other XMTP keys. Use \
+                         that node again (--node URL or XMTP_NODE), or give this node a profile \
+                         of its own (--profile NAME; `xmtp --profile NAME init --import` with the \
+                         same wallet key), or, to start this profile over on this node, delete \
+                         its `keystore` and `keystore.prev` files (a cache of conversations \
+                         and consent, restored from the node it belongs to)."
+                    ),
+                );
             }
             _ => cause.downcast_ref::<xmtp_api::Error>(),
         };

@@ -5,11 +5,13 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod compose;
 mod exit;
 mod external;
 mod keyfile;
 mod node;
 mod output;
+mod probe;
 mod profile;
 mod progress;
 
@@ -82,19 +84,24 @@ enum Command {
     },
     /// Print this identity's address.
     Whoami,
+    /// Create (or restore) the XMTP identity of the wallet given on the command line
+    /// (`--wallet-key`/XMTP_WALLET_KEY, `--keystore` or `--external-wallet`) on the node, and
+    /// write nothing locally.
+    Register,
     /// Whether each address has an XMTP identity and can be messaged.
     CanMessage {
         /// Ethereum addresses.
         #[arg(required = true, value_name = "ADDR")]
         addresses: Vec<String>,
     },
-    /// Send a text message (starting the conversation if needed).
+    /// Send a text message (starting the conversation if needed), or a reply, reaction, read
+    /// receipt, attachment, remote attachment or transaction reference.
     Send {
         /// The peer's address.
         #[arg(value_name = "ADDR")]
         address: String,
         /// The text (with `--reply-to`, the reply's text).
-        #[arg(required_unless_present_any = ["react", "attach"])]
+        #[arg(required_unless_present_any = ["react", "attach", "remote_attach", "read_receipt", "tx_hash"])]
         text: Option<String>,
         /// Conversation id (context) of the conversation to send in.
         #[arg(long, value_name = "ID")]
@@ -111,6 +118,13 @@ enum Command {
         /// The message id `--react` reacts to.
         #[arg(long, value_name = "ID", requires = "react")]
         to: Option<String>,
+        /// Send a read receipt ("I have read this conversation up to now").
+        #[arg(long)]
+        read_receipt: bool,
+        #[command(flatten)]
+        remote: RemoteAttachArgs,
+        #[command(flatten)]
+        transaction: TransactionArgs,
         /// Publish on the ephemeral topic: only live streams see it, the node does not store it.
         #[arg(long)]
         ephemeral: bool,
@@ -149,6 +163,16 @@ enum Command {
         /// Only messages in conversations with this peer.
         #[arg(value_name = "ADDR")]
         address: Option<String>,
+        /// Only messages in conversations with this id (context).
+        #[arg(long, value_name = "ID")]
+        conversation_id: Option<String>,
+        /// Stop after this many messages (exit 0).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        count: Option<u64>,
+        /// Stop after this many seconds: exit 0, or exit 8 if `--count` messages have not all
+        /// arrived by then.
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
     },
     /// Interactive chat: each line typed is sent, incoming messages appear as they arrive
     /// (Ctrl-D or Ctrl-C ends).
@@ -206,6 +230,43 @@ enum Command {
     },
 }
 
+/// `send --remote-attach`: a file encrypted, stored where `--upload-to` says, and sent as a
+/// link plus the keys to read it.
+#[derive(Debug, clap::Args)]
+pub struct RemoteAttachArgs {
+    /// Send this file as a remote attachment: encrypted with a one-off key, the ciphertext stored
+    /// by `--upload-to` and the message carrying its https URL and the key.
+    #[arg(long, value_name = "FILE", requires = "upload_to", conflicts_with_all = ["attach", "react", "reply_to"])]
+    pub remote_attach: Option<PathBuf>,
+    /// Where the encrypted payload goes: a directory (or file:// URL) to write `<digest>` into,
+    /// which you then publish at `--public-url`; or an http(s) URL that accepts
+    /// `PUT <URL>/<digest>`.
+    #[arg(long, value_name = "DIR|URL", requires = "remote_attach")]
+    pub upload_to: Option<String>,
+    /// The https URL the payloads are served from: the message links `<URL>/<digest>`. Needed
+    /// with a directory; with an upload URL, defaults to it (which must then be https).
+    #[arg(long, value_name = "URL", requires = "remote_attach")]
+    pub public_url: Option<String>,
+}
+
+/// `send --tx-hash`: a transaction reference.
+#[derive(Debug, clap::Args)]
+pub struct TransactionArgs {
+    /// Send a reference to the on-chain transaction with this hash.
+    #[arg(long, value_name = "HASH", requires = "network_id", conflicts_with_all = ["attach", "react", "reply_to", "remote_attach"])]
+    pub tx_hash: Option<String>,
+    /// The chain id of `--tx-hash` (e.g. 1, or 0x2105).
+    #[arg(long, value_name = "ID", requires = "tx_hash")]
+    pub network_id: Option<String>,
+    /// The namespace of the chain id (e.g. eip155).
+    #[arg(long, value_name = "NS", requires = "tx_hash")]
+    pub namespace: Option<String>,
+    /// What the transaction did, as the JSON object of XRC-21's metadata:
+    /// `{"transactionType","currency","amount","decimals","fromAddress","toAddress"}`.
+    #[arg(long, value_name = "JSON", requires = "tx_hash")]
+    pub tx_metadata: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Order {
     /// Oldest first.
@@ -260,6 +321,8 @@ enum BurnerCommand {
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
+    /// Print the identity's public keys: the identity key and every pre-key (newest first).
+    Show,
     /// Print the identity's private key bundle (hex; JS `Client.getKeys()` format). Keep it secret.
     Export,
     /// Use keys from `keys export` (or JS `Client.getKeys()`) in this profile, without a wallet.
@@ -280,7 +343,19 @@ enum KeysCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--json` asks for errors as JSON too, including those of the command line itself.
+    let json = std::env::args_os().skip(1).any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if json && e.use_stderr() => {
+            // clap's text is `error: WHAT`, a blank line, the usage and a hint: keep WHAT.
+            let text = e.to_string();
+            let what = text.lines().next().unwrap_or_default();
+            let what = what.strip_prefix("error: ").unwrap_or(what);
+            return fail(true, exit::code::USAGE, what);
+        }
+        Err(e) => e.exit(),
+    };
     let is_node = matches!(cli.command, Command::Node(_));
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -297,20 +372,36 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(exit::code::FAILURE);
+            let message = format!("cannot start the async runtime: {e}");
+            return fail(cli.global.json, exit::code::FAILURE, &message);
         }
     };
     let node_url = cli.global.node.clone();
-    let result = runtime.block_on(commands::run(cli.global, cli.command));
+    let json = cli.global.json;
+    let result = runtime.block_on(async {
+        match commands::run(cli.global, cli.command).await {
+            Ok(()) => Ok(()),
+            Err(error) => Err(exit::explain(error, &node_url).await),
+        }
+    });
     // A pending stdin read (`chat`) must not keep the process alive after the command ends.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let (code, message) = exit::classify(&error, &node_url);
-            eprintln!("error: {message}");
-            ExitCode::from(code)
+            fail(json, code, &message)
         }
     }
+}
+
+/// Reports a failure on stderr (one JSON object with `--json`, else `error: MESSAGE`) and
+/// returns its exit code.
+fn fail(json: bool, code: u8, message: &str) -> ExitCode {
+    if json {
+        eprintln!("{}", exit::error_json(code, message));
+    } else {
+        eprintln!("error: {message}");
+    }
+    ExitCode::from(code)
 }

@@ -4,8 +4,9 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 use serde_json::{Value, json};
-use xmtp_client::content::Content;
+use xmtp_client::content::{Content, NetworkId};
 use xmtp_client::{Conversation, ConversationVersion, DecodedMessage, UndecodableMessage};
+use xmtp_keystore::SignedPublicKey;
 
 /// Writes `value` as one line of JSON on stdout.
 pub fn line(value: &Value) -> anyhow::Result<()> {
@@ -20,25 +21,10 @@ pub fn text(line: &str) -> anyhow::Result<()> {
         .context("writing to stdout")
 }
 
-/// A one-line description of any content.
-pub fn summary(content: &Content) -> String {
-    match content {
-        Content::Text(text) => text.clone(),
-        Content::Reaction(r) => format!("[reaction {} to {}]", r.content, r.reference),
-        Content::Reply(r) => format!("[reply to {}] {}", r.reference, summary(&r.content)),
-        Content::ReadReceipt(_) => "[read receipt]".to_owned(),
-        Content::Attachment(a) => format!(
-            "[attachment {} ({}, {} bytes)]",
-            a.filename,
-            a.mime_type,
-            a.data.len()
-        ),
-        Content::Unknown(u) => match &u.fallback {
-            Some(fallback) => fallback.clone(),
-            None => format!("[{}]", u.raw.type_id),
-        },
-        other => format!("[{}]", other.content_type()),
-    }
+/// A 64-bit integer in JSON: a decimal string, as proto3 JSON writes `int64`/`uint64`, so
+/// JavaScript and jq read it exactly (their numbers are exact only up to 2^53).
+pub fn int64(n: u64) -> Value {
+    Value::String(n.to_string())
 }
 
 /// The JSON object of a message.
@@ -47,13 +33,79 @@ pub fn message_json(m: &DecodedMessage) -> Value {
         "id": m.id,
         "topic": m.conversation_topic,
         "sender": m.sender.to_string(),
-        "sent_ns": m.sent_ns,
+        "sent_ns": int64(m.sent_ns),
         "sent": timestamp(m.sent_ns),
         "content_type": m.content_type.to_string(),
         "text": match &m.content { Content::Text(t) => Some(t.as_str()), _ => None },
-        "content": summary(&m.content),
+        "content": m.content.to_string(),
+        "fields": content_fields(&m.content),
         "ephemeral": m.ephemeral,
     })
+}
+
+/// The decoded fields of a content, by type. A remote attachment's decryption keys are left
+/// out (they are secrets: `inspect` and the logs of scripts must not carry them).
+pub fn content_fields(content: &Content) -> Value {
+    match content {
+        Content::Text(text) => json!({ "text": text }),
+        Content::Reaction(r) => json!({
+            "reference": r.reference,
+            "reference_inbox_id": r.reference_inbox_id,
+            "action": serde_json::to_value(r.action).unwrap_or(Value::Null),
+            "schema": serde_json::to_value(r.schema).unwrap_or(Value::Null),
+            "content": r.content,
+        }),
+        Content::Reply(r) => json!({
+            "reference": r.reference,
+            "reference_inbox_id": r.reference_inbox_id,
+            "content_type": r.content.content_type().to_string(),
+            "content": content_fields(&r.content),
+        }),
+        Content::ReadReceipt(_) => json!({}),
+        Content::Attachment(a) => json!({
+            "filename": a.filename,
+            "mime_type": a.mime_type,
+            "size": int64(a.data.len() as u64),
+            "data_hex": hex::encode(&a.data),
+        }),
+        Content::RemoteAttachment(a) => json!({
+            "url": a.url,
+            "filename": a.filename,
+            "content_digest": a.content_digest,
+            "content_length": a.content_length.map(int64),
+            "scheme": a.scheme,
+        }),
+        Content::TransactionReference(t) => json!({
+            "namespace": t.namespace,
+            "network_id": match &t.network_id {
+                NetworkId::Number(n) => n.to_string(),
+                NetworkId::Text(text) => text.clone(),
+            },
+            "reference": t.reference,
+            "metadata": t.metadata.as_ref().map(|m| json!({
+                "transaction_type": m.transaction_type,
+                "currency": m.currency,
+                // As written, however many digits: a token amount often exceeds 2^53.
+                "amount": m.amount.to_string(),
+                "decimals": m.decimals,
+                "from_address": m.from_address,
+                "to_address": m.to_address,
+            })),
+        }),
+        Content::Composite(c) => json!({
+            "parts": c.parts.iter().map(|part| json!({
+                "content_type": part.content_type().to_string(),
+                "fields": content_fields(part),
+            })).collect::<Vec<_>>(),
+        }),
+        Content::TypingNotification(t) => json!({
+            "typer_address": t.typer_address,
+            "timestamp": t.timestamp,
+            "is_finished": t.is_finished,
+        }),
+        Content::Unknown(u) => json!({ "fallback": u.fallback }),
+        _ => json!({}),
+    }
 }
 
 /// The JSON object of a message that could not be read.
@@ -61,18 +113,41 @@ pub fn undecodable_json(m: &UndecodableMessage) -> Value {
     json!({
         "id": m.id,
         "topic": m.topic,
-        "sent_ns": m.timestamp_ns,
+        "sent_ns": int64(m.timestamp_ns),
         "error": m.error.to_string(),
     })
 }
 
 /// One human line for a message.
 pub fn message_line(m: &DecodedMessage) -> String {
+    format!("{}  {}  {}", timestamp(m.sent_ns), m.sender, m.content)
+}
+
+/// `created_ns` of a key in nanoseconds: legacy-derived keys carry milliseconds there.
+fn key_created_ns(key: &SignedPublicKey) -> u64 {
+    if key.is_legacy_derived() {
+        key.created_ns().saturating_mul(1_000_000)
+    } else {
+        key.created_ns()
+    }
+}
+
+/// The JSON object of a public key: uncompressed secp256k1 point in hex, `created_ns` as the
+/// key carries it (milliseconds for keys derived from a legacy bundle) and the creation time.
+pub fn public_key_json(key: &SignedPublicKey) -> Value {
+    json!({
+        "public_key": hex::encode(key.key().as_bytes()),
+        "created_ns": int64(key.created_ns()),
+        "created": timestamp(key_created_ns(key)),
+    })
+}
+
+/// One human line for a public key.
+pub fn public_key_line(key: &SignedPublicKey) -> String {
     format!(
-        "{}  {}  {}",
-        timestamp(m.sent_ns),
-        m.sender,
-        summary(&m.content)
+        "{}  created {}",
+        hex::encode(key.key().as_bytes()),
+        timestamp(key_created_ns(key))
     )
 }
 
@@ -83,7 +158,7 @@ pub fn conversation_json(c: &Conversation) -> Value {
         "peer": c.peer_address().to_string(),
         "conversation_id": c.conversation_id(),
         "version": version(c),
-        "created_ns": c.created_ns(),
+        "created_ns": int64(c.created_ns()),
         "created": timestamp(c.created_ns()),
     })
 }

@@ -340,14 +340,11 @@ async fn stream_prints_messages_as_they_arrive() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(30), stderr.next_line())
-        .await
-        .expect("stream never started")
-        .unwrap()
-        .unwrap();
-    assert!(ready.contains("streaming"), "{ready}");
+    // Under --json the stream says on stdout when the node has registered it.
+    let ready: Value = serde_json::from_str(&next_line(&mut stdout).await).unwrap();
+    assert_eq!(ready["event"], "subscribed", "{ready}");
+    assert_eq!(ready["peer"], alice.as_str());
 
     for body in ["one", "two"] {
         one(h, &url, &["--profile", "alice", "send", &bob, body]).await;
@@ -596,7 +593,7 @@ async fn replies_reactions_attachments_and_filters() {
     assert!(text(&read[4], "content").contains("note.txt"));
 
     // --since: a time after the first message leaves the rest.
-    let after_first = read[1]["sent_ns"].as_u64().unwrap().to_string();
+    let after_first = text(&read[1], "sent_ns");
     let since = json(
         h,
         &url,
@@ -951,14 +948,9 @@ async fn stream_survives_a_node_restart() {
     let mut human_out = BufReader::new(human.stdout.take().unwrap()).lines();
     let mut human_err = BufReader::new(human.stderr.take().unwrap()).lines();
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    for lines in [&mut stderr, &mut human_err] {
-        let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("stream never started")
-            .unwrap()
-            .unwrap();
-        assert!(ready.contains("streaming"), "{ready}");
-    }
+    let ready: Value = serde_json::from_str(&next_line(&mut stdout).await).unwrap();
+    assert_eq!(ready["event"], "subscribed", "{ready}");
+    assert!(next_line(&mut human_err).await.contains("streaming"));
     tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
     let mut next = async || -> Value {
         let line = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
@@ -1440,4 +1432,343 @@ async fn progress_bars_are_drawn_on_a_terminal_only() {
     );
 
     node.shutdown().await.unwrap();
+}
+
+/// Runs `xmtp ARGS --json`, expecting failure: the exit code and the one JSON object on stderr.
+async fn json_failure(home: &Path, node_url: &str, args: &[&str]) -> (i32, Value) {
+    let args = [args, &["--json"]].concat();
+    let (code, err) = failure(home, node_url, &args).await;
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line on stderr: {err}");
+    let value: Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(value["exit_code"], code, "{value}");
+    (code, value)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_and_errors_are_script_safe() {
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
+    let h = home.path();
+
+    // 64-bit times are decimal strings, and send says when it sent.
+    let sent = one(h, &url, &["--profile", "alice", "send", &bob, "timed"]).await;
+    let sent_ns = text(&sent, "sent_ns");
+    assert!(sent_ns.parse::<u64>().unwrap() > 1 << 53, "{sent}");
+    assert!(sent["sent"].is_string());
+    let read = one(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    assert_eq!(
+        text(&read, "sent_ns"),
+        sent_ns,
+        "the reader sees the send time"
+    );
+    assert_eq!(read["id"], sent["id"]);
+    assert_eq!(read["fields"]["text"], "timed");
+    let list = one(h, &url, &["--profile", "bob", "conversations"]).await;
+    assert!(text(&list, "created_ns").parse::<u64>().is_ok(), "{list}");
+
+    // Errors: one JSON object on stderr with the exit code, its name and meaning.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, error) = json_failure(empty.path(), &url, &["conversations"]).await;
+    assert_eq!(code, 3);
+    assert_eq!(error["error"], "no_identity");
+    assert!(text(&error, "message").contains("xmtp init"), "{error}");
+    assert!(error["meaning"].is_string());
+    let (code, error) = json_failure(h, &url, &["send", "0x12", "hi"]).await;
+    assert_eq!(code, 2);
+    assert_eq!(error["error"], "usage");
+    let (code, error) = json_failure(h, &url, &["send", "--no-such-flag"]).await;
+    assert_eq!(code, 2, "{error}");
+    assert!(
+        text(&error, "message").contains("--no-such-flag"),
+        "{error}"
+    );
+
+    // No conversation with a peer and an unknown topic mean the same: exit 7.
+    let carol = text(
+        &one(h, &url, &["--profile", "carol", "init"]).await,
+        "address",
+    );
+    let (code, error) = json_failure(h, &url, &["--profile", "alice", "messages", &carol]).await;
+    assert_eq!(
+        (code, error["error"].as_str()),
+        (7, Some("no_conversation"))
+    );
+    let unknown = "/xmtp/0/m-nothing-here/proto";
+    let (code, _) = json_failure(h, &url, &["--profile", "alice", "messages", unknown]).await;
+    assert_eq!(code, 7);
+    let args = [
+        "--profile",
+        "alice",
+        "messages",
+        &bob,
+        "--conversation-id",
+        "x",
+    ];
+    let (code, _) = json_failure(h, &url, &args).await;
+    assert_eq!(code, 7);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_filters_counts_and_times_out() {
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
+    let h = home.path();
+
+    let mut command = xmtp(h, &url);
+    command.args([
+        "--profile",
+        "bob",
+        "stream",
+        "--conversation-id",
+        "wanted",
+        "--count",
+        "2",
+        "--json",
+    ]);
+    let mut child = piped(command);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready: Value = serde_json::from_str(&next_line(&mut stdout).await).unwrap();
+    assert_eq!(ready["event"], "subscribed");
+    assert_eq!(ready["conversation_id"], "wanted");
+
+    // Sent once the stream is registered: nothing is missed, the other conversation is skipped.
+    let in_wanted = [
+        "--profile",
+        "alice",
+        "send",
+        &bob,
+        "--conversation-id",
+        "wanted",
+    ];
+    one(h, &url, &[&in_wanted[..], &["first"]].concat()).await;
+    one(h, &url, &["--profile", "alice", "send", &bob, "elsewhere"]).await;
+    one(h, &url, &[&in_wanted[..], &["second"]].concat()).await;
+    let mut texts = Vec::new();
+    while let Some(line) = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
+        .await
+        .expect("stream did not stop after --count")
+        .unwrap()
+    {
+        let message: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(message["sender"], alice.as_str());
+        texts.push(text(&message, "text"));
+    }
+    assert_eq!(texts, ["first", "second"]);
+    exits_cleanly(&mut child, "stream --count").await;
+
+    // --timeout alone ends with success; with --count not reached, with exit 8.
+    let out = run(h, &url, &["--profile", "bob", "stream", "--timeout", "1"]).await;
+    assert!(out.status.success(), "{out:?}");
+    let args = [
+        "--profile",
+        "bob",
+        "stream",
+        "--timeout",
+        "1",
+        "--count",
+        "1",
+    ];
+    let (code, error) = json_failure(h, &url, &args).await;
+    assert_eq!(code, 8);
+    assert_eq!(error["error"], "timed_out");
+
+    node.shutdown().await.unwrap();
+}
+
+/// Serves one HTTP/1.1 `PUT` on a loopback port: the URL, and a task answering 201 with the
+/// path and body it received.
+async fn one_put() -> (String, tokio::task::JoinHandle<(String, Vec<u8>)>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/blobs", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let mut reader = BufReader::new(socket);
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).await.unwrap();
+        let mut length = 0;
+        loop {
+            let mut header = String::new();
+            reader.read_line(&mut header).await.unwrap();
+            if header.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).await.unwrap();
+        let answer = b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        reader.get_mut().write_all(answer).await.unwrap();
+        (request_line, body)
+    });
+    (url, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_receipts_remote_attachments_and_transactions_send_and_decode() {
+    let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
+    let h = home.path();
+    let b = ["--profile", "bob", "send", &alice];
+
+    one(h, &url, &[&b[..], &["--read-receipt"]].concat()).await;
+    let metadata = r#"{"transactionType":"transfer","currency":"USDC","amount":12345678901234567890,"decimals":6,"fromAddress":"0x1","toAddress":"0x2"}"#;
+    let tx = [
+        "--tx-hash",
+        "0xabc",
+        "--network-id",
+        "8453",
+        "--namespace",
+        "eip155",
+        "--tx-metadata",
+        metadata,
+    ];
+    one(h, &url, &[&b[..], &tx].concat()).await;
+
+    // A remote attachment written to a directory, to be served at the public URL.
+    let file = h.join("photo.png");
+    std::fs::write(&file, b"not really a png").unwrap();
+    let dir = h.join("uploads");
+    let remote = [
+        "--remote-attach",
+        file.to_str().unwrap(),
+        "--upload-to",
+        dir.to_str().unwrap(),
+        "--public-url",
+        "https://cdn.example/x",
+    ];
+    let sent = one(h, &url, &[&b[..], &remote].concat()).await;
+    let digest = text(&sent["fields"], "content_digest");
+    let stored = std::fs::read(dir.join(&digest)).unwrap();
+    assert_eq!(hex::encode(xmtp_crypto::sha256(&stored)), digest);
+    assert_eq!(
+        sent["fields"]["url"],
+        format!("https://cdn.example/x/{digest}")
+    );
+    // And one PUT to an upload URL.
+    let (upload, served) = one_put().await;
+    let remote = [
+        "--remote-attach",
+        file.to_str().unwrap(),
+        "--upload-to",
+        &upload,
+        "--public-url",
+        "https://cdn.example/y",
+    ];
+    let put = one(h, &url, &[&b[..], &remote].concat()).await;
+    let (request_line, body) = served.await.unwrap();
+    let put_digest = text(&put["fields"], "content_digest");
+    assert!(
+        request_line.starts_with(&format!("PUT /blobs/{put_digest} ")),
+        "{request_line}"
+    );
+    assert_eq!(hex::encode(xmtp_crypto::sha256(&body)), put_digest);
+    // Not https: refused before anything is sent.
+    let insecure = [
+        "--remote-attach",
+        file.to_str().unwrap(),
+        "--upload-to",
+        dir.to_str().unwrap(),
+    ];
+    let (code, _) = failure(h, &url, &[&b[..], &insecure].concat()).await;
+    assert_eq!(code, 2);
+
+    let read = json(h, &url, &["--profile", "alice", "messages", &bob]).await;
+    let types: Vec<&str> = read
+        .iter()
+        .map(|m| m["content_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "xmtp.org/readReceipt:1.0",
+            "xmtp.org/transactionReference:1.0",
+            "xmtp.org/remoteStaticAttachment:1.0",
+            "xmtp.org/remoteStaticAttachment:1.0"
+        ]
+    );
+    let tx = &read[1]["fields"];
+    assert_eq!(tx["reference"], "0xabc");
+    assert_eq!(tx["network_id"], "8453");
+    assert_eq!(tx["namespace"], "eip155");
+    assert_eq!(tx["metadata"]["amount"], "12345678901234567890");
+    assert_eq!(tx["metadata"]["currency"], "USDC");
+    let attachment = &read[2]["fields"];
+    assert_eq!(attachment["filename"], "photo.png");
+    assert_eq!(attachment["content_digest"], digest.as_str());
+    assert_eq!(attachment["content_length"], stored.len().to_string());
+    assert!(attachment.get("secret").is_none(), "keys are not printed");
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_show_and_stateless_register() {
+    let (node, home, url, [alice]) = with_profiles(["alice"]).await;
+    let h = home.path();
+    let shown = one(h, &url, &["--profile", "alice", "keys", "show"]).await;
+    assert_eq!(text(&shown, "address"), alice);
+    let identity = text(&shown["identity_key"], "public_key");
+    assert_eq!(hex::decode(&identity).unwrap().len(), 65);
+    let pre_keys = shown["pre_keys"].as_array().unwrap();
+    assert_eq!(pre_keys.len(), 1);
+    assert_ne!(text(&pre_keys[0], "public_key"), identity);
+    assert!(text(&pre_keys[0], "created_ns").parse::<u64>().is_ok());
+
+    // register: a wallet key alone, nothing written, and then the wallet can be messaged.
+    let key = format!("0x{}", "cd".repeat(32));
+    let empty = tempfile::tempdir().unwrap();
+    let out = run_env(
+        empty.path(),
+        &url,
+        &["register", "--json"],
+        &[("XMTP_WALLET_KEY", &key)],
+    )
+    .await;
+    let registered = json_lines(&[], out).remove(0);
+    let address = text(&registered, "address");
+    assert!(std::fs::read_dir(empty.path()).unwrap().next().is_none());
+    let answer = one(h, &url, &["--profile", "alice", "can-message", &address]).await;
+    assert_eq!(answer["can_message"], true);
+    let (code, error) = json_failure(empty.path(), &url, &["register"]).await;
+    assert_eq!(code, 2);
+    assert!(
+        text(&error, "message").contains("XMTP_WALLET_KEY"),
+        "{error}"
+    );
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_port_and_wrong_node_are_explained() {
+    let (running, home, url, [alice, _]) = with_profiles(["alice", "bob"]).await;
+    let h = home.path();
+    // bob's profile now holds local state: a conversation.
+    one(h, &url, &["--profile", "bob", "send", &alice, "hi"]).await;
+
+    // The HTTP gateway's port instead of gRPC's: exit 2, naming both.
+    let gateway = running.http_url();
+    let (code, err) = failure(h, &gateway, &["--profile", "bob", "conversations"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("HTTP/JSON gateway"), "{err}");
+    assert!(err.contains("gRPC port"), "{err}");
+    let (code, _) = failure(h, &gateway, &["--profile", "new", "init"]).await;
+    assert_eq!(code, 2);
+
+    // The profile against another node (another database): said, with what to do.
+    let other = node().await;
+    let (code, err) = failure(h, &other.grpc_url(), &["--profile", "bob", "conversations"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("another node"), "{err}");
+    assert!(err.contains("--profile NAME"), "{err}");
+    assert!(!err.contains("authentication tag mismatch\n"), "{err}");
+    // Its own node still works.
+    json(h, &url, &["--profile", "bob", "conversations"]).await;
+
+    other.shutdown().await.unwrap();
+    running.shutdown().await.unwrap();
 }

@@ -277,7 +277,8 @@ impl Client {
                 let opened =
                     tokio::task::spawn_blocking(move || LocalKeystore::open(backend, key, address))
                         .await
-                        .map_err(|e| Error::Task(e.to_string()))??;
+                        .map_err(|e| Error::Task(e.to_string()))?
+                        .map_err(Error::LocalStore)?;
                 if opened.recovered_from_previous() {
                     tracing::warn!("local keystore damaged; its previous state was loaded");
                 }

@@ -289,6 +289,12 @@ impl PreparedMessage {
         &self.id
     }
 
+    /// Its send time in nanoseconds since the epoch: the `sent_ns` its readers decode (v1
+    /// messages carry it in whole milliseconds).
+    pub fn sent_ns(&self) -> u64 {
+        self.sent_ns
+    }
+
     /// Publishes it. Sending into a conversation whose peer has no consent state yet allows the
     /// peer (protocol.md §11.3).
     pub async fn send(self) -> Result<String> {

@@ -135,6 +135,11 @@ pub enum Error {
     /// A background task of the client stopped unexpectedly (it panicked or was cancelled).
     #[error("background task failed: {0}")]
     Task(String),
+    /// The local keystore (persistence) does not open with this identity's key: it was sealed by
+    /// another identity of the same wallet (e.g. one created on another network), or it is
+    /// damaged and has no readable previous state.
+    #[error("the local keystore does not open with this identity's key: {0}")]
+    LocalStore(#[source] xmtp_keystore::Error),
 }
 
 impl Error {
@@ -147,7 +152,7 @@ impl Error {
             Error::Proto(e) => e.is_retryable(),
             Error::Crypto(e) => e.is_retryable(),
             Error::Api(e) => e.is_retryable(),
-            Error::Keystore(e) => e.is_retryable(),
+            Error::Keystore(e) | Error::LocalStore(e) => e.is_retryable(),
             // A contact may be published a moment later; the same call can then succeed.
             Error::NotOnNetwork { .. } | Error::Task(_) => true,
             _ => false,
