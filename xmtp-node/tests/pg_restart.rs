@@ -104,6 +104,7 @@ async fn receive_all(sub: &mut Subscription, want: &BTreeSet<Key>, got: &mut BTr
     }
 }
 
+#[cfg_attr(not(xmtp_test_postgres), ignore = "needs XMTP_TEST_POSTGRES_URL")]
 #[test]
 fn two_nodes_recover_from_a_postgresql_restart_and_streams_resume() {
     let Some(schema) = PgSchema::create() else {

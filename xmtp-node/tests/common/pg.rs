@@ -3,7 +3,10 @@
 
 use std::hash::BuildHasher;
 
-/// `XMTP_TEST_POSTGRES_URL`, or `None` with a notice; under `CI=true` a missing URL fails.
+/// `XMTP_TEST_POSTGRES_URL`, or `None` with a notice; under `CI=true` a missing URL fails. Every
+/// PostgreSQL test reads the URL here, and is marked
+/// `#[cfg_attr(not(xmtp_test_postgres), ignore = "needs XMTP_TEST_POSTGRES_URL")]` so that a
+/// build without the variable lists it as ignored (see `build.rs`).
 pub fn postgres_url() -> Option<String> {
     match std::env::var("XMTP_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => Some(url),
