@@ -11,6 +11,9 @@
 #   XMTP_NODE_URL        skip starting a node and test the one at this URL (HTTP gateway);
 #                        set XMTP_NODE_GRPC_URL too so the Rust peer uses the same node
 #   XMTP_INTEROP_TRACE=1 log every HTTP request/response the SDK makes
+#   XMTP_INTEROP_TLS=1   the node serves TLS with a certificate from a CA made for the run
+#                        (xmtp-node's test_ca example); the SDK trusts it through Node's
+#                        NODE_EXTRA_CA_CERTS, the Rust peer through XMTP_CA_CERT
 # Exit code: the test run's (or 2 when the node cannot be built or started).
 set -euo pipefail
 
@@ -46,27 +49,43 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 if [[ -z "${XMTP_NODE_URL:-}" ]]; then
+  # Builds one cargo target and prints where its executable went (honours --release,
+  # CARGO_TARGET_DIR, ...).
+  cargo_exe() {
+    local name="$1"
+    shift
+    # shellcheck disable=SC2086
+    (cd "$root" && cargo build -p xmtp-node "$@" ${XMTP_CARGO_FLAGS:-} \
+      --message-format=json-render-diagnostics |
+      NAME="$name" node -e '
+        let exe = "";
+        require("readline").createInterface({ input: process.stdin }).on("line", (l) => {
+          try { const m = JSON.parse(l); if (m.reason === "compiler-artifact" && m.target?.name === process.env.NAME && m.executable) exe = m.executable; } catch {}
+        }).on("close", () => console.log(exe));
+      ')
+  }
   bin="${XMTP_NODE_BIN:-}"
   if [[ -z "$bin" ]]; then
     log "building xmtp-node"
-    # Ask cargo where the executable went (honours --release, CARGO_TARGET_DIR, ...).
-    # shellcheck disable=SC2086
-    bin="$(cd "$root" && cargo build -p xmtp-node --bin xmtp-node ${XMTP_CARGO_FLAGS:-} \
-      --message-format=json-render-diagnostics |
-      node -e '
-        let exe = "";
-        require("readline").createInterface({ input: process.stdin }).on("line", (l) => {
-          try { const m = JSON.parse(l); if (m.reason === "compiler-artifact" && m.target?.name === "xmtp-node" && m.executable) exe = m.executable; } catch {}
-        }).on("close", () => console.log(exe));
-      ')" || { log "cargo build failed"; exit 2; }
+    bin="$(cargo_exe xmtp-node --bin xmtp-node)" || { log "cargo build failed"; exit 2; }
     [[ -n "$bin" && -x "$bin" ]] || { log "cargo did not report an xmtp-node executable"; exit 2; }
   fi
 
   tmp="$(mktemp -d "${TMPDIR:-/tmp}/xmtp-interop.XXXXXX")"
+  scheme=http
+  tls_args=()
+  if [[ "${XMTP_INTEROP_TLS:-}" == 1 ]]; then
+    log "making a test CA and node certificate in $tmp/pki"
+    test_ca="$(cargo_exe test_ca --example test_ca)" || { log "cargo build failed"; exit 2; }
+    "$test_ca" "$tmp/pki" || { log "test_ca failed"; exit 2; }
+    scheme=https
+    tls_args=(--tls-cert "$tmp/pki/node.pem" --tls-key "$tmp/pki/node.key")
+    export NODE_EXTRA_CA_CERTS="$tmp/pki/ca.pem" XMTP_CA_CERT="$tmp/pki/ca.pem"
+  fi
   log "starting $bin (database $tmp/node.sqlite)"
   # shellcheck disable=SC2086
-  NO_COLOR=1 "$bin" --db "$tmp/node.sqlite" --http 127.0.0.1:0 --grpc 127.0.0.1:0 ${XMTP_NODE_ARGS:-} \
-    >"$tmp/node.out" 2>"$tmp/node.log" &
+  NO_COLOR=1 "$bin" --db "$tmp/node.sqlite" --http 127.0.0.1:0 --grpc 127.0.0.1:0 "${tls_args[@]}" \
+    ${XMTP_NODE_ARGS:-} >"$tmp/node.out" 2>"$tmp/node.log" &
   node_pid=$!
 
   # The node promises one stdout line: `listening http=127.0.0.1:PORT grpc=127.0.0.1:PORT`.
@@ -85,8 +104,8 @@ if [[ -z "${XMTP_NODE_URL:-}" ]]; then
     exit 2
   fi
   grpc_addr="$(sed -n 's/^listening http=\([^ ]*\) grpc=\([^ ]*\).*$/\2/p' "$tmp/node.out" | head -n1)"
-  export XMTP_NODE_URL="http://$http_addr"
-  export XMTP_NODE_GRPC_URL="http://$grpc_addr"
+  export XMTP_NODE_URL="$scheme://$http_addr"
+  export XMTP_NODE_GRPC_URL="$scheme://$grpc_addr"
   log "node listening at $XMTP_NODE_URL (gRPC $XMTP_NODE_GRPC_URL)"
 fi
 

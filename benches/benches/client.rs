@@ -76,16 +76,12 @@ async fn timed_on_fresh_clients<T>(
     total
 }
 
-fn now_ns() -> u64 {
-    xmtp_api::now_ns()
-}
-
 fn list_conversations(c: &mut Criterion) {
     const CONVERSATIONS: usize = 1_000;
     let rt = runtime();
     let node = rt.block_on(node());
     let recipient = identity();
-    let invites = invitations(&recipient, CONVERSATIONS, now_ns());
+    let invites = invitations(&recipient, CONVERSATIONS, xmtp_api::now_ns());
     let warm = rt.block_on(async {
         let warm = client(&node, &recipient).await;
         publish(&warm, &invites).await;
@@ -135,7 +131,7 @@ fn read_messages(c: &mut Criterion) {
     let content = CodecRegistry::default()
         .encode_to_bytes(&text, None)
         .expect("text encodes");
-    let inbox = Inbox::new(SENDERS, MESSAGES, &content, now_ns());
+    let inbox = Inbox::new(SENDERS, MESSAGES, &content, xmtp_api::now_ns());
     rt.block_on(async {
         let loader = client(&node, &inbox.recipient).await;
         publish(&loader, &inbox.invitations).await;

@@ -20,12 +20,15 @@ export function nodeUrl() {
 
 /**
  * A fresh random wallet as the SDK's `Signer` (getAddress/signMessage), backed by viem, which
- * the SDK itself depends on. `signatures` counts wallet prompts: 2 on a new identity (create +
- * enable), 1 when the identity is restored from the network.
+ * the SDK itself depends on. `key` is its private key in hex (to give the same wallet to the Rust
+ * peer); `signatures` counts wallet prompts: 2 on a new identity (create + enable), 1 when the
+ * identity is restored from the network.
  */
 export function newWallet() {
-  const account = privateKeyToAccount(`0x${randomBytes(32).toString('hex')}`);
+  const key = `0x${randomBytes(32).toString('hex')}`;
+  const account = privateKeyToAccount(key);
   const wallet = {
+    key,
     account,
     signatures: 0,
     getAddress: async () => account.address,

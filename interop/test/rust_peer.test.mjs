@@ -1,27 +1,18 @@
 // Cross-implementation runs: the JS SDK and our Rust client (xmtp-client/examples/interop_peer.rs,
 // driven over stdin/stdout) through one of our nodes, in both directions: v2 conversations with
 // context, v1, text, reactions, replies, read receipts, attachments, live streams, consent, and
-// the Rust client loading keys the JS SDK stored.
-//
-// The peer uses XMTP_NODE_GRPC_URL when set (with XMTP_NODE_URL the same node's HTTP address);
-// otherwise it hosts an in-process xmtp-node and the JS clients here use that node's HTTP gateway.
-// XMTP_RUST_PEER_BIN runs a prebuilt peer instead of building it with cargo (XMTP_CARGO_FLAGS apply).
-import { test, before, after, afterEach } from 'node:test';
+// the Rust client loading keys the JS SDK stored. The peer process: lib/rust_peer.mjs.
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { closeAll, createClient, nextMatching, newWallet, subscriptionReady, eventually } from '../lib/xmtp.mjs';
+import { useRustPeers } from '../lib/rust_peer.mjs';
 
 const require = createRequire(import.meta.url);
 const { ContentTypeId } = require('@xmtp/content-type-primitives');
 const { content: proto } = require('@xmtp/proto');
-const { privateKeyToAccount } = require('viem/accounts');
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const T = { timeout: 60_000 };
 const open = [];
 afterEach(() => closeAll(open));
@@ -87,130 +78,8 @@ const attachmentCodec = {
 };
 const codecs = [reactionCodec, replyCodec, readReceiptCodec, attachmentCodec];
 const jsClient = (wallet, opts = {}) => createClient(wallet, { codecs, ...opts });
+const rustClient = await useRustPeers();
 
-// ---------------------------------------------------------------------------------------------
-// The Rust peer process.
-class RustPeer {
-  constructor(child) {
-    this.child = child;
-    this.nextId = 1;
-    this.pending = new Map();
-    this.events = [];
-    this.eventWaiters = [];
-    this.ready = new Promise((resolve, reject) => {
-      this.onReady = resolve;
-      child.once('exit', (code) => reject(new Error(`rust peer exited early with ${code}`)));
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
-  }
-
-  static start() {
-    const child = spawn(peerBin, [], { cwd: root, env: process.env, stdio: ['pipe', 'pipe', 'inherit'] });
-    return new RustPeer(child);
-  }
-
-  onLine(line) {
-    let msg;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      console.error(`[rust peer] ${line}`);
-      return;
-    }
-    if (msg.ready) return this.onReady(msg);
-    if (msg.event) {
-      this.events.push(msg);
-      for (const w of this.eventWaiters.splice(0)) w();
-      return;
-    }
-    const waiter = this.pending.get(msg.id);
-    if (!waiter) return;
-    this.pending.delete(msg.id);
-    if ('error' in msg) waiter.reject(new Error(`rust peer: ${msg.error}`));
-    else waiter.resolve(msg.ok);
-  }
-
-  call(cmd, args = {}) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.stdin.write(`${JSON.stringify({ id, cmd, ...args })}\n`);
-    });
-  }
-
-  /** The first (not yet consumed) event matching `predicate`, waiting up to `ms`. */
-  async event(predicate, ms, what) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const i = this.events.findIndex(predicate);
-      if (i >= 0) return this.events.splice(i, 1)[0];
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.eventWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  async stop() {
-    if (this.child.exitCode !== null) return;
-    await Promise.race([this.call('quit'), new Promise((r) => setTimeout(r, 2000))]);
-    this.child.kill('SIGTERM');
-  }
-}
-
-/** A fresh Rust client on its own peer process. */
-async function rustClient(walletKey, createArgs = {}) {
-  const peer = RustPeer.start();
-  peers.push(peer);
-  await peer.ready;
-  const { address } = await peer.call('create', { ...(walletKey ? { wallet_key: walletKey } : {}), ...createArgs });
-  peer.address = address;
-  return peer;
-}
-
-/** Builds the example with cargo (honouring XMTP_CARGO_FLAGS) and returns its executable. */
-function buildPeer() {
-  const flags = (process.env.XMTP_CARGO_FLAGS || '').split(/\s+/).filter(Boolean);
-  const args = ['build', '-p', 'xmtp-client', '--example', 'interop_peer', ...flags, '--message-format=json-render-diagnostics'];
-  return new Promise((resolve, reject) => {
-    const cargo = spawn('cargo', args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let exe = '';
-    createInterface({ input: cargo.stdout }).on('line', (line) => {
-      try {
-        const m = JSON.parse(line);
-        if (m.reason === 'compiler-artifact' && m.target?.name === 'interop_peer' && m.executable) exe = m.executable;
-      } catch {
-        // not a JSON line
-      }
-    });
-    cargo.on('exit', (code) => (code === 0 && exe ? resolve(exe) : reject(new Error(`cargo build of interop_peer failed (${code})`))));
-  });
-}
-
-// Built (or taken from XMTP_RUST_PEER_BIN) before any test starts, so build time never counts
-// against a test's timeout.
-const peerBin = process.env.XMTP_RUST_PEER_BIN || (await buildPeer());
-const peers = [];
-before(async () => {
-  // Learn which node everyone uses.
-  const probe = RustPeer.start();
-  peers.push(probe);
-  const ready = await probe.ready;
-  if (!process.env.XMTP_NODE_GRPC_URL) {
-    // The probe hosts the node; every later peer and JS client joins it.
-    process.env.XMTP_NODE_GRPC_URL = ready.grpc;
-    process.env.XMTP_NODE_URL = ready.http;
-  }
-});
-after(async () => {
-  // The first peer hosts the node when no gRPC URL was given: stop it last.
-  for (const peer of peers.reverse()) await peer.stop();
-});
 
 const texts = (messages) => messages.map((m) => (m.content?.type === 'text' ? m.content.text : m.content?.type));
 
@@ -383,25 +252,9 @@ test("Rust's all-messages stream sees a conversation JS starts after it opened",
   assert.deepEqual(event.message.content, { type: 'text', text: 'new conversation, first message' });
 });
 
-/** A wallet with a known private key (to give the same wallet to the Rust peer), counting prompts. */
-function knownWallet() {
-  const key = `0x${randomBytes(32).toString('hex')}`;
-  const account = privateKeyToAccount(key);
-  const wallet = {
-    key,
-    account,
-    signatures: 0,
-    getAddress: async () => account.address,
-    signMessage: async (message) => {
-      wallet.signatures += 1;
-      return account.signMessage({ message: typeof message === 'string' ? message : { raw: message } });
-    },
-  };
-  return wallet;
-}
 
 test('one wallet in JS and in Rust: JS loads the keys Rust stored', T, async () => {
-  const wallet = knownWallet();
+  const wallet = newWallet();
   const rust = await rustClient(wallet.key);
   const js = await jsClient(wallet);
   assert.equal(js.address, rust.address);
@@ -416,7 +269,7 @@ test('one wallet in JS and in Rust: JS loads the keys Rust stored', T, async () 
 });
 
 test('one wallet in JS and in Rust: Rust loads the keys JS stored, and consent syncs both ways', T, async () => {
-  const wallet = knownWallet();
+  const wallet = newWallet();
   const key = wallet.key;
   const js = await jsClient(wallet);
   const bob = newWallet().account.address;

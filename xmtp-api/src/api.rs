@@ -1,15 +1,14 @@
 //! The `XmtpApi` trait and its gRPC implementation.
 
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use futures::stream::BoxStream;
-use futures::{FutureExt as _, StreamExt, TryFutureExt as _, TryStreamExt};
+use futures::{StreamExt, TryStreamExt};
 use tokio::sync::{Mutex, mpsc};
 use tonic::metadata::MetadataValue;
-use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 use xmtp_proto::message_api::v1::message_api_client::MessageApiClient;
 use xmtp_proto::message_api::v1::{
     BatchQueryRequest, BatchQueryResponse, Envelope, PublishRequest, QueryRequest, QueryResponse,
@@ -18,7 +17,6 @@ use xmtp_proto::message_api::v1::{
 
 use crate::error::{Code, Error, Result};
 use crate::retry::RetryPolicy;
-use crate::transport::{BoxError, H2Channel, H2Settings, TIMEOUT_EXPIRED};
 
 /// The node's limit on queries in one `BatchQuery`.
 pub const MAX_BATCH_QUERIES: usize = 50;
@@ -89,6 +87,9 @@ pub struct ApiConfig {
     pub retry: RetryPolicy,
     /// Tokens are renewed when older than this (the node refuses tokens older than one hour).
     pub token_max_age: Duration,
+    /// PEM certificates trusted for `https://` besides the public roots: a private CA or a
+    /// self-signed node (see [`Self::with_ca_pem`]).
+    pub ca_pem: Vec<Vec<u8>>,
 }
 
 impl ApiConfig {
@@ -103,6 +104,7 @@ impl ApiConfig {
             keepalive_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             token_max_age: Duration::from_secs(3590),
+            ca_pem: Vec::new(),
         }
     }
 
@@ -131,6 +133,13 @@ impl ApiConfig {
         }
     }
 
+    /// Also trusts this CA (or self-signed node) certificate, PEM-encoded, for `https://` nodes,
+    /// besides the public roots. Host names are still verified against it.
+    pub fn with_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem.push(pem.into());
+        self
+    }
+
     fn invalid(&self, reason: String) -> Error {
         Error::InvalidUrl {
             url: self.url.clone(),
@@ -138,76 +147,57 @@ impl ApiConfig {
         }
     }
 
-    /// How to reach this URL, not yet connected: this crate's own HTTP/2 transport for `http://`,
-    /// tonic's endpoint with rustls for `https://`.
-    fn route(&self) -> Result<(Route, http::Uri)> {
+    /// The tonic endpoint for this URL, not yet connected: rustls with the public roots and
+    /// [`Self::with_ca_pem`]'s certificates for `https://`, plaintext for `http://`.
+    fn endpoint(&self) -> Result<(Endpoint, http::Uri)> {
         let origin: http::Uri = self
             .url
             .parse()
             .map_err(|e: http::uri::InvalidUri| self.invalid(e.to_string()))?;
-        let Some(authority) = origin.authority() else {
+        if origin.authority().is_none() {
             return Err(self.invalid("has no host".into()));
-        };
-        match origin.scheme_str() {
-            Some("http") => {
-                let port = authority.port_u16().unwrap_or(80);
-                let route = Route::Plain(H2Channel::new(H2Settings {
-                    address: format!("{}:{port}", authority.host()),
-                    connect_timeout: self.connect_timeout,
-                    keepalive_interval: self.keepalive_interval,
-                    keepalive_timeout: self.keepalive_timeout,
-                }));
-                Ok((route, origin))
-            }
+        }
+        let endpoint =
+            Endpoint::from_shared(self.url.clone()).map_err(|e| self.invalid(error_chain(&e)))?;
+        let endpoint = match origin.scheme_str() {
+            Some("http") => endpoint,
             Some("https") => {
-                let endpoint = Endpoint::from_shared(self.url.clone())
-                    .and_then(|e| e.tls_config(ClientTlsConfig::new().with_webpki_roots()))
-                    .map_err(|e| self.invalid(e.to_string()))?
-                    .connect_timeout(self.connect_timeout)
-                    .http2_keep_alive_interval(self.keepalive_interval)
-                    .keep_alive_timeout(self.keepalive_timeout)
-                    .keep_alive_while_idle(true)
-                    .tcp_nodelay(true);
-                Ok((Route::Tls(Box::new(endpoint)), origin))
+                let tls = self
+                    .ca_pem
+                    .iter()
+                    .fold(ClientTlsConfig::new().with_webpki_roots(), |tls, pem| {
+                        tls.ca_certificate(Certificate::from_pem(pem))
+                    });
+                endpoint
+                    .tls_config(tls)
+                    .map_err(|e| self.invalid(error_chain(&e)))?
             }
-            _ => Err(self.invalid("must start with http:// or https://".into())),
-        }
+            _ => return Err(self.invalid("must start with http:// or https://".into())),
+        };
+        let endpoint = endpoint
+            .connect_timeout(self.connect_timeout)
+            .http2_keep_alive_interval(self.keepalive_interval)
+            .keep_alive_timeout(self.keepalive_timeout)
+            .keep_alive_while_idle(true)
+            .tcp_nodelay(true);
+        Ok((endpoint, origin))
     }
 }
 
-/// A node's transport before it is connected.
-enum Route {
-    Plain(H2Channel),
-    Tls(Box<Endpoint>),
-}
-
-/// The connection under [`GrpcApi`].
-#[derive(Clone)]
-enum Transport {
-    /// `http://`: one write per unary call (see `transport.rs`).
-    Plain(H2Channel),
-    /// `https://`: tonic's channel.
-    Tls(Channel),
-}
-
-impl tower_service::Service<http::Request<tonic::body::Body>> for Transport {
-    type Response = http::Response<tonic::body::Body>;
-    type Error = BoxError;
-    type Future = futures::future::BoxFuture<'static, Result<Self::Response, BoxError>>;
-
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> Poll<Result<(), BoxError>> {
-        match self {
-            Self::Plain(channel) => channel.poll_ready(cx),
-            Self::Tls(channel) => channel.poll_ready(cx).map_err(Into::into),
+/// An error and its causes on one line: tonic's transport error alone says only "transport
+/// error"; the rustls or I/O cause says why.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
         }
+        source = cause.source();
     }
-
-    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
-        match self {
-            Self::Plain(channel) => channel.call(request),
-            Self::Tls(channel) => channel.call(request).map_err(Into::into).boxed(),
-        }
-    }
+    text
 }
 
 /// Caches a token and renews it when it ages out or the node refuses it.
@@ -232,47 +222,38 @@ impl AuthCache {
     }
 }
 
-/// [`XmtpApi`] over gRPC (tonic codecs): plaintext over this crate's own HTTP/2 transport, TLS
-/// over tonic's channel.
+/// [`XmtpApi`] over gRPC on tonic's channel, plaintext or TLS (rustls).
 #[derive(Clone)]
 pub struct GrpcApi {
-    client: MessageApiClient<Transport>,
+    client: MessageApiClient<Channel>,
     config: Arc<ApiConfig>,
     auth: Option<Arc<AuthCache>>,
 }
 
 impl GrpcApi {
-    /// Connects now, so that a wrong URL or a node that is not running is reported here.
+    /// Connects now, so that a wrong URL, a node that is not running or a certificate that is
+    /// not trusted is reported here.
     pub async fn connect(config: ApiConfig) -> Result<Self> {
-        let (route, origin) = config.route()?;
-        let transport = match route {
-            Route::Plain(channel) => {
-                channel
-                    .connect()
-                    .await
-                    .map_err(|status| Error::Transport(status.message().to_owned()))?;
-                Transport::Plain(channel)
-            }
-            Route::Tls(endpoint) => Transport::Tls(endpoint.connect().await.map_err(|e| {
-                Error::Transport(format!("cannot reach the node at {}: {e}", config.url))
-            })?),
-        };
-        Ok(Self::with_transport(transport, origin, config))
+        let (endpoint, origin) = config.endpoint()?;
+        let channel = endpoint.connect().await.map_err(|e| {
+            Error::Transport(format!(
+                "cannot reach the node at {}: {}",
+                config.url,
+                error_chain(&e)
+            ))
+        })?;
+        Ok(Self::with_channel(channel, origin, config))
     }
 
     /// Connects on first use (and reconnects by itself after failures).
     pub fn connect_lazy(config: ApiConfig) -> Result<Self> {
-        let (route, origin) = config.route()?;
-        let transport = match route {
-            Route::Plain(channel) => Transport::Plain(channel),
-            Route::Tls(endpoint) => Transport::Tls(endpoint.connect_lazy()),
-        };
-        Ok(Self::with_transport(transport, origin, config))
+        let (endpoint, origin) = config.endpoint()?;
+        Ok(Self::with_channel(endpoint.connect_lazy(), origin, config))
     }
 
-    fn with_transport(transport: Transport, origin: http::Uri, config: ApiConfig) -> Self {
+    fn with_channel(channel: Channel, origin: http::Uri, config: ApiConfig) -> Self {
         Self {
-            client: MessageApiClient::with_origin(transport, origin)
+            client: MessageApiClient::with_origin(channel, origin)
                 .max_decoding_message_size(64 * 1024 * 1024),
             config: Arc::new(config),
             auth: None,
@@ -295,11 +276,8 @@ impl GrpcApi {
         &self.config
     }
 
-    fn request<T>(&self, message: T, deadline: bool) -> tonic::Request<T> {
+    fn request<T>(&self, message: T) -> tonic::Request<T> {
         let mut request = tonic::Request::new(message);
-        if deadline {
-            request.set_timeout(self.config.request_timeout);
-        }
         let metadata = request.metadata_mut();
         metadata.insert(
             "x-client-version",
@@ -311,6 +289,17 @@ impl GrpcApi {
             metadata.insert("x-app-version", value);
         }
         request
+    }
+
+    /// The one deadline of a unary call: `request_timeout` around the whole exchange.
+    async fn deadline<T>(
+        &self,
+        call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(self.config.request_timeout, call).await {
+            Ok(response) => Ok(response.map_err(map_status)?.into_inner()),
+            Err(_elapsed) => Err(Error::Timeout),
+        }
     }
 
     async fn retrying<T, F, Fut>(&self, mut call: F) -> Result<T>
@@ -332,12 +321,9 @@ impl GrpcApi {
     }
 
     async fn publish_once(&self, envelopes: &[Envelope], force_token: bool) -> Result<()> {
-        let mut request = self.request(
-            PublishRequest {
-                envelopes: envelopes.to_vec(),
-            },
-            true,
-        );
+        let mut request = self.request(PublishRequest {
+            envelopes: envelopes.to_vec(),
+        });
         if let Some(auth) = &self.auth {
             let token = auth.token(force_token).await?;
             let value = format!("Bearer {token}")
@@ -345,20 +331,22 @@ impl GrpcApi {
                 .map_err(|_| Error::Auth("token is not a valid header value".into()))?;
             request.metadata_mut().insert("authorization", value);
         }
-        self.client
-            .clone()
-            .publish(request)
-            .await
-            .map_err(map_status)?;
+        let mut client = self.client.clone();
+        self.deadline(client.publish(request)).await?;
         Ok(())
     }
 }
 
+/// A status with the causes tonic attached (a refused connection, a rustls alert) in its message.
 fn map_status(status: tonic::Status) -> Error {
-    if status.code() == Code::Cancelled && status.message().contains(TIMEOUT_EXPIRED) {
-        return Error::Timeout;
+    let message = match std::error::Error::source(&status) {
+        Some(cause) => format!("{}: {}", status.message(), error_chain(cause)),
+        None => status.message().to_owned(),
+    };
+    Error::Status {
+        code: status.code(),
+        message,
     }
-    Error::from(status)
 }
 
 fn envelope_stream(stream: tonic::Streaming<Envelope>) -> EnvelopeStream {
@@ -386,12 +374,9 @@ impl XmtpApi for GrpcApi {
 
     async fn query(&self, request: QueryRequest) -> Result<QueryResponse> {
         self.retrying(|| async {
-            let response = self
-                .client
-                .clone()
-                .query(self.request(request.clone(), true))
-                .await;
-            Ok(response.map_err(map_status)?.into_inner())
+            let mut client = self.client.clone();
+            self.deadline(client.query(self.request(request.clone())))
+                .await
         })
         .await
     }
@@ -401,23 +386,17 @@ impl XmtpApi for GrpcApi {
             return Err(Error::InvalidRequest("more than 50 queries in one batch"));
         }
         self.retrying(|| async {
-            let response = self
-                .client
-                .clone()
-                .batch_query(self.request(request.clone(), true))
-                .await;
-            Ok(response.map_err(map_status)?.into_inner())
+            let mut client = self.client.clone();
+            self.deadline(client.batch_query(self.request(request.clone())))
+                .await
         })
         .await
     }
 
     async fn subscribe(&self, topics: Vec<String>) -> Result<EnvelopeStream> {
-        let request = self.request(
-            SubscribeRequest {
-                content_topics: topics,
-            },
-            false,
-        );
+        let request = self.request(SubscribeRequest {
+            content_topics: topics,
+        });
         let response = self
             .client
             .clone()
@@ -436,7 +415,7 @@ impl XmtpApi for GrpcApi {
             .await
             .map_err(|_| Error::SubscriptionClosed)?;
         let outbound = tokio_stream::wrappers::ReceiverStream::new(rx);
-        let request = self.request(outbound, false);
+        let request = self.request(outbound);
         let response = self
             .client
             .clone()
@@ -450,7 +429,7 @@ impl XmtpApi for GrpcApi {
     }
 
     async fn subscribe_all(&self) -> Result<EnvelopeStream> {
-        let request = self.request(SubscribeAllRequest {}, false);
+        let request = self.request(SubscribeAllRequest {});
         let response = self
             .client
             .clone()

@@ -1,33 +1,36 @@
 //! Auth tokens from the keystore's identity bundle.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use xmtp_keystore::PrivateKeyBundle;
 
 use crate::api::AuthTokenSource;
+use crate::clock::{Clock, SystemClock};
 use crate::error::Result;
 
-/// Makes publish tokens from an identity's private key bundle, dated by the system clock.
+/// Makes publish tokens from an identity's private key bundle, dated by a [`Clock`] (the system
+/// clock unless [`KeystoreAuth::with_clock`] says otherwise).
 #[derive(Clone)]
 pub struct KeystoreAuth {
     bundle: Arc<PrivateKeyBundle>,
+    clock: Arc<dyn Clock>,
 }
 
 impl KeystoreAuth {
     /// Tokens for `bundle`'s identity.
     pub fn new(bundle: Arc<PrivateKeyBundle>) -> Self {
-        Self { bundle }
+        Self {
+            bundle,
+            clock: Arc::new(SystemClock),
+        }
     }
-}
 
-/// Nanoseconds since the Unix epoch, by the system clock.
-pub fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
+    /// The same tokens dated by `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
 }
 
 #[async_trait]
@@ -35,7 +38,7 @@ impl AuthTokenSource for KeystoreAuth {
     async fn create_token(&self) -> Result<String> {
         Ok(xmtp_keystore::auth::create_auth_token(
             &self.bundle,
-            now_ns(),
+            self.clock.now_ns(),
         ))
     }
 }

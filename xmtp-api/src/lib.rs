@@ -3,16 +3,17 @@
 
 mod api;
 mod auth;
+mod clock;
 mod error;
 mod paging;
 mod retry;
 mod subscription;
-mod transport;
 
 pub use crate::api::{
     ApiConfig, AuthTokenSource, EnvelopeStream, GrpcApi, MAX_BATCH_QUERIES, TopicStream, XmtpApi,
 };
-pub use crate::auth::{KeystoreAuth, now_ns};
+pub use crate::auth::KeystoreAuth;
+pub use crate::clock::{Clock, SkewedClock, SystemClock, now_ns};
 pub use crate::error::{Code, Error, Result};
 pub use crate::paging::{QueryOptions, batch_query, latest_per_topic, query_all, query_pages};
 pub use crate::retry::RetryPolicy;

@@ -9,8 +9,8 @@ use xmtp_api::{GrpcApi, QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Content, Reaction, ReactionAction, ReactionSchema, ReadReceipt, Reply};
 use xmtp_client::{
     ApiConfig, Client, ClientOptions, ConnectionEvent, Consent, Conversation, ConversationContext,
-    Direction, FileBackend, ListFilter, ListOrder, LocalWallet, MessageQuery, SendOptions,
-    WalletSigner,
+    Direction, FileBackend, ListFilter, ListOrder, LocalWallet, MessageQuery, PreKeyRotationRisks,
+    SendOptions, WalletSigner,
 };
 use xmtp_crypto::Address;
 
@@ -29,7 +29,18 @@ use crate::{
 /// Runs one command.
 pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
     let home = profile::home(global.home.as_deref())?;
-    let ctx = Context { global, home };
+    let ca_pem = match &global.ca_cert {
+        Some(path) => Some(
+            std::fs::read(path)
+                .with_context(|| format!("reading the CA certificate {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let ctx = Context {
+        global,
+        home,
+        ca_pem,
+    };
     match command {
         Command::Node(args) => crate::node::run(args, &ctx.home, ctx.global.json).await,
         Command::Init { import } => init(&ctx, import.as_deref()).await,
@@ -173,8 +184,8 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
             action: KeysCommand::Import { keys },
         } => keys_import(&ctx, &keys).await,
         Command::Keys {
-            action: KeysCommand::RotatePrekey,
-        } => rotate_pre_key(&ctx).await,
+            action: KeysCommand::RotatePrekey { yes },
+        } => rotate_pre_key(&ctx, yes).await,
         Command::Keys {
             action: KeysCommand::Show,
         } => keys_show(&ctx).await,
@@ -199,6 +210,8 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
 struct Context {
     global: Global,
     home: std::path::PathBuf,
+    /// The contents of `--ca-cert`.
+    ca_pem: Option<Vec<u8>>,
 }
 
 impl Context {
@@ -209,6 +222,7 @@ impl Context {
     fn options(&self) -> ClientOptions {
         let mut api = ApiConfig::new(self.global.node.clone());
         api.app_version = Some(concat!("xmtp-cli/", env!("CARGO_PKG_VERSION")).to_owned());
+        api.ca_pem.extend(self.ca_pem.clone());
         ClientOptions::new(api)
     }
 
@@ -800,9 +814,7 @@ pub fn parse_since(text: &str) -> Result<u64, String> {
     if let Ok(ns) = text.parse::<u64>() {
         return Ok(ns);
     }
-    let now_ns = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    let now_ns = xmtp_api::now_ns();
     let unit = |suffix: char, seconds: u64| {
         text.strip_suffix(suffix)
             .and_then(|n| n.parse::<u64>().ok())
@@ -1224,7 +1236,44 @@ async fn register(ctx: &Context) -> anyhow::Result<()> {
     }
 }
 
-async fn rotate_pre_key(ctx: &Context) -> anyhow::Result<()> {
+/// What xmtp-js apps of a wallet see once it has rotated (`xmtp_client::PreKeyRotationRisks`).
+const ROTATION_RISKS: &str = "\
+rotating the pre-key is an xmtp-rs extension that xmtp-js does not follow. Every old pre-key is
+kept, so this CLI and other xmtp-rs clients still read everything, but xmtp-js apps (the official
+JS SDK) signed in with this wallet then:
+  - cannot decrypt v1 messages from before the rotation;
+  - show the v2 conversations this wallet started before it with the wallet itself as the peer;
+  - start a second conversation with those peers when asked for a new one.";
+
+/// Asks on the terminal before rotating, unless `yes`; refuses off a terminal without `yes`.
+fn confirm_rotation(yes: bool) -> anyhow::Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(Failure::new(
+            code::USAGE,
+            format!(
+                "{ROTATION_RISKS}\nnot rotated: confirm on a terminal, or pass --yes to rotate \
+                 without asking"
+            ),
+        )
+        .into());
+    }
+    eprintln!("{ROTATION_RISKS}");
+    eprint!("rotate the pre-key? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("reading the answer")?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Failure::new(code::FAILURE, "not rotated").into())
+    }
+}
+
+async fn rotate_pre_key(ctx: &Context, yes: bool) -> anyhow::Result<()> {
     let (identity, profile) = ctx.identity()?;
     let Some(signer) = ctx.signer(&identity)? else {
         return Err(Failure::new(
@@ -1234,12 +1283,13 @@ async fn rotate_pre_key(ctx: &Context) -> anyhow::Result<()> {
         )
         .into());
     };
+    confirm_rotation(yes)?;
     let options = ctx.options_for(profile.as_ref())?;
     let client = Client::create(signer.as_ref(), options.clone())
         .await
         .context("signing in")?;
     let rotated = client
-        .rotate_pre_key(signer.as_ref(), options)
+        .rotate_pre_key(signer.as_ref(), options, PreKeyRotationRisks::accept())
         .await
         .context("rotating the pre-key")?;
     let pre_keys = pre_key_count(&rotated)?;

@@ -44,6 +44,10 @@ pub struct Global {
         global = true
     )]
     pub node: String,
+    /// PEM certificate(s) to trust for an `https://` node besides the public CAs: a private CA
+    /// or the node's self-signed certificate. Host names are still checked.
+    #[arg(long, env = "XMTP_CA_CERT", value_name = "FILE", global = true)]
+    pub ca_cert: Option<PathBuf>,
     /// Data directory holding the profiles [default: ~/.xmtp].
     #[arg(long, env = "XMTP_HOME", global = true)]
     pub home: Option<PathBuf>,
@@ -332,8 +336,13 @@ enum KeysCommand {
         keys: String,
     },
     /// Add a new pre-key: stores the keys again on the network (one wallet signature) and
-    /// publishes the new contact bundle; older messages still open.
-    RotatePrekey,
+    /// publishes the new contact bundle; older messages still open here. Asks first, saying what
+    /// xmtp-js apps of this wallet then see; refuses off a terminal without --yes.
+    RotatePrekey {
+        /// Rotate without asking.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Write the wallet as an Ethereum JSON keystore (v3, scrypt) under a password.
     ExportWallet {
         /// The keystore file to create.

@@ -12,8 +12,9 @@ use xmtp_crypto::LocalWallet;
 use xmtp_node::{Node, NodeConfig, RunningNode};
 
 /// Variables of the caller's environment that would change what `xmtp` does.
-const XMTP_VARIABLES: [&str; 6] = [
+const XMTP_VARIABLES: [&str; 7] = [
     "XMTP_WALLET_KEY",
+    "XMTP_CA_CERT",
     "XMTP_PROFILE",
     "XMTP_KEYSTORE",
     "XMTP_KEYSTORE_PASSWORD",
@@ -129,6 +130,13 @@ async fn failure(home: &Path, node_url: &str, args: &[&str]) -> (i32, String) {
         out.status.code().unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
+}
+
+/// Runs `xmtp ARGS`, which must fail with exit code `expected`; its stderr.
+async fn fails_with(expected: i32, home: &Path, node_url: &str, args: &[&str]) -> String {
+    let (code, err) = failure(home, node_url, args).await;
+    assert_eq!(code, expected, "xmtp {args:?}: {err}");
+    err
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -423,8 +431,7 @@ async fn newcomer_errors_are_clear_and_have_exit_codes() {
         assert!(err.contains(&closed), "{err}");
     }
     let fresh = tempfile::tempdir().unwrap();
-    let (code, _) = failure(fresh.path(), &closed, &["--profile", "x", "init"]).await;
-    assert_eq!(code, 4);
+    fails_with(4, fresh.path(), &closed, &["--profile", "x", "init"]).await;
     assert!(
         !fresh.path().join("profiles/x/wallet.key").exists(),
         "no key is saved when the identity could not be created"
@@ -433,33 +440,33 @@ async fn newcomer_errors_are_clear_and_have_exit_codes() {
     node.shutdown().await.unwrap();
 }
 
+/// Starts `xmtp node` on ephemeral ports without rate limits, plus `extra` flags; returns it
+/// (stderr piped) once it printed its listening line, and its gRPC address.
+async fn xmtp_node(home: &Path, extra: &[&str]) -> (tokio::process::Child, String) {
+    let mut child = xmtp(home, "unused")
+        .args(["node", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0"])
+        .arg("--no-rate-limits")
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = next_line(&mut stdout).await;
+    let grpc = listening
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("grpc="))
+        .unwrap_or_else(|| panic!("{listening}"))
+        .to_owned();
+    (child, grpc)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xmtp_node_serves_clients_from_the_data_directory() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
-    let mut child = xmtp(h, "unused")
-        .args([
-            "node",
-            "--http",
-            "127.0.0.1:0",
-            "--grpc",
-            "127.0.0.1:0",
-            "--no-rate-limits",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    let listening = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
-        .await
-        .expect("the node did not start")
-        .unwrap()
-        .unwrap();
-    let grpc = listening
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("grpc="))
-        .unwrap_or_else(|| panic!("{listening}"));
+    let (mut child, grpc) = xmtp_node(h, &[]).await;
     assert!(
         h.join("node.db").exists(),
         "default database under XMTP_HOME"
@@ -487,14 +494,7 @@ async fn xmtp_node_serves_clients_from_the_data_directory() {
     assert_eq!(read.len(), 1);
 
     let pid = child.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .unwrap()
-            .success()
-    );
+    signal(&pid, "TERM").await;
     exits_cleanly(&mut child, "the node did not stop").await;
 }
 
@@ -818,8 +818,7 @@ async fn generate_fills_a_node() {
         .collect();
     let answers = json(h, &url, &args).await;
     assert!(answers.iter().all(|a| a["can_message"] == true));
-    let (code, _) = failure(h, &url, &["generate", "--identities", "1"]).await;
-    assert_eq!(code, 2);
+    fails_with(2, h, &url, &["generate", "--identities", "1"]).await;
 
     node.shutdown().await.unwrap();
 }
@@ -1007,6 +1006,16 @@ async fn stream_survives_a_node_restart() {
 
 /// The next line of a child's output (30 s at most).
 /// Waits (at most 10 s) for `child` to end and checks it ended successfully.
+/// Sends the signal `name` (`TERM`, `HUP`) to the process `pid`.
+async fn signal(pid: &str, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(status.success(), "kill -{name} {pid}: {status:?}");
+}
+
 async fn exits_cleanly(child: &mut tokio::process::Child, what: &str) {
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await
@@ -1262,7 +1271,26 @@ async fn rotating_the_pre_key_keeps_old_messages_and_peers() {
         .await
         .len();
 
-    let rotated = one(h, &url, &["--profile", "bob", "keys", "rotate-prekey"]).await;
+    // Off a terminal it refuses without --yes, saying what xmtp-js apps of the wallet would see.
+    let err = fails_with(2, h, &url, &["--profile", "bob", "keys", "rotate-prekey"]).await;
+    for said in [
+        "xmtp-js",
+        "v1 messages",
+        "itself as the peer",
+        "second conversation",
+        "--yes",
+    ] {
+        assert!(err.contains(said), "{said:?} in {err}");
+    }
+    let shown = one(h, &url, &["--profile", "bob", "keys", "show"]).await;
+    assert_eq!(
+        shown["pre_keys"].as_array().unwrap().len(),
+        1,
+        "not rotated"
+    );
+
+    let rotate = ["--profile", "bob", "keys", "rotate-prekey", "--yes"];
+    let rotated = one(h, &url, &rotate).await;
     assert_eq!(text(&rotated, "address"), bob);
     assert_eq!(rotated["pre_keys"], 2);
     let now = json(stranger.path(), &url, &["inspect", &contact])
@@ -1300,7 +1328,7 @@ async fn rotating_the_pre_key_keeps_old_messages_and_peers() {
     let read = json_lines(&[], out);
     assert_eq!(read.len(), 1);
     assert_eq!(read[0]["text"], "after rotation");
-    let again = one(h, &url, &["--profile", "bob", "keys", "rotate-prekey"]).await;
+    let again = one(h, &url, &rotate).await;
     assert_eq!(again["pre_keys"], 3);
 
     // Imported keys have no wallet to store new keys with.
@@ -1310,8 +1338,7 @@ async fn rotating_the_pre_key_keeps_old_messages_and_peers() {
     );
     let other = tempfile::tempdir().unwrap();
     one(other.path(), &url, &["keys", "import", &keys]).await;
-    let (code, err) = failure(other.path(), &url, &["keys", "rotate-prekey"]).await;
-    assert_eq!(code, 2, "{err}");
+    let err = fails_with(2, other.path(), &url, &["keys", "rotate-prekey", "--yes"]).await;
     assert!(err.contains("needs the wallet"), "{err}");
 
     node.shutdown().await.unwrap();
@@ -1392,6 +1419,36 @@ async fn chat_on_a_terminal_shows_incoming_messages_at_the_prompt() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_prekey_asks_on_a_terminal() {
+    use expectrl::Expect as _;
+    let (node, home, url, [_alice]) = with_profiles(["alice"]).await;
+    let h = home.path().to_owned();
+    let u = url.clone();
+    // "n" (or anything but y/yes) keeps the keys; "y" rotates.
+    let codes = tokio::task::spawn_blocking(move || {
+        ["n", "y"].map(|answer| {
+            let mut session = on_terminal(&h, &u, &["--profile", "alice", "keys", "rotate-prekey"]);
+            session.expect("itself as the peer").unwrap();
+            session.expect("rotate the pre-key? [y/N]").unwrap();
+            session.send_line(answer).unwrap();
+            if answer == "n" {
+                session.expect("not rotated").unwrap();
+            } else {
+                session.expect("2 pre-keys kept").unwrap();
+            }
+            exit_code(&session)
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(codes, [1, 0]);
+    let shown = one(home.path(), &url, &["--profile", "alice", "keys", "show"]).await;
+    assert_eq!(shown["pre_keys"].as_array().unwrap().len(), 2);
+
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn progress_bars_are_drawn_on_a_terminal_only() {
     use expectrl::Expect as _;
     let (node, home, url, []) = with_profiles([]).await;
@@ -1445,6 +1502,13 @@ async fn json_failure(home: &Path, node_url: &str, args: &[&str]) -> (i32, Value
     (code, value)
 }
 
+/// [`fails_with`] for `xmtp ARGS --json`; its one JSON error object.
+async fn json_fails_with(expected: i32, home: &Path, node_url: &str, args: &[&str]) -> Value {
+    let (code, err) = json_failure(home, node_url, args).await;
+    assert_eq!(code, expected, "xmtp {args:?}: {err}");
+    err
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_output_and_errors_are_script_safe() {
     let (node, home, url, [alice, bob]) = with_profiles(["alice", "bob"]).await;
@@ -1494,8 +1558,7 @@ async fn json_output_and_errors_are_script_safe() {
         (7, Some("no_conversation"))
     );
     let unknown = "/xmtp/0/m-nothing-here/proto";
-    let (code, _) = json_failure(h, &url, &["--profile", "alice", "messages", unknown]).await;
-    assert_eq!(code, 7);
+    json_fails_with(7, h, &url, &["--profile", "alice", "messages", unknown]).await;
     let args = [
         "--profile",
         "alice",
@@ -1504,8 +1567,7 @@ async fn json_output_and_errors_are_script_safe() {
         "--conversation-id",
         "x",
     ];
-    let (code, _) = json_failure(h, &url, &args).await;
-    assert_eq!(code, 7);
+    json_fails_with(7, h, &url, &args).await;
 
     node.shutdown().await.unwrap();
 }
@@ -1673,8 +1735,7 @@ async fn read_receipts_remote_attachments_and_transactions_send_and_decode() {
         "--upload-to",
         dir.to_str().unwrap(),
     ];
-    let (code, _) = failure(h, &url, &[&b[..], &insecure].concat()).await;
-    assert_eq!(code, 2);
+    fails_with(2, h, &url, &[&b[..], &insecure].concat()).await;
 
     let read = json(h, &url, &["--profile", "alice", "messages", &bob]).await;
     let types: Vec<&str> = read
@@ -1756,8 +1817,7 @@ async fn wrong_port_and_wrong_node_are_explained() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("HTTP/JSON gateway"), "{err}");
     assert!(err.contains("gRPC port"), "{err}");
-    let (code, _) = failure(h, &gateway, &["--profile", "new", "init"]).await;
-    assert_eq!(code, 2);
+    fails_with(2, h, &gateway, &["--profile", "new", "init"]).await;
 
     // The profile against another node (another database): said, with what to do.
     let other = node().await;
@@ -1771,4 +1831,100 @@ async fn wrong_port_and_wrong_node_are_explained() {
 
     other.shutdown().await.unwrap();
     running.shutdown().await.unwrap();
+}
+
+#[path = "../../xmtp-node/tests/tls/ca.rs"]
+mod ca;
+
+/// `xmtp node --tls-cert/--tls-key` serves TLS; clients trust its CA with `--ca-cert` or
+/// `XMTP_CA_CERT` (and fail clearly without it); SIGHUP reloads the certificate while the node
+/// runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_node_with_ca_cert_flag_and_sighup_reload() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let pki = tempfile::tempdir().unwrap();
+    let test_ca = ca::TestCa::new("xmtp-rs test CA");
+    let ca_pem = test_ca.write_cert(pki.path(), "ca.pem");
+    let cert = test_ca.node_cert(pki.path(), "node", &["localhost", "127.0.0.1"]);
+    let (cert_path, key_path) = (
+        cert.cert.to_str().unwrap().to_owned(),
+        cert.key.to_str().unwrap().to_owned(),
+    );
+    let (mut child, grpc) = xmtp_node(h, &["--tls-cert", &cert_path, "--tls-key", &key_path]).await;
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    // By name, so the host-name check is the usual one.
+    let port = grpc.rsplit(':').next().unwrap();
+    let url = format!("https://localhost:{port}");
+    let ca_flag = ca_pem.to_str().unwrap();
+
+    let alice = text(
+        &one(
+            h,
+            &url,
+            &["--ca-cert", ca_flag, "--profile", "alice", "init"],
+        )
+        .await,
+        "address",
+    );
+    let out = run_env(
+        h,
+        &url,
+        &["--profile", "bob", "init", "--json"],
+        &[("XMTP_CA_CERT", ca_flag)],
+    )
+    .await;
+    let bob = text(&json_lines(&["init"], out)[0], "address");
+    let sent = run_env(
+        h,
+        &url,
+        &["--profile", "bob", "send", &alice, "over tls", "--json"],
+        &[("XMTP_CA_CERT", ca_flag)],
+    )
+    .await;
+    json_lines(&["send"], sent);
+
+    // Without the CA: refused, and the message says why.
+    let (_, stderr_text) = failure(h, &url, &["--profile", "alice", "conversations"]).await;
+    assert!(stderr_text.contains("UnknownIssuer"), "{stderr_text}");
+
+    // SIGHUP: a new CA's certificate replaces the files; new connections need the new CA.
+    let next_ca = ca::TestCa::new("next CA");
+    let next_pem = next_ca.write_cert(pki.path(), "next-ca.pem");
+    let staged = next_ca.node_cert(pki.path(), "staged", &["localhost"]);
+    std::fs::copy(&staged.cert, &cert.cert).unwrap();
+    std::fs::copy(&staged.key, &cert.key).unwrap();
+    let pid = child.id().unwrap().to_string();
+    signal(&pid, "HUP").await;
+    loop {
+        let line = next_line(&mut stderr).await;
+        assert!(!line.contains("reload failed"), "{line}");
+        if line.contains("TLS certificate reloaded") {
+            break;
+        }
+    }
+    let read = json(
+        h,
+        &url,
+        &[
+            "--ca-cert",
+            next_pem.to_str().unwrap(),
+            "--profile",
+            "alice",
+            "messages",
+            &bob,
+        ],
+    )
+    .await;
+    assert!(read.iter().any(|m| m["text"] == "over tls"), "{read:?}");
+    let (_, stderr_text) = failure(
+        h,
+        &url,
+        &["--ca-cert", ca_flag, "--profile", "alice", "conversations"],
+    )
+    .await;
+    assert!(stderr_text.contains("UnknownIssuer"), "{stderr_text}");
+
+    signal(&pid, "TERM").await;
+    exits_cleanly(&mut child, "the node did not stop").await;
 }

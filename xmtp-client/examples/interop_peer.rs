@@ -9,17 +9,19 @@
 //! reply `{"id":N,"ok":…}` or `{"id":N,"error":"…"}`; stream events are
 //! `{"event":"message","message":{…}}` or `{"event":"conversation","conversation":{…}}`.
 //!
-//! Commands: `create {wallet_key?, legacy_contact?}`, `address`, `can_message {address}`,
+//! Commands: `create {wallet_key?, legacy_contact?, store?}` (`store`: a file that keeps
+//! conversations, consent and cursors across restarts), `address`, `can_message {address}`,
 //! `new_conversation {peer, conversation_id?, metadata?}`, `list`,
 //! `send {topic, content}`, `messages {topic, limit?, descending?}`,
 //! `stream_messages {topic}`, `stream_all`, `stream_conversations`,
-//! `allow {addresses}`, `deny {addresses}`, `consent {address}`, `quit`.
+//! `allow {addresses}`, `deny {addresses}`, `consent {address}`, `rotate_prekey`, `quit`.
 //! Content: `{"type":"text","text":…}`, `{"type":"reaction","reference":…,"action":…,
 //! "schema":…,"content":…}`, `{"type":"reply","reference":…,"text":…}`,
 //! `{"type":"read_receipt"}`, `{"type":"attachment","filename":…,"mime_type":…,"data_hex":…}`.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
+use std::sync::Arc;
 
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -29,7 +31,8 @@ use xmtp_client::content::{
 };
 use xmtp_client::{
     Address, ApiConfig, Client, ClientOptions, Consent, Conversation, ConversationContext,
-    ConversationVersion, Direction, LocalWallet, MessageQuery, MessageResult,
+    ConversationVersion, Direction, FileBackend, LocalWallet, MessageQuery, MessageResult,
+    PreKeyRotationRisks,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -134,6 +137,8 @@ fn message_to_json(item: &MessageResult) -> Value {
 struct Peer {
     options: ClientOptions,
     client: Option<Client>,
+    /// The wallet and options `create` used, for `rotate_prekey`.
+    signed_in: Option<(LocalWallet, ClientOptions)>,
     streams: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -180,14 +185,27 @@ impl Peer {
                     Some(key) => LocalWallet::from_hex(key)?,
                     None => LocalWallet::generate(),
                 };
-                let options = ClientOptions {
+                let mut options = ClientOptions {
                     legacy_contact_only: request["legacy_contact"].as_bool() == Some(true),
                     ..self.options.clone()
                 };
-                let client = Client::create(&wallet, options).await?;
+                if let Some(path) = request["store"].as_str() {
+                    options = options.with_persistence(Arc::new(FileBackend::new(path)));
+                }
+                let client = Client::create(&wallet, options.clone()).await?;
                 let address = client.address().to_string();
                 self.client = Some(client);
+                self.signed_in = Some((wallet, options));
                 Ok(json!({"address": address}))
+            }
+            "rotate_prekey" => {
+                let (wallet, options) = self.signed_in.clone().ok_or("no client yet")?;
+                let rotated = self
+                    .client()?
+                    .rotate_pre_key(&wallet, options, PreKeyRotationRisks::accept())
+                    .await?;
+                self.client = Some(rotated);
+                Ok(json!(true))
             }
             "address" => Ok(json!(self.client()?.address().to_string())),
             "can_message" => {
@@ -300,9 +318,15 @@ async fn main() -> Result<(), BoxError> {
             (node.grpc_url(), Some(node.http_url()), Some(node))
         }
     };
+    // `interop/run.sh` over TLS: the test CA, as the CLI takes it.
+    let mut api = ApiConfig::new(grpc.clone());
+    if let Some(path) = std::env::var_os("XMTP_CA_CERT") {
+        api = api.with_ca_pem(std::fs::read(path)?);
+    }
     let mut peer = Peer {
-        options: ClientOptions::new(ApiConfig::new(grpc.clone())),
+        options: ClientOptions::new(api),
         client: None,
+        signed_in: None,
         streams: Vec::new(),
     };
     emit(&json!({"ready": true, "grpc": grpc, "http": http}));

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use xmtp_api::{
-    ApiConfig, Envelope, GrpcApi, KeystoreAuth, QueryOptions, QueryRequest, SortDirection, XmtpApi,
-    batch_query, query_all,
+    ApiConfig, Clock, Envelope, GrpcApi, KeystoreAuth, QueryOptions, QueryRequest, SortDirection,
+    SystemClock, XmtpApi, batch_query, query_all,
 };
 use xmtp_crypto::{Address, SecretBytes, WalletSignature};
 use xmtp_keystore::store::{KeystoreBackend, LocalKeystore, StoreKey};
@@ -39,6 +39,9 @@ pub struct ClientOptions {
     /// Publish only the legacy v1 contact bundle, as very old clients did (JS
     /// `publishLegacyContact`): peers without a conversation id then start v1 conversations.
     pub legacy_contact_only: bool,
+    /// What "now" is: message send times, invitation and consent timestamps, auth tokens and
+    /// sync cursors all come from it. The system clock by default.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl ClientOptions {
@@ -49,7 +52,14 @@ impl ClientOptions {
             registry: Arc::new(CodecRegistry::default()),
             persistence: None,
             legacy_contact_only: false,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same options, reading the time from `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same options, persisting through `backend`.
@@ -65,28 +75,35 @@ impl core::fmt::Debug for ClientOptions {
             .field("api", &self.api)
             .field("persistence", &self.persistence.is_some())
             .field("legacy_contact_only", &self.legacy_contact_only)
+            .field("clock", &self.clock)
             .finish_non_exhaustive()
     }
 }
 
-/// Nanoseconds since the epoch with millisecond precision, as JS timestamps are.
-pub(crate) fn now_ms_ns() -> u64 {
-    xmtp_api::now_ns() / 1_000_000 * 1_000_000
-}
+/// The opt-in to [`Client::rotate_pre_key`]. xmtp-js 13 never rotates pre-keys: it loads every
+/// pre-key of the stored bundle but uses only the newest, so once this wallet has rotated, an
+/// xmtp-js device signed in with it (Client.create with the same wallet, checked by
+/// `interop/test/one_wallet.test.mjs`):
+///
+/// - cannot decrypt v1 messages sent or received before the rotation (it decrypts v1 only with
+///   its newest pre-key);
+/// - lists the v2 conversations this wallet started before the rotation with the wallet itself
+///   as the peer (it takes the sender to be "me" only when the invitation names its newest
+///   pre-key);
+/// - therefore no longer finds them in `newConversation`, and creates a second conversation with
+///   the same peer on another topic (the deterministic topic depends on the newest pre-key).
+///
+/// Conversations others started with this wallet, and v2 messages, are unaffected. Rotate only
+/// when no xmtp-js app uses this wallet, or when that is acceptable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PreKeyRotationRisks {}
 
-/// A message's sent time: strictly increasing within this process, so that messages sent in
-/// the same millisecond keep their send order (readers order by timestamp and break ties by
-/// digest). JS readers see it at millisecond precision.
-pub(crate) fn next_sent_ns() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static LAST: AtomicU64 = AtomicU64::new(0);
-    let now = xmtp_api::now_ns();
-    let previous = LAST
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
-            Some(now.max(last + 1))
-        })
-        .unwrap_or_else(|last| last);
-    now.max(previous + 1)
+impl PreKeyRotationRisks {
+    /// Accepts what the type's docs list for xmtp-js devices of this wallet.
+    pub const fn accept() -> Self {
+        Self {}
+    }
 }
 
 enum Stage {
@@ -136,7 +153,7 @@ impl IdentitySetup {
             Some(envelope) => Stage::Load(EncryptedPrivateKeyBundle::decode(&envelope.message)?),
             None => Stage::Create(Box::new(IdentityCreation::new(
                 wallet,
-                now_ms_ns() / 1_000_000,
+                options.clock.now_ns() / 1_000_000,
             ))),
         };
         Ok(Self {
@@ -176,7 +193,8 @@ impl IdentitySetup {
                 self.finish(decoded.bundle).await.map(Some)
             }
             Stage::Create(creation) => {
-                let bundle = creation.finish(bytes.expose(), now_ms_ns() / 1_000_000)?;
+                let bundle =
+                    creation.finish(bytes.expose(), self.options.clock.now_ns() / 1_000_000)?;
                 let request = KeyStorageRequest::new(bundle.clone());
                 self.stage = Stage::Store(Box::new(request), Box::new(bundle));
                 Ok(None)
@@ -184,14 +202,14 @@ impl IdentitySetup {
             Stage::Store(request, bundle) => {
                 let sealed = request.finish(bytes.expose())?;
                 let bundle = (**bundle).clone();
-                let authed = self
-                    .api
-                    .clone()
-                    .with_auth(Arc::new(KeystoreAuth::new(Arc::new(bundle.clone()))));
+                let authed = self.api.clone().with_auth(Arc::new(
+                    KeystoreAuth::new(Arc::new(bundle.clone()))
+                        .with_clock(Arc::clone(&self.options.clock)),
+                ));
                 authed
                     .publish(vec![Envelope {
                         content_topic: topic::private_store(&self.wallet.to_string()),
-                        timestamp_ns: xmtp_api::now_ns(),
+                        timestamp_ns: self.options.clock.now_ns(),
                         message: sealed,
                     }])
                     .await?;
@@ -229,6 +247,9 @@ pub(crate) struct Inner {
     pub(crate) address: Address,
     pub(crate) api: Arc<dyn XmtpApi>,
     pub(crate) registry: Arc<CodecRegistry>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Send times of my messages.
+    pub(crate) stamps: crate::stamps::SendStamps,
     /// Sender bundles already verified, so reading many messages from few senders verifies each
     /// sender once.
     pub(crate) verified_bundles: xmtp_keystore::VerifiedBundleCache,
@@ -268,8 +289,8 @@ impl Client {
     async fn build(bundle: PrivateKeyBundle, api: GrpcApi, options: ClientOptions) -> Result<Self> {
         let address = bundle.wallet_address();
         let bundle = Arc::new(bundle);
-        let api: Arc<dyn XmtpApi> =
-            Arc::new(api.with_auth(Arc::new(KeystoreAuth::new(Arc::clone(&bundle)))));
+        let auth = KeystoreAuth::new(Arc::clone(&bundle)).with_clock(Arc::clone(&options.clock));
+        let api: Arc<dyn XmtpApi> = Arc::new(api.with_auth(Arc::new(auth)));
         let local = match options.persistence {
             Some(backend) => {
                 // Reading and opening the sealed state is blocking file I/O.
@@ -303,6 +324,8 @@ impl Client {
                 address,
                 api,
                 registry: options.registry,
+                stamps: crate::stamps::SendStamps::new(Arc::clone(&options.clock)),
+                clock: options.clock,
                 verified_bundles: xmtp_keystore::VerifiedBundleCache::new(),
                 contacts: std::sync::Mutex::default(),
                 conversations: tokio::sync::Mutex::new(conversations),
@@ -335,20 +358,26 @@ impl Client {
         self.inner.bundle.encode()
     }
 
-    /// Rotates my pre-key: adds a new current pre-key (older ones stay, so older invitations and
-    /// messages still open), stores the bundle again on the network under a new Enable-Identity
-    /// signature from `signer` (my wallet), and returns a client on the new bundle, which
-    /// publishes the new contact bundle. `options` should be the ones this client was built with.
+    /// Rotates my pre-key: adds a new current pre-key, stores the bundle again on the network
+    /// under a new Enable-Identity signature from `signer` (my wallet), and returns a client on
+    /// the new bundle, which publishes the new contact bundle. `options` should be the ones this
+    /// client was built with.
+    ///
+    /// Every old pre-key stays in the bundle, so this client (and any device of the wallet on
+    /// xmtp-rs) still opens every message and invitation from before. Rotation is an xmtp-rs
+    /// extension that xmtp-js does not follow: the last argument is the explicit opt-in to what
+    /// xmtp-js devices of the same wallet then see, listed on [`PreKeyRotationRisks`].
     pub async fn rotate_pre_key(
         &self,
         signer: &dyn WalletSigner,
         options: ClientOptions,
+        _risks: PreKeyRotationRisks,
     ) -> Result<Self> {
         if signer.address() != self.address() {
             return Err(Error::Setup("the signer is not this client's wallet"));
         }
         let mut bundle = (*self.inner.bundle).clone();
-        bundle.rotate_pre_key(now_ms_ns() / 1_000_000);
+        bundle.rotate_pre_key(self.now_ns() / 1_000_000);
         let request = KeyStorageRequest::new(bundle.clone());
         let signature = signer
             .sign_personal(&request.request().text)
@@ -359,12 +388,22 @@ impl Client {
             .api
             .publish(vec![Envelope {
                 content_topic: topic::private_store(&self.address().to_string()),
-                timestamp_ns: xmtp_api::now_ns(),
+                timestamp_ns: self.now_ns(),
                 message: sealed,
             }])
             .await?;
         let api = GrpcApi::connect(options.api.clone()).await?;
         Self::build(bundle, api, options).await
+    }
+
+    /// Now, by this client's clock ([`ClientOptions::clock`]), in ns since the epoch.
+    pub fn now_ns(&self) -> u64 {
+        self.inner.clock.now_ns()
+    }
+
+    /// [`now_ns`](Self::now_ns) truncated to whole milliseconds, as JS timestamps are.
+    pub(crate) fn now_ms_ns(&self) -> u64 {
+        self.now_ns() / 1_000_000 * 1_000_000
     }
 
     /// The network API this client publishes and queries through.
@@ -382,7 +421,7 @@ impl Client {
             return Ok(());
         }
         let contact_topic = topic::contact(&self.address().to_string());
-        let now = xmtp_api::now_ns();
+        let now = self.now_ns();
         // One publish; the v2 bundle is 1 ns newer so it is what lookups find first.
         let mut envelopes = vec![Envelope {
             content_topic: contact_topic.clone(),
@@ -521,23 +560,4 @@ impl Client {
 
 fn poisoned() -> Error {
     Error::Task("local keystore lock poisoned".into())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sent_times_strictly_increase_across_threads() {
-        let handles: Vec<_> = (0..2)
-            .map(|_| std::thread::spawn(|| (0..10_000).map(|_| super::next_sent_ns()).collect()))
-            .collect();
-        let mut all: Vec<u64> = handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|_| Vec::new()))
-            .collect();
-        let count = all.len();
-        all.sort_unstable();
-        all.dedup();
-        assert_eq!(all.len(), count, "no two sends share a timestamp");
-        assert_eq!(count, 20_000);
-    }
 }

@@ -79,7 +79,7 @@ impl Client {
     pub async fn refresh_consent(&self) -> Result<()> {
         let topic = preferences_topic(&self.inner.bundle);
         let mut book = self.inner.consent.lock().await;
-        let started = xmtp_api::now_ns();
+        let started = self.now_ns();
         let envelopes = query_all(
             self.inner.api.as_ref(),
             vec![topic.clone()],
@@ -123,7 +123,7 @@ impl Client {
                 state,
                 self.address(),
                 conversations.v2.list(),
-                xmtp_api::now_ns() / 1_000_000,
+                self.now_ns() / 1_000_000,
             )
         };
         if peers.is_empty() {
@@ -165,7 +165,7 @@ impl Client {
 
     async fn publish_action(&self, action: ConsentAction) -> Result<()> {
         let topic = preferences_topic(&self.inner.bundle);
-        let timestamp_ns = xmtp_api::now_ns();
+        let timestamp_ns = self.now_ns();
         self.inner
             .api
             .publish(vec![Envelope {

@@ -17,7 +17,7 @@ use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::message_contents as pb;
 use xmtp_proto::topic;
 
-use crate::client::{Client, next_sent_ns, now_ms_ns};
+use crate::client::Client;
 use crate::content::{Compression, Content};
 use crate::error::{Error, Result};
 use crate::message::{
@@ -38,17 +38,23 @@ pub(crate) struct V1Conversation {
 pub(crate) struct ConversationState {
     pub(crate) v2: ConversationStore,
     pub(crate) v1: BTreeMap<String, V1Conversation>,
-    /// Newest envelope timestamp read per topic (invite, intro), and newest message seen or
-    /// sent per conversation topic (its last activity).
+    /// My clock at the start of the last successful sync per topic (invite, intro), and newest
+    /// message seen or sent per conversation topic (its last activity).
     pub(crate) cursors: BTreeMap<String, u64>,
-    /// Digests of invitation envelopes already handled, with their timestamps, kept for the skew
-    /// window before the invite cursor so that re-reading that window opens nothing twice.
+    /// Digests of invitation envelopes already handled, with their timestamps, kept while a sync
+    /// may read them again (stamped at most [`SYNC_OVERLAP_NS`] before the invite cursor), so
+    /// that re-reading opens nothing twice.
     pub(crate) seen_invitations: BTreeMap<String, u64>,
 }
 
-/// Sender clocks disagree: each invitation sync re-reads this far before the invite cursor, so
-/// that an invitation stamped a little before the previous sync is still found.
-pub(crate) const INVITATION_SKEW_NS: u64 = 5 * 60 * 1_000_000_000;
+/// Sender clocks disagree: each invitation or intro sync re-reads this far before the start of
+/// the previous one, so that a sender whose clock is up to this much behind mine is still found.
+pub(crate) const SYNC_OVERLAP_NS: u64 = 5 * 60 * 1_000_000_000;
+
+/// A sync reads envelopes stamped up to this far after its start and no further: a sender whose
+/// clock is ahead by more is found once mine is within this of its stamp, and garbage dated
+/// years ahead is never fetched.
+pub(crate) const SYNC_FUTURE_NS: u64 = 60 * 60 * 1_000_000_000;
 
 /// Key prefix under which handled invitation digests are persisted among the store's cursors.
 const SEEN_INVITATION_PREFIX: &str = "seen-invitation/";
@@ -115,9 +121,10 @@ impl ConversationState {
         }
     }
 
-    /// Forgets handled invitations older than the skew window before the invite cursor.
+    /// Forgets handled invitations that the next sync, reading from `invite_cursor` less the
+    /// overlap, will not read again.
     fn prune_seen_invitations(&mut self, invite_cursor: u64) {
-        let oldest = invite_cursor.saturating_sub(INVITATION_SKEW_NS);
+        let oldest = invite_cursor.saturating_sub(SYNC_OVERLAP_NS);
         self.seen_invitations.retain(|_, ns| *ns >= oldest);
     }
 }
@@ -338,7 +345,7 @@ pub(crate) struct InvitationSync {
 }
 
 /// What [`Conversations::sync`] read and opened: a client restarted from its local store reads
-/// only the invitations since its last sync (less a skew window of 5 minutes for senders whose
+/// only the invitations since its last sync by its own clock (less 5 minutes for senders whose
 /// clocks lag) and opens none it handled before.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -367,39 +374,42 @@ impl Client {
         }
     }
 
-    /// Every envelope on `topic` from its saved sync cursor less `skew_ns` (all of them when the
-    /// topic was never synced), oldest first.
-    async fn envelopes_since_cursor(&self, topic: &str, skew_ns: u64) -> Result<Vec<Envelope>> {
-        let since = self
+    /// Every envelope on `topic` since its last sync (less [`SYNC_OVERLAP_NS`]; all of them when
+    /// the topic was never synced) and up to [`SYNC_FUTURE_NS`] after `started`, oldest first.
+    /// A stored cursor after `started` (left by an older version that trusted sender
+    /// timestamps) is ignored.
+    async fn envelopes_since_cursor(&self, topic: &str, started: u64) -> Result<Vec<Envelope>> {
+        let cursor = self
             .inner
             .conversations
             .lock()
             .await
             .cursors
             .get(topic)
-            .copied();
+            .copied()
+            .filter(|&ns| ns <= started);
         let options = QueryOptions {
-            start_ns: since.map(|ns| ns.saturating_sub(skew_ns)),
+            start_ns: cursor.map(|ns| ns.saturating_sub(SYNC_OVERLAP_NS)),
+            end_ns: Some(started.saturating_add(SYNC_FUTURE_NS)),
             ..QueryOptions::ascending()
         };
         Ok(query_all(self.inner.api.as_ref(), vec![topic.to_owned()], options).await?)
     }
 
-    /// Reads my invite topic from the last sync (less [`INVITATION_SKEW_NS`], for senders whose
+    /// Reads my invite topic since the last sync (less [`SYNC_OVERLAP_NS`], for senders whose
     /// clocks lag), opens the invitations not handled before (in parallel, off the async
-    /// executor) and stores them, the first invitation per topic winning.
+    /// executor) and stores them, the first invitation per topic winning. The cursor it keeps
+    /// is my own clock at the start of the sync, never a sender's timestamp.
     pub(crate) async fn sync_invitations(&self) -> Result<InvitationSync> {
         let invite_topic = topic::invite(&self.address().to_string());
-        let envelopes = self
-            .envelopes_since_cursor(&invite_topic, INVITATION_SKEW_NS)
-            .await?;
+        let started = self.now_ns();
+        let envelopes = self.envelopes_since_cursor(&invite_topic, started).await?;
         let (opened, _) = self.add_invitations(&envelopes).await?;
-        if let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() {
-            let mut state = self.inner.conversations.lock().await;
-            let cursor = state.cursors.entry(invite_topic).or_default();
-            *cursor = (*cursor).max(newest);
-            let cursor = *cursor;
-            state.prune_seen_invitations(cursor);
+        let mut state = self.inner.conversations.lock().await;
+        state.cursors.insert(invite_topic, started);
+        state.prune_seen_invitations(started);
+        // An empty read changes nothing worth an fsync: losing this cursor only re-reads more.
+        if !envelopes.is_empty() {
             self.save_conversations(&state).await?;
         }
         Ok(InvitationSync {
@@ -456,15 +466,14 @@ impl Client {
         Ok((fresh.len(), added))
     }
 
-    /// Reads my intro topic since the last sync: each peer's earliest decryptable v1 message
-    /// starts a v1 conversation (protocol.md §6.4).
+    /// Reads my intro topic since the last sync (less [`SYNC_OVERLAP_NS`]): each peer's earliest
+    /// decryptable v1 message starts a v1 conversation (protocol.md §6.4). The cursor is my own
+    /// clock at the start of the sync, as for invitations.
     pub(crate) async fn sync_intros(&self) -> Result<usize> {
         let intro_topic = topic::intro(&self.address().to_string());
-        let envelopes = self.envelopes_since_cursor(&intro_topic, 0).await?;
+        let started = self.now_ns();
+        let envelopes = self.envelopes_since_cursor(&intro_topic, started).await?;
         let fetched = envelopes.len();
-        let Some(newest) = envelopes.iter().map(|e| e.timestamp_ns).max() else {
-            return Ok(0);
-        };
         let bundle = Arc::clone(&self.inner.bundle);
         let opened = tokio::task::spawn_blocking(move || {
             open_v1_messages(&bundle, &envelope_refs(&envelopes))
@@ -486,9 +495,10 @@ impl Client {
                     created_ns: opened.sent_ms.saturating_mul(1_000_000),
                 });
         }
-        let cursor = state.cursors.entry(intro_topic).or_default();
-        *cursor = (*cursor).max(newest);
-        self.save_conversations(&state).await?;
+        state.cursors.insert(intro_topic, started);
+        if fetched > 0 {
+            self.save_conversations(&state).await?;
+        }
         Ok(fetched)
     }
 
@@ -526,6 +536,24 @@ impl Client {
             client: self.clone(),
             kind: Arc::new(Kind::V1(conversation)),
         }
+    }
+
+    /// The v1 conversation with `peer` on our `dm-` topic: the stored one, else a new one
+    /// dated now (stored, so that it lists before the first message).
+    async fn v1_conversation_with(&self, peer: Address) -> Result<Conversation> {
+        let dm_topic = topic::direct_message_v1(&self.address().to_string(), &peer.to_string());
+        let mut state = self.inner.conversations.lock().await;
+        let v1 = state
+            .v1
+            .entry(dm_topic.clone())
+            .or_insert(V1Conversation {
+                peer,
+                topic: dm_topic,
+                created_ns: self.now_ms_ns(),
+            })
+            .clone();
+        self.save_conversations(&state).await?;
+        Ok(self.wrap_v1(v1))
     }
 
     /// Every known conversation (no network), ordered by creation time.
@@ -613,10 +641,26 @@ impl Conversations {
         Ok(out)
     }
 
-    /// Starts (or reuses) a conversation with `peer` (protocol.md §7.1). With the same peer and
-    /// conversation id an existing conversation is returned; racing calls in this client create
-    /// one. A new v2 conversation uses the deterministic invitation, published to both invite
-    /// topics in one call, and allows the peer.
+    /// Starts (or reuses) a conversation with `peer` (protocol.md §7.1), choosing the way
+    /// xmtp-js 13 `newConversation` does, so that a JS app and this client on one wallet pick the
+    /// same conversation:
+    ///
+    /// 1. a stored v2 conversation with `peer` whose context has the same conversation id (no
+    ///    context matches no context; a context with the id `""` matches only the same);
+    /// 2. the peer's contact bundle (the newest valid one on the network); none is
+    ///    [`Error::NotOnNetwork`];
+    /// 3. without a conversation id (none, or `""`): if the peer's newest contact is a legacy v1
+    ///    bundle, the v1 conversation; else a v1 conversation found on my intro topic;
+    /// 4. the invitations on my invite topic since the last sync, looked through as in 1;
+    /// 5. a new v2 conversation: the deterministic invitation, published to both invite topics
+    ///    in one call, and the peer allowed.
+    ///
+    /// A fresh device that has not listed its conversations therefore takes the v1 conversation
+    /// of a peer whose newest contact is v1, even when a v2 conversation exists (xmtp-js does the
+    /// same). The conversation id `""` derives the same topic as no context (the invitation then
+    /// carries the context with its empty id, as xmtp-js sends it); when that topic is already
+    /// known, the known conversation is returned and nothing is published. Racing calls in this
+    /// client create one conversation.
     pub async fn new_conversation(
         &self,
         peer: Address,
@@ -647,12 +691,9 @@ impl Conversations {
             return Err(xmtp_keystore::Error::SelfConversation.into());
         }
         let _creating = client.inner.creating.lock().await;
-        let wanted_id = context
-            .as_ref()
-            .map(|c| c.conversation_id.as_str())
-            .filter(|id| !id.is_empty());
-        client.sync_invitations().await?;
-        if let Some(existing) = self.find(peer, wanted_id).await {
+        // JS matches `context?.conversationId === convo.context?.conversationId`.
+        let wanted = context.as_ref().map(|c| c.conversation_id.as_str());
+        if let Some(existing) = self.find(peer, wanted).await {
             return Ok(existing);
         }
         let contact = client
@@ -661,23 +702,20 @@ impl Conversations {
             .ok_or_else(|| Error::NotOnNetwork {
                 address: peer.to_string(),
             })?;
-        if wanted_id.is_none() {
+        // JS tests `!context?.conversationId`: the id "" counts as none here.
+        if wanted.is_none_or(str::is_empty) {
+            if matches!(contact, ContactBundle::V1 { .. }) {
+                return client.v1_conversation_with(peer).await;
+            }
             client.sync_intros().await?;
             let state = client.inner.conversations.lock().await;
             if let Some(v1) = state.v1.values().find(|c| c.peer == peer) {
                 return Ok(client.wrap_v1(v1.clone()));
             }
         }
-        if wanted_id.is_none() && matches!(contact, ContactBundle::V1 { .. }) {
-            let v1 = V1Conversation {
-                peer,
-                topic: topic::direct_message_v1(&client.address().to_string(), &peer.to_string()),
-                created_ns: now_ms_ns(),
-            };
-            let mut state = client.inner.conversations.lock().await;
-            state.v1.insert(v1.topic.clone(), v1.clone());
-            client.save_conversations(&state).await?;
-            return Ok(client.wrap_v1(v1));
+        client.sync_invitations().await?;
+        if let Some(existing) = self.find(peer, wanted).await {
+            return Ok(existing);
         }
         let recipient = contact.to_signed()?;
         let invitation = deterministic_invitation(
@@ -686,7 +724,10 @@ impl Conversations {
             context.as_ref().map(ConversationContext::to_proto),
             consent_proof,
         )?;
-        let created_ns = now_ms_ns();
+        if let Some(known) = self.get(&invitation.topic).await {
+            return Ok(known);
+        }
+        let created_ns = client.now_ms_ns();
         let sealed = seal_invitation(&client.inner.bundle, &recipient, &invitation, created_ns)?;
         let conversation = open_invitation(&client.inner.bundle, &sealed.payload, created_ns)?;
         client.inner.api.publish(sealed.envelopes()).await?;
@@ -705,13 +746,22 @@ impl Conversations {
         Ok(client.wrap_v2(conversation))
     }
 
+    /// A stored v2 conversation with `peer` whose context's conversation id is `conversation_id`
+    /// (`None`: no context), as JS matches them.
     async fn find(&self, peer: Address, conversation_id: Option<&str>) -> Option<Conversation> {
         let state = self.client.inner.conversations.lock().await;
         state
             .v2
             .list()
             .into_iter()
-            .find(|c| c.peer == peer && c.invitation.conversation_id() == conversation_id)
+            .find(|c| {
+                c.peer == peer
+                    && c.invitation
+                        .context
+                        .as_ref()
+                        .map(|context| context.conversation_id.as_str())
+                        == conversation_id
+            })
             .map(|c| self.client.wrap_v2(c.clone()))
     }
 
@@ -798,7 +848,7 @@ impl Conversation {
     pub fn hmac_keys(&self) -> Vec<(u64, xmtp_crypto::SecretKey32)> {
         match &*self.kind {
             Kind::V1(_) => Vec::new(),
-            Kind::V2(c) => xmtp_keystore::v2::hmac_keys(c, now_ms_ns() / 1_000_000),
+            Kind::V2(c) => xmtp_keystore::v2::hmac_keys(c, self.client.now_ns() / 1_000_000),
         }
     }
 
@@ -823,7 +873,7 @@ impl Conversation {
         let encoded = inner
             .registry
             .encode_to_bytes(content, options.compression)?;
-        let sent_ns = next_sent_ns();
+        let sent_ns = inner.stamps.next();
         let (id, envelopes) = match &*self.kind {
             Kind::V2(conversation) => {
                 let sealed = seal_v2_message(

@@ -9,10 +9,11 @@ mod conversations;
 mod error;
 mod message;
 mod signer;
+mod stamps;
 mod streams;
 
 pub use broadcast::BroadcastResult;
-pub use client::{Client, ClientOptions, IdentitySetup};
+pub use client::{Client, ClientOptions, IdentitySetup, PreKeyRotationRisks};
 pub use conversations::{
     ConsentProof, Conversation, ConversationContext, ConversationVersion, Conversations, Direction,
     ListFilter, ListOrder, MessageQuery, PreparedMessage, SendOptions, SyncReport,
@@ -21,7 +22,7 @@ pub use error::{Error, Result};
 pub use message::{DecodedMessage, MessageResult, UndecodableMessage, decode_envelope};
 pub use signer::{SignerError, WalletSigner};
 pub use streams::ConnectionEvent;
-pub use xmtp_api::{ApiConfig, Envelope};
+pub use xmtp_api::{ApiConfig, Clock, Envelope, SkewedClock, SystemClock};
 pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
 pub use xmtp_keystore::SignatureRequest;
 pub use xmtp_keystore::preferences::Consent;

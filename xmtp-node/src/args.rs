@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::config::{Database, NodeConfig};
+use crate::tls::TlsFiles;
 
 /// The flags of a node process (clap `Args`: flatten them into any command).
 #[derive(Clone, Debug, clap::Args)]
@@ -64,6 +65,13 @@ pub struct NodeArgs {
     /// Bytes of envelopes queued per subscriber before a slow one is disconnected.
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     pub subscriber_queue_bytes: usize,
+    /// Serve TLS on both listeners with this PEM certificate chain (leaf first); re-read with
+    /// the key on SIGHUP.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of `--tls-cert`.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 impl NodeArgs {
@@ -80,6 +88,10 @@ impl NodeArgs {
             subscriber_queue: self.subscriber_queue,
             subscriber_queue_bytes: self.subscriber_queue_bytes,
             postgres_root_certificates: self.postgres_ca,
+            tls: self
+                .tls_cert
+                .zip(self.tls_key)
+                .map(|(cert, key)| TlsFiles { cert, key }),
             ..NodeConfig::default()
         };
         config.auth.enabled = !self.no_auth;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::store::Store;
+use crate::tls::TlsFiles;
 
 /// Where envelopes are stored.
 #[derive(Clone)]
@@ -178,6 +179,10 @@ pub struct NodeConfig {
     /// With [`Database::Postgres`]: a PEM file of CA certificates the server's TLS certificate
     /// must chain to (see [`PostgresOptions`](crate::store::postgres::PostgresOptions)).
     pub postgres_root_certificates: Option<PathBuf>,
+    /// Serve TLS on both listeners with this certificate and key (re-read on SIGHUP and
+    /// [`RunningNode::reload_tls`](crate::RunningNode::reload_tls)); `None` serves plaintext,
+    /// for loopback or behind a proxy that ends TLS.
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for NodeConfig {
@@ -195,6 +200,7 @@ impl Default for NodeConfig {
             max_request_bytes: 50 * 1024 * 1024,
             metrics_period: Duration::from_secs(30),
             postgres_root_certificates: None,
+            tls: None,
         }
     }
 }

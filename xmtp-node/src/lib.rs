@@ -16,6 +16,7 @@ mod ratelimit;
 mod relay;
 mod service;
 pub mod store;
+mod tls;
 
 pub use args::{NodeArgs, StopSignal};
 pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
@@ -25,3 +26,4 @@ pub use service::{
     DEFAULT_PAGE_SIZE, MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_PAGE_SIZE,
     MAX_PREFERENCES_PAGE_SIZE, MAX_TOPIC_BYTES,
 };
+pub use tls::TlsFiles;

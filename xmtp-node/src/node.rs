@@ -22,6 +22,7 @@ use crate::relay::Hub;
 use crate::service::Service;
 use crate::store::postgres::{PostgresOptions, PostgresStore};
 use crate::store::{MemoryStore, SqliteStore, Store};
+use crate::tls::{NodeHandshake, ReloadableCert, TlsHandshake, accept};
 
 /// How long shutdown waits for in-flight calls before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -40,6 +41,7 @@ pub struct RunningNode {
     grpc_addr: SocketAddr,
     stop: CancellationToken,
     hub: Arc<Hub>,
+    tls: Option<Arc<ReloadableCert>>,
     servers: Vec<JoinHandle<Result<()>>>,
     background: Vec<JoinHandle<()>>,
 }
@@ -97,6 +99,20 @@ impl Node {
         let store =
             open_store(&config.database, config.postgres_root_certificates.as_ref()).await?;
         store.ping().await?;
+        let tls = config
+            .tls
+            .clone()
+            .map(ReloadableCert::load)
+            .transpose()?
+            .map(Arc::new);
+        let handshake = |alpn: &[&[u8]]| -> Result<NodeHandshake> {
+            Ok(match &tls {
+                None => NodeHandshake::Plain,
+                Some(cert) => NodeHandshake::Tls(TlsHandshake::new(Arc::clone(cert), alpn)?),
+            })
+        };
+        let (http_handshake, grpc_handshake) =
+            (handshake(&[b"h2", b"http/1.1"])?, handshake(&[b"h2"])?);
         let http_listener = bind("HTTP", config.http_addr).await?;
         let grpc_listener = bind("gRPC", config.grpc_addr).await?;
         let local = |l: &TcpListener, what, addr| {
@@ -105,6 +121,10 @@ impl Node {
         };
         let http_addr = local(&http_listener, "HTTP", config.http_addr)?;
         let grpc_addr = local(&grpc_listener, "gRPC", config.grpc_addr)?;
+        let accepted =
+            |l, h, what, addr| accept(l, h).map_err(|source| Error::Bind { what, addr, source });
+        let http_listener = accepted(http_listener, http_handshake, "HTTP", config.http_addr)?;
+        let grpc_listener = accepted(grpc_listener, grpc_handshake, "gRPC", config.grpc_addr)?;
 
         let metrics = Arc::new(Metrics::new());
         let hub = Hub::new(
@@ -167,6 +187,20 @@ impl Node {
             }
         }));
 
+        #[cfg(unix)]
+        if let Some(cert) = &tls {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut hangup = signal(SignalKind::hangup())
+                .map_err(|e| Error::Config(format!("installing the SIGHUP handler: {e}")))?;
+            let cert = Arc::clone(cert);
+            background.push(tokio::spawn(async move {
+                while hangup.recv().await.is_some() {
+                    // A failed reload is logged and keeps the current certificate.
+                    let _ = cert.reload();
+                }
+            }));
+        }
+
         let trust = config.rate_limits.trust_forwarded_for;
         let gateway = Gateway {
             service: Arc::clone(&service),
@@ -176,14 +210,9 @@ impl Node {
         let http_server = tokio::spawn({
             let stop = stop.clone();
             async move {
-                // Without TCP_NODELAY a small response waits on the peer's delayed ACK: 40 ms
-                // per page when a client reads pages one after another.
+                // tap_io only for axum's ConnectInfo, which it implements on tapped listeners.
                 axum::serve(
-                    http_listener.tap_io(|tcp| {
-                        if let Err(e) = tcp.set_nodelay(true) {
-                            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-                        }
-                    }),
+                    http_listener.tap_io(|_| {}),
                     router(gateway).into_make_service_with_connect_info::<SocketAddr>(),
                 )
                 .with_graceful_shutdown(stop.cancelled_owned())
@@ -218,16 +247,12 @@ impl Node {
                     .add_service(health_service)
                     .add_service(reflection)
                     .add_service(api)
-                    .serve_with_incoming_shutdown(
-                        tonic::transport::server::TcpIncoming::from(grpc_listener)
-                            .with_nodelay(Some(true)),
-                        async move {
-                            stop.cancelled().await;
-                            health_reporter
-                                .set_not_serving::<MessageApiServer<GrpcApi>>()
-                                .await;
-                        },
-                    )
+                    .serve_with_incoming_shutdown(grpc_listener.into_stream(), async move {
+                        stop.cancelled().await;
+                        health_reporter
+                            .set_not_serving::<MessageApiServer<GrpcApi>>()
+                            .await;
+                    })
                     .await
                     .map_err(|e| Error::Serve {
                         what: "gRPC",
@@ -242,6 +267,7 @@ impl Node {
             grpc_addr,
             stop,
             hub,
+            tls,
             servers: vec![http_server, grpc_server],
             background,
         })
@@ -284,14 +310,27 @@ impl RunningNode {
         self.grpc_addr
     }
 
-    /// `http://<http_addr>`: the `apiUrl` for the JS SDK.
-    pub fn http_url(&self) -> String {
-        format!("http://{}", self.http_addr)
+    fn scheme(&self) -> &'static str {
+        if self.tls.is_some() { "https" } else { "http" }
     }
 
-    /// `http://<grpc_addr>`: the endpoint for a gRPC client.
+    /// `http://<http_addr>` (`https://` with TLS): the `apiUrl` for the JS SDK.
+    pub fn http_url(&self) -> String {
+        format!("{}://{}", self.scheme(), self.http_addr)
+    }
+
+    /// `http://<grpc_addr>` (`https://` with TLS): the endpoint for a gRPC client.
     pub fn grpc_url(&self) -> String {
-        format!("http://{}", self.grpc_addr)
+        format!("{}://{}", self.scheme(), self.grpc_addr)
+    }
+
+    /// Re-reads the TLS certificate and key (as SIGHUP does). New connections get the new
+    /// certificate; open ones keep theirs. On an error the current certificate stays.
+    pub fn reload_tls(&self) -> Result<()> {
+        match &self.tls {
+            Some(cert) => cert.reload(),
+            None => Err(Error::Config("the node does not serve TLS".into())),
+        }
     }
 
     /// Stops accepting, ends every stream normally, lets in-flight calls finish (up to 10 s),
