@@ -62,6 +62,9 @@ pub struct Args {
     pub grpc: Option<String>,
 
     /// Verify auth tokens on the in-process node and send a token with every publish.
+    /// With SQLite: when a commit is durable (`full`: one fsync per commit).
+    #[arg(long, value_enum, default_value_t = xmtp_node::SyncArg::Normal)]
+    pub sync: xmtp_node::SyncArg,
     #[arg(long)]
     pub auth: bool,
 

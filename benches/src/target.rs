@@ -75,6 +75,7 @@ impl Target {
         config.rate_limits.enabled = false;
         config.retention.enabled = false;
         config.subscriber_queue = 16 * 1024;
+        config.sqlite_sync = args.sync.into();
         let mut schema = None;
         let backend = match args.db.as_deref() {
             None => "sqlite",

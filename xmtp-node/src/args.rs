@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::config::{Database, NodeConfig};
+use crate::store::SqliteSync;
 use crate::tls::TlsFiles;
 
 /// The flags of a node process (clap `Args`: flatten them into any command).
@@ -72,6 +73,30 @@ pub struct NodeArgs {
     /// The PEM private key of `--tls-cert`.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
+    /// With SQLite: `normal` makes a commit survive a crash or kill of the node process;
+    /// `full` also a power loss or kernel crash, at one fsync per commit (BENCHMARKS.md has
+    /// the cost).
+    #[arg(long, value_enum, default_value_t = SyncArg::Normal)]
+    pub sync: SyncArg,
+}
+
+/// `--sync`: when a SQLite commit is durable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[non_exhaustive]
+pub enum SyncArg {
+    /// Survives a process crash (SQLite `synchronous=NORMAL` in WAL mode).
+    Normal,
+    /// Survives a power loss too (`synchronous=FULL`: one fsync per commit).
+    Full,
+}
+
+impl From<SyncArg> for SqliteSync {
+    fn from(arg: SyncArg) -> Self {
+        match arg {
+            SyncArg::Normal => Self::Normal,
+            SyncArg::Full => Self::Full,
+        }
+    }
 }
 
 impl NodeArgs {
@@ -92,6 +117,7 @@ impl NodeArgs {
                 .tls_cert
                 .zip(self.tls_key)
                 .map(|(cert, key)| TlsFiles { cert, key }),
+            sqlite_sync: self.sync.into(),
             ..NodeConfig::default()
         };
         config.auth.enabled = !self.no_auth;

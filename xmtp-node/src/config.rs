@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::store::Store;
+use crate::store::{SqliteSync, Store};
 use crate::tls::TlsFiles;
 
 /// Where envelopes are stored.
@@ -183,6 +183,8 @@ pub struct NodeConfig {
     /// [`RunningNode::reload_tls`](crate::RunningNode::reload_tls)); `None` serves plaintext,
     /// for loopback or behind a proxy that ends TLS.
     pub tls: Option<TlsFiles>,
+    /// With SQLite: when a commit is durable (process crash only, or power loss too).
+    pub sqlite_sync: SqliteSync,
 }
 
 impl Default for NodeConfig {
@@ -201,6 +203,7 @@ impl Default for NodeConfig {
             metrics_period: Duration::from_secs(30),
             postgres_root_certificates: None,
             tls: None,
+            sqlite_sync: SqliteSync::default(),
         }
     }
 }

@@ -18,7 +18,7 @@ mod service;
 pub mod store;
 mod tls;
 
-pub use args::{NodeArgs, StopSignal};
+pub use args::{NodeArgs, StopSignal, SyncArg};
 pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
 pub use error::{Error, Result};
 pub use node::{Node, RunningNode};

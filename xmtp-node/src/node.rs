@@ -21,7 +21,7 @@ use crate::ratelimit::Limiter;
 use crate::relay::Hub;
 use crate::service::Service;
 use crate::store::postgres::{PostgresOptions, PostgresStore};
-use crate::store::{MemoryStore, SqliteStore, Store};
+use crate::store::{MemoryStore, SqliteOptions, SqliteStore, Store};
 use crate::tls::{NodeHandshake, ReloadableCert, TlsHandshake, accept};
 
 /// How long shutdown waits for in-flight calls before cutting them.
@@ -55,14 +55,15 @@ impl std::fmt::Debug for RunningNode {
     }
 }
 
-async fn open_store(
-    database: &Database,
-    postgres_root_certificates: Option<&PathBuf>,
-) -> Result<Arc<dyn Store>> {
-    Ok(match database {
+async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
+    Ok(match &config.database {
         Database::Sqlite(path) => {
             let path = path.clone();
-            let store = tokio::task::spawn_blocking(move || SqliteStore::open(path))
+            let options = SqliteOptions {
+                sync: config.sqlite_sync,
+                ..SqliteOptions::default()
+            };
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(path, &options))
                 .await
                 .map_err(|e| Error::Config(format!("opening SQLite: {e}")))??;
             Arc::new(store)
@@ -71,7 +72,7 @@ async fn open_store(
         Database::Memory => Arc::new(MemoryStore::new()),
         Database::Postgres(url) => {
             let options = PostgresOptions {
-                tls_root_certificates: postgres_root_certificates.cloned(),
+                tls_root_certificates: config.postgres_root_certificates.clone(),
                 ..PostgresOptions::default()
             };
             Arc::new(PostgresStore::connect(url, options).await?)
@@ -96,8 +97,7 @@ impl Node {
     /// Opens the store, binds both listeners and starts serving. Fails with a clear error if the
     /// database cannot be opened or reached, or an address cannot be bound.
     pub async fn start(config: NodeConfig) -> Result<RunningNode> {
-        let store =
-            open_store(&config.database, config.postgres_root_certificates.as_ref()).await?;
+        let store = open_store(&config).await?;
         store.ping().await?;
         let tls = config
             .tls

@@ -10,7 +10,7 @@ mod memory;
 pub mod postgres;
 mod sqlite;
 pub use memory::MemoryStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore, SqliteSync};
 
 /// `SHA-256(content_topic || message)`: the envelope's id, its dedupe key with the timestamp,
 /// and the digest in paging cursors (network.md 5.2).
@@ -91,7 +91,9 @@ impl StoreError {
 pub trait Store: Send + Sync + 'static {
     /// Stores every envelope of one publish request, atomically: all or none. An envelope whose
     /// `(timestamp_ns, digest)` is already stored is skipped silently (the dedupe rule of
-    /// network.md 4.4). Returns once the envelopes are durable and visible to queries.
+    /// network.md 4.4). Returns once the envelopes are committed and visible to queries: durable
+    /// as the backend promises (SQLite: across a process crash; across a power loss too with
+    /// [`SqliteSync::Full`]).
     async fn insert(&self, envelopes: Vec<StoredEnvelope>) -> Result<(), StoreError>;
 
     /// One page of envelopes matching `query`, in its order, at most `query.limit` long.

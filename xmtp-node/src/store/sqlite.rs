@@ -88,9 +88,16 @@ const READER_CACHE_KIB: i64 = 16 * 1024;
 const MMAP_BYTES: i64 = 256 * 1024 * 1024;
 /// How often the checkpointer thread copies the WAL back into the database file.
 const CHECKPOINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
-/// A WAL longer than this many frames (4 KiB pages) after a passive checkpoint (which readers can
-/// hold back) gets a restarting checkpoint, which waits for them, so the WAL cannot grow forever.
-const WAL_RESTART_FRAMES: i64 = 64 * 1024;
+/// A WAL longer than this many frames (4 KiB pages) is restarted from its start: the checkpointer
+/// catches up, then the writer copies the few frames committed since and its next transaction
+/// begins a new log (see [`checkpoint_loop`]).
+const WAL_RESTART_FRAMES: i64 = if cfg!(test) { 256 } else { 16 * 1024 };
+/// A WAL longer than this many frames whose restart the writer has not managed for
+/// [`UNANSWERED_ROUNDS_BEFORE_FORCE`] rounds (readers held it back every time) gets a blocking
+/// RESTART checkpoint, which waits for the writer and readers: the WAL never grows without bound.
+const WAL_FORCE_RESTART_FRAMES: i64 = 16 * WAL_RESTART_FRAMES;
+/// Checkpoint rounds the writer gets to restart a long log before a blocking RESTART.
+const UNANSWERED_ROUNDS_BEFORE_FORCE: u32 = 4;
 /// A WAL file larger than this is truncated to nothing once the store has been quiet for
 /// [`QUIET_ROUNDS_BEFORE_TRIM`] checkpoint rounds. Never while writes go on: shrinking the file
 /// frees its blocks, and on a filesystem mounted with `discard` (as this project's machines are)
@@ -124,7 +131,39 @@ enum WriteOp {
     },
 }
 
-/// Envelope storage in one SQLite file (WAL mode, `synchronous=NORMAL`).
+/// When a commit is durable: SQLite's `synchronous` setting in WAL mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SqliteSync {
+    /// `synchronous=NORMAL`: a commit survives the node process crashing or being killed, but
+    /// the last commits before a power loss or kernel crash may be lost (never corrupted: the WAL
+    /// is synced at every checkpoint). The default: no fsync per commit.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: the WAL is synced at every commit, so an acknowledged publish also
+    /// survives a power loss, at the price of one fsync per (group) commit.
+    Full,
+}
+
+impl SqliteSync {
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Full => "FULL",
+        }
+    }
+}
+
+/// How a [`SqliteStore`] is opened.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct SqliteOptions {
+    /// When a commit is durable.
+    pub sync: SqliteSync,
+}
+
+/// Envelope storage in one SQLite file (WAL mode, `synchronous=NORMAL` unless
+/// [`SqliteOptions::sync`] says otherwise).
 pub struct SqliteStore {
     queue: mpsc::Sender<WriteOp>,
     writer: Arc<Writer>,
@@ -164,7 +203,12 @@ fn now_ns() -> i64 {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and starts its writer thread.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        Self::open_inner(path.as_ref().to_path_buf(), None)
+        Self::open_with(path, &SqliteOptions::default())
+    }
+
+    /// [`SqliteStore::open`] with options.
+    pub fn open_with(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self, StoreError> {
+        Self::open_inner(path.as_ref().to_path_buf(), None, options)
     }
 
     /// A database in a fresh temporary directory, deleted when the store is dropped.
@@ -176,10 +220,14 @@ impl SqliteStore {
                 StoreError::Unavailable(format!("cannot create a temporary directory: {e}"))
             })?;
         let path = dir.path().join("xmtp-node.db");
-        Self::open_inner(path, Some(dir))
+        Self::open_inner(path, Some(dir), &SqliteOptions::default())
     }
 
-    fn open_inner(path: PathBuf, temp_dir: Option<tempfile::TempDir>) -> Result<Self, StoreError> {
+    fn open_inner(
+        path: PathBuf,
+        temp_dir: Option<tempfile::TempDir>,
+        options: &SqliteOptions,
+    ) -> Result<Self, StoreError> {
         let open_err = |e: rusqlite::Error| {
             StoreError::Unavailable(format!(
                 "cannot open SQLite database {}: {e}",
@@ -197,7 +245,7 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        conn.pragma_update(None, "synchronous", options.sync.pragma())
             .map_err(open_err)?;
         tune(&conn, WRITER_CACHE_KIB).map_err(open_err)?;
         // Checkpoints run on their own thread: done by the writer, each one stalled every
@@ -215,6 +263,10 @@ impl SqliteStore {
             stored: AtomicU64::new(u64::try_from(rows).unwrap_or(0)),
             thread_waiting: AtomicBool::new(false),
             inserts_in_flight: AtomicUsize::new(0),
+            restart_wanted: AtomicBool::new(false),
+            writer_checkpoints: AtomicU64::new(0),
+            forced_restarts: AtomicU64::new(0),
+            log_restarts: AtomicU64::new(0),
         });
 
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
@@ -225,9 +277,10 @@ impl SqliteStore {
             .map_err(|e| StoreError::Backend(format!("cannot start the SQLite writer: {e}")))?;
         let (stop_checkpoints, stopped) = std::sync::mpsc::channel();
         let wal_path = wal_path(&path);
+        let checkpoint_writer = Arc::clone(&writer);
         std::thread::Builder::new()
             .name("xmtp-sqlite-checkpoint".into())
-            .spawn(move || checkpoint_loop(&checkpointer, &wal_path, &stopped))
+            .spawn(move || checkpoint_loop(&checkpointer, &checkpoint_writer, &wal_path, &stopped))
             .map_err(|e| {
                 StoreError::Backend(format!("cannot start the SQLite checkpointer: {e}"))
             })?;
@@ -296,23 +349,66 @@ fn wal_path(db: &Path) -> PathBuf {
 }
 
 /// Copies the WAL into the database file every [`CHECKPOINT_INTERVAL`] until the store is
-/// dropped, and gives an oversized WAL file's space back once writes have paused.
-fn checkpoint_loop(conn: &Connection, wal: &Path, stop: &std::sync::mpsc::Receiver<()>) {
+/// dropped, restarts a long WAL from its start, and gives an oversized WAL file's space back once
+/// writes have paused.
+///
+/// SQLite restarts the log only when a write transaction begins on a log that has been copied
+/// whole, and under back-to-back group commits new frames always arrive before a checkpoint on
+/// another connection finishes. A blocking RESTART checkpoint waits for a gap between commits and
+/// then copies and syncs everything that piled up meanwhile while every writer waits: that
+/// stalled batched publishes for up to 1.8 s. So once a passive round leaves a long log, the
+/// checkpointer asks the writer ([`Writer::restart_wanted`]), which between two group commits
+/// copies the few frames committed since that round and thereby lets its next transaction begin
+/// a new log.
+fn checkpoint_loop(
+    conn: &Connection,
+    writer: &Writer,
+    wal: &Path,
+    stop: &std::sync::mpsc::Receiver<()>,
+) {
     use std::sync::mpsc::RecvTimeoutError;
+    // (log frames, frames copied) of `PRAGMA wal_checkpoint`.
     let checkpoint = |mode: &str| {
         conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
-            row.get::<_, i64>(1)
+            Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
         })
     };
     // `data_version` changes whenever another connection commits.
     let data_version = || conn.query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0));
     let mut last_version = None;
     let mut quiet_rounds = 0u32;
+    // The log's length at the previous round, and for how many rounds in a row the writer has
+    // been asked to restart it without the log starting over.
+    let mut last_log = 0;
+    let mut unanswered_rounds = 0u32;
     while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_INTERVAL) {
         // PASSIVE never blocks the writer or readers; frames they still need wait for a later round.
         let result = match checkpoint("PASSIVE") {
-            Ok(frames) if frames > WAL_RESTART_FRAMES => checkpoint("RESTART"),
-            other => other,
+            Ok((log, copied)) => {
+                if log < last_log {
+                    writer.log_restarts.fetch_add(1, Ordering::Relaxed);
+                    unanswered_rounds = 0;
+                }
+                last_log = log;
+                if log <= WAL_RESTART_FRAMES {
+                    Ok((log, copied))
+                } else if log > WAL_FORCE_RESTART_FRAMES
+                    && unanswered_rounds >= UNANSWERED_ROUNDS_BEFORE_FORCE
+                {
+                    let forced = writer.forced_restarts.fetch_add(1, Ordering::Relaxed) + 1;
+                    tracing::debug!(log, forced, "SQLite WAL restart forced");
+                    unanswered_rounds = 0;
+                    checkpoint("RESTART")
+                } else {
+                    // Each pass copies what arrived during the one before: a couple of passes
+                    // leave the writer only a few milliseconds' worth of frames to copy.
+                    let caught_up = checkpoint("PASSIVE").and_then(|_| checkpoint("PASSIVE"));
+                    writer.restart_wanted.store(true, Ordering::Release);
+                    unanswered_rounds = unanswered_rounds.saturating_add(1);
+                    caught_up
+                }
+            }
+            Err(e) => Err(e),
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
@@ -347,6 +443,15 @@ struct Writer {
     /// Insert calls under way. Only a lone one commits on its own thread: with several in
     /// flight, queueing them into one group commit is cheaper than committing each.
     inserts_in_flight: AtomicUsize,
+    /// Set by the checkpointer when the log is long and mostly copied: the writer thread then
+    /// copies the rest before its next group commit, which restarts the log.
+    restart_wanted: AtomicBool,
+    /// Checkpoints the writer thread ran on request, and blocking RESTART checkpoints the
+    /// checkpointer had to force (both only counted, for logs and tests).
+    writer_checkpoints: AtomicU64,
+    forced_restarts: AtomicU64,
+    /// Times the checkpointer saw the log start over.
+    log_restarts: AtomicU64,
 }
 
 /// Counts one insert call as under way until dropped.
@@ -458,6 +563,22 @@ fn writer_loop(writer: &Writer, mut rx: mpsc::Receiver<WriteOp>) {
             }
             if pending < MAX_GROUP_ENVELOPES {
                 next = rx.try_recv().ok();
+            }
+        }
+        if writer.restart_wanted.swap(false, Ordering::AcqRel) {
+            // Never waits: a checkpoint under way elsewhere, or a reader's snapshot, just leaves
+            // the restart to a later round.
+            let copied_all = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                Ok(row.get::<_, i64>(0)? == 0 && row.get::<_, i64>(1)? == row.get::<_, i64>(2)?)
+            });
+            match copied_all {
+                Ok(true) => {
+                    writer.writer_checkpoints.fetch_add(1, Ordering::Relaxed);
+                }
+                // The checkpointer's own round is under way, or a reader holds frames back:
+                // try again before the next group commit.
+                Ok(false) => writer.restart_wanted.store(true, Ordering::Release),
+                Err(e) => tracing::debug!(error = %e, "SQLite writer checkpoint failed"),
             }
         }
         if !inserts.is_empty() {
@@ -882,6 +1003,75 @@ mod tests {
             .collect();
         assert_eq!(messages, [&b"before"[..], &b"during"[..]]);
         assert_eq!(store.count().await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn sync_full_sets_synchronous_full_and_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.db");
+        let synchronous = |store: &SqliteStore| -> i64 {
+            let conn = store.writer.conn.lock().unwrap();
+            conn.query_row("PRAGMA synchronous", [], |row| row.get(0))
+                .unwrap()
+        };
+        let options = SqliteOptions {
+            sync: SqliteSync::Full,
+        };
+        let store = SqliteStore::open_with(&path, &options).unwrap();
+        // SQLite's numbering: 1 = NORMAL, 2 = FULL.
+        assert_eq!(synchronous(&store), 2);
+        store
+            .insert(vec![env("/xmtp/0/m-f/proto", 1, b"x")])
+            .await
+            .unwrap();
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(synchronous(&store), 1);
+        assert_eq!(store.count().await.unwrap(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn back_to_back_group_commits_restart_the_log_without_a_blocking_checkpoint() {
+        let store = Arc::new(SqliteStore::temporary().unwrap());
+        let wal = wal_path(store.path());
+        let payload = vec![3u8; 64];
+        let stop = Arc::new(AtomicBool::new(false));
+        // Writers with requests too large to commit inline, several in flight at once: the
+        // writer thread group-commits back to back, as under sustained batched publishes.
+        let mut writers = Vec::new();
+        for w in 0..2u64 {
+            let (store, stop, payload) = (Arc::clone(&store), Arc::clone(&stop), payload.clone());
+            writers.push(tokio::spawn(async move {
+                let mut i = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let batch = (0..20)
+                        .map(|k| env("/xmtp/0/m-batch/proto", (w << 40) | (i << 8) | k, &payload))
+                        .collect();
+                    store.insert(batch).await.unwrap();
+                    i += 1;
+                }
+                i * 20
+            }));
+        }
+        let writer = Arc::clone(&store.writer);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while writer.log_restarts.load(Ordering::Relaxed) < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the log did not start over 3 times (writer checkpoints: {}, forced restarts: {})",
+                writer.writer_checkpoints.load(Ordering::Relaxed),
+                writer.forced_restarts.load(Ordering::Relaxed)
+            );
+            tokio::time::sleep(CHECKPOINT_INTERVAL).await;
+        }
+        stop.store(true, Ordering::Relaxed);
+        let mut written = 0;
+        for w in writers {
+            written += w.await.unwrap();
+        }
+        // Every restart came from the writer: none waited for a gap between commits.
+        assert_eq!(writer.forced_restarts.load(Ordering::Relaxed), 0);
+        assert_eq!(store.count().await.unwrap(), written);
     }
 
     #[tokio::test]
