@@ -62,11 +62,12 @@ pub struct Args {
     pub grpc: Option<String>,
 
     /// Verify auth tokens on the in-process node and send a token with every publish.
+    #[arg(long)]
+    pub auth: bool,
+
     /// With SQLite: when a commit is durable (`full`: one fsync per commit).
     #[arg(long, value_enum, default_value_t = xmtp_node::SyncArg::Normal)]
     pub sync: xmtp_node::SyncArg,
-    #[arg(long)]
-    pub auth: bool,
 
     /// Measured seconds per scenario (after the warm-up).
     #[arg(long, default_value_t = 10.0)]

@@ -1,7 +1,6 @@
 //! Starting and stopping a node: storage, listeners, servers and background tasks.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
