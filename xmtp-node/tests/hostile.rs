@@ -69,9 +69,10 @@ async fn oversized_bodies_are_refused_and_the_node_keeps_serving() {
         m_topic(),
         "A".repeat(2 * 1024 * 1024)
     );
-    // A declared length over the limit, and a chunked body (no length) that grows past it.
+    // A declared length over the limit is refused before the body is read (413, see
+    // tests/connections.rs); a chunked body (no length) that grows past it gets 429.
     let (status, _, text) = post_as(&n, "/message/v1/publish", big.clone(), &n.me.token).await;
-    assert_eq!((status, code(&text)), (429, 8), "{text}");
+    assert_eq!((status, code(&text)), (413, 8), "{text}");
     let chunks = futures_util::stream::iter(
         big.into_bytes()
             .chunks(64 * 1024)
@@ -102,7 +103,7 @@ async fn oversized_bodies_are_refused_and_the_node_keeps_serving() {
     })
     .await
     .unwrap();
-    assert!(reply.starts_with("HTTP/1.1 429"), "{reply}");
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
 
     // gRPC: over the decoding limit (tonic says OUT_OF_RANGE, grpc-go RESOURCE_EXHAUSTED).
     let err = n
