@@ -524,3 +524,93 @@ async fn http2_ping_flood_is_bounded() {
         assert!(outcome.closed || outcome.stalled, "{outcome:?}");
     }
 }
+
+/// Waits (polling the log, the node's only report of it) until `stderr` holds `count` lines
+/// containing `needle`.
+fn await_log(node: &common::process::NodeProcess, needle: &str, count: usize) {
+    let started = Instant::now();
+    while node.stderr().matches(needle).count() < count {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "never logged {needle:?}:\n{}",
+            node.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The binary raises its open-files limit at start; then out of file descriptors (its limit
+/// lowered to 64 with `prlimit`):
+/// the accept loop pauses (10 ms doubling to 100 ms) instead of spinning, the silent
+/// connections it holds time out and free descriptors, and it keeps serving.
+#[test]
+fn out_of_file_descriptors_the_accept_loop_pauses_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let node = common::process::NodeProcess::start(
+        db.to_str().unwrap(),
+        &[
+            "--no-auth",
+            "--no-rate-limits",
+            "--header-timeout",
+            "1s",
+            "--max-connections",
+            "10000",
+            "--max-connections-per-ip",
+            "0",
+        ],
+    )
+    .unwrap();
+    // At start the binary raised its soft limit to the hard one.
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", node.pid())).unwrap();
+    let open_files: Vec<&str> = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max open files"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        open_files[0], open_files[1],
+        "soft and hard: {open_files:?}"
+    );
+    let lowered = std::process::Command::new("prlimit")
+        .args(["--pid", &node.pid().to_string(), "--nofile=64:64"])
+        .status();
+    if !lowered.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: prlimit cannot lower the node's RLIMIT_NOFILE here");
+        return;
+    }
+    let silent: Vec<TcpStream> = (0..120)
+        .map(|_| TcpStream::connect(node.http).unwrap())
+        .collect();
+    await_log(&node, "accept failed", 1);
+    // Over one second of running out, the loop retries at most every 10-100 ms: a spinning
+    // loop would log thousands of failures.
+    let before = node.stderr().matches("accept failed").count();
+    let window = Instant::now();
+    std::thread::sleep(Duration::from_secs(1));
+    let failures = node.stderr().matches("accept failed").count() - before;
+    let window = window.elapsed();
+    eprintln!("{failures} accept failures logged in {window:?}");
+    assert!(failures < 40, "{failures} accept failures in {window:?}");
+
+    // An honest request waits in the backlog behind the silent ones and is answered once their
+    // header timeouts have freed descriptors.
+    let started = Instant::now();
+    let mut honest = TcpStream::connect(node.http).unwrap();
+    honest
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let reply = read_until_closed(&mut honest, Duration::from_secs(60));
+    eprintln!("honest request answered after {:?}", started.elapsed());
+    assert!(
+        String::from_utf8_lossy(&reply).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&reply)
+    );
+    std::thread::scope(|scope| {
+        for mut conn in silent {
+            scope.spawn(move || read_until_closed(&mut conn, Duration::from_secs(60)));
+        }
+    });
+}

@@ -657,8 +657,12 @@ async fn forged_expired_replayed_and_wrong_wallet_tokens() {
             .insert("authorization", header.parse().unwrap());
         let err = grpc.publish(request).await.unwrap_err();
         if *what == "huge" {
-            // Over HTTP/2's header-list limit: the connection is refused before any handler.
-            assert_eq!(err.code(), tonic::Code::ResourceExhausted, "{err:?}");
+            // Over the header-list limit (--max-header-bytes, 64 KiB): refused before any
+            // handler, by HTTP/2 (431, or GOAWAY ENHANCE_YOUR_CALM when far over).
+            assert!(
+                err.code() == tonic::Code::ResourceExhausted || err.message().contains("431"),
+                "{err:?}"
+            );
             continue;
         }
         assert_eq!(err.code(), tonic::Code::Unauthenticated, "{what}: {err:?}");
