@@ -148,7 +148,7 @@ pub fn raise_open_files_limit() -> io::Result<Option<u64>> {
         let before = limit.current;
         if limit.current.is_some() && limit.current != limit.maximum {
             limit.current = limit.maximum;
-            setrlimit(Resource::Nofile, limit.clone()).map_err(io::Error::from)?;
+            setrlimit(Resource::Nofile, limit).map_err(io::Error::from)?;
         }
         let now = getrlimit(Resource::Nofile).current;
         tracing::info!(

@@ -1,8 +1,9 @@
 //! Connection hygiene on both listeners (issue 15 §3): slowloris, connections per address,
 //! declared and stalled bodies, and the HTTP/2 floods servers are known to suffer (rapid reset,
-//! CONTINUATION, SETTINGS, PING). The node runs in process with its timeouts set short; every
-//! case waits for the node to close the socket (a read returning 0 or an error), never on a
-//! sleep, and ends with an honest client that still publishes and reads within a bound.
+//! CONTINUATION, SETTINGS, PING). The node runs in process with its timeouts set short (the
+//! floods and the descriptor case run the binary, whose RSS is the node's alone); every case
+//! waits for the node to close the socket (a read returning 0 or an error), never on a sleep,
+//! and ends with an honest client that still publishes and reads within a bound.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -34,21 +35,24 @@ fn config() -> NodeConfig {
 /// to it): an authenticated publish over the gateway, then a query that reads it back. Returns
 /// how long that took.
 async fn honest_round_trip(n: &TestNode, client: &reqwest::Client) -> Duration {
+    round_trip(&n.base, Some(&n.me.token), client).await
+}
+
+/// The same against any node at `base` (`token`: `None` for a node run with `--no-auth`).
+async fn round_trip(base: &str, token: Option<&str>, client: &reqwest::Client) -> Duration {
     let started = Instant::now();
     let topic = m_topic();
     let publish = serde_json::json!({"envelopes": [{
         "contentTopic": topic, "timestampNs": "1", "message": b64(b"honest"),
     }]});
-    let response = client
-        .post(format!("{}/message/v1/publish", n.base))
-        .header("authorization", &n.me.token)
-        .body(publish.to_string())
-        .send()
-        .await
-        .unwrap();
+    let mut request = client.post(format!("{base}/message/v1/publish"));
+    if let Some(token) = token {
+        request = request.header("authorization", token);
+    }
+    let response = request.body(publish.to_string()).send().await.unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let response = client
-        .post(format!("{}/message/v1/query", n.base))
+        .post(format!("{base}/message/v1/query"))
         .body(serde_json::json!({"contentTopics": [topic]}).to_string())
         .send()
         .await
@@ -65,17 +69,6 @@ fn honest_client() -> reqwest::Client {
         .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)))
         .build()
         .unwrap()
-}
-
-/// The test process's resident set (the node runs in it), in MiB.
-fn rss_mib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kib / 1024
 }
 
 /// Reads until the peer closes; returns what arrived, or panics if `limit` passes first.
@@ -168,18 +161,29 @@ async fn slowloris_connections_are_closed_after_the_header_timeout() {
     n.node.shutdown().await.unwrap();
 }
 
+/// A keep-alive connection that has had one `GET /healthz` answered 200; `None` if the node
+/// closed it instead.
+fn healthz(addr: SocketAddr) -> Option<TcpStream> {
+    let mut conn = TcpStream::connect(addr).unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .ok()?;
+    conn.set_read_timeout(Some(CLOSE_MARGIN)).unwrap();
+    let mut status = [0u8; 12];
+    conn.read_exact(&mut status).ok()?;
+    assert_eq!(&status, b"HTTP/1.1 200");
+    Some(conn)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_over_the_per_address_cap_are_refused_while_others_are_served() {
     let mut config = config();
     config.connections.max_connections_per_ip = 20;
     let n = TestNode::start(config).await;
     let addr = n.node.http_addr();
-    let mut held = Vec::new();
-    for _ in 0..20 {
-        held.push(TcpStream::connect(addr).unwrap());
-    }
-    // The node takes connections in order: the 21st from 127.0.0.1 is closed at once, without
-    // waiting for any timeout, and so is one to the gRPC listener (the cap spans both).
+    // 20 keep-alive connections, each answered once: all counted by the node.
+    let held: Vec<TcpStream> = (0..20).map(|_| healthz(addr).unwrap()).collect();
+    // The 21st from 127.0.0.1 is closed at once, without waiting for any timeout, and so is
+    // one to the gRPC listener (the cap spans both).
     let over = vec![
         TcpStream::connect(addr).unwrap(),
         TcpStream::connect(n.node.grpc_addr()).unwrap(),
@@ -190,21 +194,11 @@ async fn connections_over_the_per_address_cap_are_refused_while_others_are_serve
     let honest = honest_client();
     assert!(honest_round_trip(&n, &honest).await < HONEST_LATENCY);
     // One held connection closing makes room for a new one from the same address.
+    let mut held = held;
     drop(held.pop());
-    let mut again = None;
-    for _ in 0..100 {
-        let mut conn = TcpStream::connect(addr).unwrap();
-        conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            .unwrap();
-        conn.set_read_timeout(Some(CLOSE_MARGIN)).unwrap();
-        let mut status = [0u8; 12];
-        // The node may not have seen the drop yet: then this one is closed too; try again.
-        if conn.read_exact(&mut status).is_ok() {
-            again = Some(status);
-            break;
-        }
-    }
-    assert_eq!(&again.expect("never admitted again"), b"HTTP/1.1 200");
+    // The node may not have seen the drop yet: then this one is closed too; try again.
+    let again = (0..100).find_map(|_| healthz(addr));
+    assert!(again.is_some(), "never admitted again");
     n.node.shutdown().await.unwrap();
 }
 
@@ -419,19 +413,26 @@ fn flood(
     outcome
 }
 
-/// Runs `attack` against both listeners, with an honest client going round trips meanwhile;
-/// checks the node's RSS growth and the honest client's worst latency, and returns how each
-/// flood ended.
+/// Runs `attack` against both listeners of the `xmtp-node` binary (so that its RSS is the
+/// node's alone), with an honest client going round trips meanwhile; checks the node's RSS
+/// growth and the honest client's worst latency, and returns how each flood ended.
 async fn under_attack(
     name: &str,
     attack: impl Fn(SocketAddr) -> Flood + Send + Sync + Clone + 'static,
 ) -> Vec<Flood> {
-    let n = TestNode::start(config()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let node = common::process::NodeProcess::start(
+        db.to_str().unwrap(),
+        &["--no-auth", "--no-rate-limits"],
+    )
+    .unwrap();
+    let base = node.http_url();
     let honest = honest_client();
-    honest_round_trip(&n, &honest).await;
-    let rss_before = rss_mib();
+    round_trip(&base, None, &honest).await;
+    let rss_before = node.status_kib("VmRSS") / 1024;
     let mut outcomes = Vec::new();
-    for addr in [n.node.http_addr(), n.node.grpc_addr()] {
+    for addr in [node.http, node.grpc] {
         let attack = attack.clone();
         let mut flood = tokio::task::spawn_blocking(move || attack(addr));
         let mut worst = Duration::ZERO;
@@ -439,16 +440,16 @@ async fn under_attack(
         let outcome = loop {
             tokio::select! {
                 done = &mut flood => break done.unwrap(),
-                took = honest_round_trip(&n, &honest) => {
+                took = round_trip(&base, None, &honest) => {
                     worst = worst.max(took);
                     trips += 1;
                 }
             }
         };
-        let growth = rss_mib().saturating_sub(rss_before);
+        let growth = (node.status_kib("VmRSS") / 1024).saturating_sub(rss_before);
         eprintln!(
             "{name} on {addr}: {outcome:?}; honest worst {worst:?} over {trips} round trips; \
-             RSS +{growth} MiB"
+             node RSS +{growth} MiB"
         );
         assert!(
             worst < HONEST_LATENCY,
@@ -457,8 +458,7 @@ async fn under_attack(
         assert!(growth < RSS_GROWTH_MIB, "{name}: RSS grew {growth} MiB");
         outcomes.push(outcome);
     }
-    assert!(honest_round_trip(&n, &honest).await < HONEST_LATENCY);
-    n.node.shutdown().await.unwrap();
+    assert!(round_trip(&base, None, &honest).await < HONEST_LATENCY);
     outcomes
 }
 
