@@ -243,6 +243,8 @@ impl<H: Handshake> Listener<H> {
         let mut tasks = JoinSet::new();
         let mut backoff = Backoff::new();
         loop {
+            // Forget connections that have ended.
+            while tasks.try_join_next().is_some() {}
             // At the cap: stop accepting (peers wait in the backlog) until a connection ends.
             let slot = tokio::select! {
                 () = stop.cancelled() => break,
