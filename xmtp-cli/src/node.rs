@@ -19,6 +19,10 @@ fn config(args: NodeArgs, home: &Path) -> anyhow::Result<NodeConfig> {
 /// Runs the node until SIGINT or SIGTERM. Prints one line once listening (JSON with `--json`).
 pub async fn run(args: NodeArgs, home: &Path, json: bool) -> anyhow::Result<()> {
     let config = config(args, home)?;
+    // Connections are bounded by --max-connections, not by the common default of 1,024 fds.
+    if let Err(e) = xmtp_node::raise_open_files_limit() {
+        eprintln!("warning: cannot raise the open files limit: {e}");
+    }
     let database = match &config.database {
         Database::Sqlite(path) => format!("SQLite {}", path.display()),
         Database::Postgres(_) => "PostgreSQL".to_owned(),

@@ -73,6 +73,39 @@ pub struct NodeArgs {
     /// The PEM private key of `--tls-cert`.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
+    /// A TLS handshake not done in this time is closed (`500ms`, `10s`, `2m`).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub handshake_timeout: Duration,
+    /// Request headers not complete in this time close the connection (for a new connection:
+    /// from accept to its first request).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub header_timeout: Duration,
+    /// A gateway request body that sends nothing for this long fails and its connection closes.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    pub body_timeout: Duration,
+    /// A connection with no request or stream in progress for this long is closed.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = duration)]
+    pub idle_timeout: Duration,
+    /// HTTP/2 keepalive ping period on both listeners.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    pub http2_keepalive_interval: Duration,
+    /// An HTTP/2 keepalive ping not answered in this time closes the connection.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = duration)]
+    pub http2_keepalive_timeout: Duration,
+    /// Connections open at once over both listeners [default: 3/4 of the open-files limit, at
+    /// most 65536]; at the cap new ones wait in the kernel's backlog.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Connections open at once from one client address (IPv6: per /64); 0 = no cap (set 0 or
+    /// raise it behind a proxy: every connection then comes from the proxy's address).
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub max_connections_per_ip: usize,
+    /// HTTP/2 streams open at once on one connection.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub http2_max_streams: u32,
+    /// Largest request header block in bytes (HTTP/2 after HPACK decoding).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    pub max_header_bytes: u32,
     /// With SQLite: `normal` makes a commit survive a crash or kill of the node process;
     /// `full` also a power loss or kernel crash, at one fsync per commit (BENCHMARKS.md has
     /// the cost).
@@ -96,6 +129,24 @@ impl From<SyncArg> for SqliteSync {
             SyncArg::Normal => Self::Normal,
             SyncArg::Full => Self::Full,
         }
+    }
+}
+
+/// Parses `250ms`, `10s`, `2m` (a bare number is seconds).
+fn duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 500ms, 10s or 2m"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n.saturating_mul(60))),
+        _ => Err(format!("unknown unit {unit:?} in {text:?} (ms, s or m)")),
     }
 }
 
@@ -133,6 +184,17 @@ impl NodeArgs {
         config.retention.enabled = self.retention_days > 0;
         config.retention.retention =
             Duration::from_secs(self.retention_days.saturating_mul(86_400));
+        let limits = &mut config.connections;
+        limits.handshake_timeout = self.handshake_timeout;
+        limits.header_timeout = self.header_timeout;
+        limits.body_timeout = self.body_timeout;
+        limits.idle_timeout = self.idle_timeout;
+        limits.http2_keepalive_interval = self.http2_keepalive_interval;
+        limits.http2_keepalive_timeout = self.http2_keepalive_timeout;
+        limits.max_connections = self.max_connections;
+        limits.max_connections_per_ip = self.max_connections_per_ip;
+        limits.http2_max_concurrent_streams = self.http2_max_streams;
+        limits.max_header_bytes = self.max_header_bytes;
         config
     }
 }
@@ -180,5 +242,23 @@ impl StopSignal {
         {
             tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units_and_refuse_others() {
+        assert_eq!(duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(duration("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(duration("7").unwrap(), Duration::from_secs(7));
+        assert_eq!(duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(duration("10h").is_err());
+        assert!(duration("s").is_err());
+        assert!(duration("-1s").is_err());
     }
 }

@@ -185,6 +185,8 @@ pub struct NodeConfig {
     pub tls: Option<TlsFiles>,
     /// With SQLite: when a commit is durable (process crash only, or power loss too).
     pub sqlite_sync: SqliteSync,
+    /// Timeouts and caps on both listeners' connections.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for NodeConfig {
@@ -204,6 +206,7 @@ impl Default for NodeConfig {
             postgres_root_certificates: None,
             tls: None,
             sqlite_sync: SqliteSync::default(),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -225,6 +228,70 @@ impl NodeConfig {
         Self {
             database: Database::Custom(store),
             ..Self::ephemeral()
+        }
+    }
+}
+
+/// Connection hygiene on both listeners (the gateway and gRPC): how long a peer may take at each
+/// step, and how many connections one address and everyone together may hold.
+///
+/// The defaults never close a connection an honest client is using: a stream in progress (an
+/// open request or response body) is never idle, and HTTP/2 keepalive pings are answered by
+/// every browser and gRPC library.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ConnectionLimits {
+    /// A TLS handshake not done in this time is closed.
+    pub handshake_timeout: Duration,
+    /// A request's headers not complete in this time are refused: for a new connection, the time
+    /// from accept (after TLS) to its first request; for HTTP/1.1 keep-alive, per request.
+    pub header_timeout: Duration,
+    /// A gateway request body with no new bytes for this long fails (400) and its connection
+    /// closes. gRPC request streams (`Subscribe2`) are exempt: they idle by design.
+    pub body_timeout: Duration,
+    /// A connection with no request in progress for this long is closed (HTTP/2: GOAWAY).
+    pub idle_timeout: Duration,
+    /// HTTP/2 keepalive ping period on both listeners.
+    pub http2_keepalive_interval: Duration,
+    /// A keepalive ping not acknowledged in this time closes the connection.
+    pub http2_keepalive_timeout: Duration,
+    /// Connections open at once over both listeners; at the cap the node stops accepting until
+    /// one closes (new ones wait in the kernel's backlog). `None`: 3/4 of the process's
+    /// open-files limit, at most 65,536.
+    pub max_connections: Option<usize>,
+    /// Connections open at once from one client address (IPv6: one /64); more are closed at
+    /// once. 0 switches the cap off (behind a proxy, where every connection comes from it).
+    pub max_connections_per_ip: usize,
+    /// TLS handshakes in progress per listener.
+    pub max_handshakes: usize,
+    /// HTTP/2 streams open at once on one connection.
+    pub http2_max_concurrent_streams: u32,
+    /// Largest HTTP/2 header block (after HPACK decoding), in bytes; HTTP/1.1 headers are
+    /// bounded by the same figure.
+    pub max_header_bytes: u32,
+    /// HTTP/2 streams reset by the client before the node handled them, pending at once: the
+    /// rapid-reset (CVE-2023-44487) bound. More closes the connection.
+    pub http2_max_pending_accept_reset_streams: usize,
+    /// HTTP/2 streams the node may reset for protocol errors on one connection before closing it.
+    pub http2_max_local_error_reset_streams: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            handshake_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(120),
+            http2_keepalive_interval: Duration::from_secs(60),
+            http2_keepalive_timeout: Duration::from_secs(20),
+            max_connections: None,
+            max_connections_per_ip: 512,
+            max_handshakes: 1024,
+            http2_max_concurrent_streams: 1000,
+            max_header_bytes: 64 * 1024,
+            http2_max_pending_accept_reset_streams: 20,
+            http2_max_local_error_reset_streams: 1024,
         }
     }
 }

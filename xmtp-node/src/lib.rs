@@ -10,6 +10,7 @@ pub mod fuzzing;
 mod grpc;
 mod http;
 mod json;
+mod listener;
 mod metrics;
 mod node;
 mod ratelimit;
@@ -19,8 +20,11 @@ pub mod store;
 mod tls;
 
 pub use args::{NodeArgs, StopSignal, SyncArg};
-pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
+pub use config::{
+    AuthConfig, Bucket, ConnectionLimits, Database, NodeConfig, RateLimitConfig, RetentionConfig,
+};
 pub use error::{Error, Result};
+pub use listener::raise_open_files_limit;
 pub use node::{Node, RunningNode};
 pub use service::{
     DEFAULT_PAGE_SIZE, MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_PAGE_SIZE,

@@ -34,6 +34,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Cli::parse().node.into_config(Path::new("xmtp-node.db"));
+    // Connections are bounded by --max-connections, not by the common default of 1,024 fds.
+    if let Err(e) = xmtp_node::raise_open_files_limit() {
+        tracing::warn!(error = %e, "cannot raise the open files limit");
+    }
     // Before the listening line: a script may send SIGTERM as soon as it reads that line.
     let mut stop = StopSignal::install().context("installing the SIGINT/SIGTERM handlers")?;
     let node = Node::start(config)

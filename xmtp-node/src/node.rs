@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt as _;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -15,13 +14,14 @@ use crate::config::{Database, NodeConfig, RetentionConfig};
 use crate::error::{Error, Result};
 use crate::grpc::GrpcApi;
 use crate::http::{Gateway, router};
+use crate::listener::{Connections, Listener, Protocol};
 use crate::metrics::Metrics;
 use crate::ratelimit::Limiter;
 use crate::relay::Hub;
 use crate::service::Service;
 use crate::store::postgres::{PostgresOptions, PostgresStore};
 use crate::store::{MemoryStore, SqliteOptions, SqliteStore, Store};
-use crate::tls::{NodeHandshake, ReloadableCert, TlsHandshake, accept};
+use crate::tls::{NodeHandshake, ReloadableCert, TlsHandshake};
 
 /// How long shutdown waits for in-flight calls before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -41,7 +41,7 @@ pub struct RunningNode {
     stop: CancellationToken,
     hub: Arc<Hub>,
     tls: Option<Arc<ReloadableCert>>,
-    servers: Vec<JoinHandle<Result<()>>>,
+    servers: Vec<JoinHandle<()>>,
     background: Vec<JoinHandle<()>>,
 }
 
@@ -120,10 +120,7 @@ impl Node {
         };
         let http_addr = local(&http_listener, "HTTP", config.http_addr)?;
         let grpc_addr = local(&grpc_listener, "gRPC", config.grpc_addr)?;
-        let accepted =
-            |l, h, what, addr| accept(l, h).map_err(|source| Error::Bind { what, addr, source });
-        let http_listener = accepted(http_listener, http_handshake, "HTTP", config.http_addr)?;
-        let grpc_listener = accepted(grpc_listener, grpc_handshake, "gRPC", config.grpc_addr)?;
+        let connections = Connections::new(&config.connections);
 
         let metrics = Arc::new(Metrics::new());
         let hub = Hub::new(
@@ -206,22 +203,19 @@ impl Node {
             trust_forwarded_for: trust,
             max_request_bytes: config.max_request_bytes,
         };
-        let http_server = tokio::spawn({
-            let stop = stop.clone();
-            async move {
-                // tap_io only for axum's ConnectInfo, which it implements on tapped listeners.
-                axum::serve(
-                    http_listener.tap_io(|_| {}),
-                    router(gateway).into_make_service_with_connect_info::<SocketAddr>(),
-                )
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await
-                .map_err(|e| Error::Serve {
-                    what: "HTTP",
-                    message: e.to_string(),
-                })
+        let http_server = tokio::spawn(
+            Listener {
+                tcp: http_listener,
+                handshake: http_handshake,
+                router: router(gateway),
+                protocol: Protocol::Gateway {
+                    max_body: u64::try_from(config.max_request_bytes).unwrap_or(u64::MAX),
+                },
+                limits: config.connections.clone(),
+                connections: Arc::clone(&connections),
             }
-        });
+            .serve(stop.clone()),
+        );
 
         let (health_reporter, health_service) = tonic_health::server::health_reporter();
         health_reporter
@@ -238,27 +232,31 @@ impl Node {
         })
         .max_decoding_message_size(config.max_request_bytes)
         .max_encoding_message_size(usize::MAX);
-        let grpc_server = tokio::spawn({
+        let grpc_routes = tonic::service::Routes::new(health_service)
+            .add_service(reflection)
+            .add_service(api)
+            .prepare()
+            .into_axum_router();
+        let grpc_server = tokio::spawn(
+            Listener {
+                tcp: grpc_listener,
+                handshake: grpc_handshake,
+                router: grpc_routes,
+                protocol: Protocol::Grpc,
+                limits: config.connections.clone(),
+                connections,
+            }
+            .serve(stop.clone()),
+        );
+        background.push(tokio::spawn({
             let stop = stop.clone();
             async move {
-                tonic::transport::Server::builder()
-                    .http2_keepalive_interval(Some(Duration::from_secs(300)))
-                    .add_service(health_service)
-                    .add_service(reflection)
-                    .add_service(api)
-                    .serve_with_incoming_shutdown(grpc_listener.into_stream(), async move {
-                        stop.cancelled().await;
-                        health_reporter
-                            .set_not_serving::<MessageApiServer<GrpcApi>>()
-                            .await;
-                    })
-                    .await
-                    .map_err(|e| Error::Serve {
-                        what: "gRPC",
-                        message: e.to_string(),
-                    })
+                stop.cancelled().await;
+                health_reporter
+                    .set_not_serving::<MessageApiServer<GrpcApi>>()
+                    .await;
             }
-        });
+        }));
 
         tracing::info!(%http_addr, %grpc_addr, "xmtp-node listening");
         Ok(RunningNode {
@@ -343,10 +341,7 @@ impl RunningNode {
         for server in servers {
             let abort = server.abort_handle();
             match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => {
-                    first_error.get_or_insert(e);
-                }
+                Ok(Ok(())) => {}
                 Ok(Err(join)) => {
                     first_error.get_or_insert(Error::Serve {
                         what: "node",

@@ -1,34 +1,23 @@
 //! TLS on the node's listeners: rustls with a certificate reloaded in place, and the handshake
-//! seam between accepting a TCP connection and serving it.
+//! seam between accepting a TCP connection and serving it (the accept loop is in `listener`).
 
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::error::{Error, Result};
-
-/// A connection that has not finished its TLS handshake in this time is closed: a peer that
-/// opens connections and stays silent holds nothing for long.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Handshakes in progress per listener; further connections wait in the kernel's backlog.
-const MAX_HANDSHAKES: usize = 1024;
-/// Connections handshaken and not yet taken by the server.
-const ACCEPTED_QUEUE: usize = 64;
 
 /// The node's certificate chain and private key, PEM files read at start and again on each
 /// reload (SIGHUP).
@@ -160,24 +149,6 @@ pub(crate) enum NodeIo {
     Tls(Box<TlsStream<TcpStream>>),
 }
 
-impl NodeIo {
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            Self::Plain(tcp) => tcp,
-            Self::Tls(tls) => tls.get_ref().0,
-        }
-    }
-}
-
-/// Both kinds report the peer's TCP address, which is what rate limits key on.
-impl tonic::transport::server::Connected for NodeIo {
-    type ConnectInfo = tonic::transport::server::TcpConnectInfo;
-
-    fn connect_info(&self) -> Self::ConnectInfo {
-        self.tcp().connect_info()
-    }
-}
-
 impl AsyncRead for NodeIo {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -233,93 +204,5 @@ impl AsyncWrite for NodeIo {
             Self::Plain(io) => Pin::new(io).poll_shutdown(cx),
             Self::Tls(io) => Pin::new(io).poll_shutdown(cx),
         }
-    }
-}
-
-/// Connections accepted on one listener with their handshake done, in the order they finished.
-/// Handshakes run in their own tasks, so one slow peer delays nobody else; the accept task ends
-/// when this is dropped (the server stopped).
-pub(crate) struct Accepted<Io> {
-    ready: mpsc::Receiver<(Io, SocketAddr)>,
-    local: SocketAddr,
-}
-
-/// Starts accepting on `listener`, handshaking each connection with `handshake`.
-pub(crate) fn accept<H: Handshake>(
-    listener: TcpListener,
-    handshake: H,
-) -> io::Result<Accepted<H::Io>> {
-    let local = listener.local_addr()?;
-    let (tx, ready) = mpsc::channel(ACCEPTED_QUEUE);
-    let permits = Arc::new(Semaphore::new(MAX_HANDSHAKES));
-    tokio::spawn(async move {
-        loop {
-            let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
-                return;
-            };
-            let (tcp, peer) = tokio::select! {
-                () = tx.closed() => return,
-                accepted = listener.accept() => match accepted {
-                    Ok(accepted) => accepted,
-                    Err(e) => {
-                        // Out of file descriptors and the like: pause instead of spinning.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                },
-            };
-            // Without TCP_NODELAY a small response waits on the peer's delayed ACK: 40 ms per
-            // page when a client reads pages one after another.
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-            }
-            let handshake = handshake.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake.handshake(tcp)).await {
-                    Ok(Ok(io)) => {
-                        drop(permit);
-                        let _ = tx.send((io, peer)).await;
-                    }
-                    Ok(Err(e)) => tracing::debug!(%peer, error = %e, "handshake failed"),
-                    Err(_) => tracing::debug!(%peer, "handshake timed out"),
-                }
-            });
-        }
-    });
-    Ok(Accepted { ready, local })
-}
-
-impl<Io> Accepted<Io> {
-    /// The connections as a stream, for tonic's server.
-    pub(crate) fn into_stream(
-        mut self,
-    ) -> impl futures_util::Stream<Item = io::Result<Io>> + Send + 'static
-    where
-        Io: Send + 'static,
-    {
-        futures_util::stream::poll_fn(move |cx| {
-            self.ready
-                .poll_recv(cx)
-                .map(|next| next.map(|(io, _)| Ok(io)))
-        })
-    }
-}
-
-impl<Io: AsyncRead + AsyncWrite + Unpin + Send + 'static> axum::serve::Listener for Accepted<Io> {
-    type Io = Io;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Io, SocketAddr) {
-        match self.ready.recv().await {
-            Some(accepted) => accepted,
-            // The accept task ended (its runtime is shutting down): nothing more will come.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
     }
 }
