@@ -19,7 +19,9 @@ pub mod store;
 mod tls;
 
 pub use args::{NodeArgs, StopSignal};
-pub use config::{AuthConfig, Bucket, Database, NodeConfig, RateLimitConfig, RetentionConfig};
+pub use config::{
+    AuthConfig, Bucket, Cidr, Database, NodeConfig, RateLimitConfig, RequestLimits, RetentionConfig,
+};
 pub use error::{Error, Result};
 pub use node::{Node, RunningNode};
 pub use service::{

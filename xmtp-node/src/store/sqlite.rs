@@ -665,7 +665,8 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Vec<StoredEnvelope>, rusqli
             digest,
         })
     })?;
-    rows.collect()
+    // Rows are stepped one at a time: a page that reaches its budget stops reading.
+    super::within_budget(rows, q.max_bytes)
 }
 
 #[async_trait]
@@ -748,6 +749,7 @@ mod tests {
             direction,
             cursor: None,
             limit,
+            max_bytes: usize::MAX,
         }
     }
 
