@@ -71,38 +71,68 @@ fn with_permit<T>(budgeted: Budgeted<T>) -> Response<T> {
 
 /// A response body that keeps its reply's bytes counted in the response budget until it has
 /// been written (or the connection is gone), so clients that never read cannot pin more than
-/// the budget.
+/// the budget. Data goes out in frames of at most [`PERMIT_FRAME`]: the server polls for the
+/// next frame only once it has room to send it (HTTP/1 write buffer, HTTP/2 flow-control
+/// window), so a reply to a client that stops reading stays here, counted, instead of being
+/// handed whole to the connection's buffers.
 pub(crate) struct PermitBody<B> {
     inner: B,
-    _permit: Option<HeldPermit>,
+    pending: bytes::Bytes,
+    permit: Option<HeldPermit>,
 }
+
+/// Largest data frame a [`PermitBody`] hands to the connection.
+const PERMIT_FRAME: usize = 64 * 1024;
 
 impl<B> PermitBody<B> {
     pub(crate) fn new(inner: B, permit: Option<HeldPermit>) -> Self {
         Self {
             inner,
-            _permit: permit,
+            pending: bytes::Bytes::new(),
+            permit,
         }
     }
 }
 
-impl<B: http_body::Body + Unpin> http_body::Body for PermitBody<B> {
-    type Data = B::Data;
+impl<B: http_body::Body<Data = bytes::Bytes> + Unpin> http_body::Body for PermitBody<B> {
+    type Data = bytes::Bytes;
     type Error = B::Error;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
+    ) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, B::Error>>> {
+        let this = self.get_mut();
+        if this.pending.is_empty() {
+            match std::task::ready!(Pin::new(&mut this.inner).poll_frame(cx)) {
+                Some(Ok(frame)) => match frame.into_data() {
+                    Ok(data) => this.pending = data,
+                    Err(other) => return Poll::Ready(Some(Ok(other))),
+                },
+                end => {
+                    // Written (or failed): the bytes are no longer held here.
+                    this.permit = None;
+                    return Poll::Ready(end);
+                }
+            }
+        }
+        let n = this.pending.len().min(PERMIT_FRAME);
+        Poll::Ready(Some(Ok(http_body::Frame::data(this.pending.split_to(n)))))
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.pending.is_empty() && self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
+        let inner = self.inner.size_hint();
+        let pending = self.pending.len() as u64;
+        let mut hint = http_body::SizeHint::new();
+        hint.set_lower(inner.lower() + pending);
+        if let Some(upper) = inner.upper() {
+            hint.set_upper(upper + pending);
+        }
+        hint
     }
 }
 

@@ -1053,6 +1053,25 @@ async fn subscribe2_updates_are_charged_per_topic() {
     n.node.shutdown().await.unwrap();
 }
 
+/// HTTP Query calls the node has answered (any status), from its metrics.
+async fn http_queries(n: &TestNode) -> f64 {
+    let text = n
+        .http
+        .get(format!("{}/metrics", n.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| {
+            l.starts_with(r#"xmtp_node_api_requests_total{transport="http",method="Query","#)
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// Opens a connection that POSTs `body` to `path` and never reads the answer.
 fn never_reading_post(addr: std::net::SocketAddr, path: &str, body: &str) -> std::net::TcpStream {
     let mut conn = std::net::TcpStream::connect(addr).unwrap();
@@ -1131,23 +1150,27 @@ async fn unbounded_responses_are_cut_to_budgets() {
     );
     println!("batch of 6 sub-queries: {total} bytes");
 
-    // Eight connections from 127.0.0.1 that ask for a 4 MiB page and never read it.
+    // Eight connections from 127.0.0.1 that ask for the 16 MiB page and never read it. Once
+    // the node has answered all eight (its request counter says so), the one it could admit
+    // still holds its page, so the same address is refused.
     let body = query.to_string();
     let addr = n.node.http_addr();
+    let answered_before = http_queries(&n).await;
     let stalled: Vec<_> = (0..8)
         .map(|_| never_reading_post(addr, "/message/v1/query", &body))
         .collect();
-    // Same address: refused once two pages are held (polling until the stalled requests have
-    // been answered: the budget is the event).
-    let mut refusal = None;
-    for _ in 0..500 {
-        let (status, _, text) = n.post("/message/v1/query", body.clone(), &[]).await;
-        if status == 429 {
-            refusal = Some(text);
+    for _ in 0..1000 {
+        if http_queries(&n).await >= answered_before + 8.0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    assert!(
+        http_queries(&n).await >= answered_before + 8.0,
+        "the stalled queries were never answered"
+    );
+    let (status, _, text) = n.post("/message/v1/query", body.clone(), &[]).await;
+    let refusal = (status == 429).then_some(text);
     let refusal = refusal.expect("the stalled address was never refused");
     assert!(
         refusal.contains("too many response bytes in flight for this address"),
