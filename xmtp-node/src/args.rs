@@ -33,9 +33,6 @@ pub struct NodeArgs {
     /// Switch the per-IP rate limits off (benchmarks, trusted networks).
     #[arg(long)]
     pub no_rate_limits: bool,
-    /// Rate-limit by the first `X-Forwarded-For` hop (only behind a proxy you run).
-    #[arg(long)]
-    pub trust_forwarded_for: bool,
     /// General bucket size (queries, batch sub-queries, stream opens).
     #[arg(long, default_value_t = 10_000)]
     pub general_capacity: u32,
@@ -106,6 +103,32 @@ pub struct NodeArgs {
     /// Largest request header block in bytes (HTTP/2 after HPACK decoding).
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
     pub max_header_bytes: u32,
+    /// A proxy in front of the node, as an address or CIDR range (repeatable). A call from one
+    /// is rate-limited by the rightmost `X-Forwarded-For` hop that is not a trusted proxy (the
+    /// address the proxy saw); without this flag `X-Forwarded-For` is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    pub trusted_proxies: Vec<crate::config::Cidr>,
+    /// Topics in one Subscribe, Subscribe2 update, Query, or summed over one BatchQuery;
+    /// more is refused (INVALID_ARGUMENT, HTTP 400).
+    #[arg(long, default_value_t = 100_000)]
+    pub max_topics_per_request: usize,
+    /// Topics that cost one more general rate-limit token per call that carries them.
+    #[arg(long, default_value_t = 100)]
+    pub topics_per_token: u32,
+    /// Largest body of a Query, BatchQuery or Subscribe request, in bytes (Publish: 50 MiB).
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub max_query_request_bytes: usize,
+    /// Envelope bytes in one Query page; a page that reaches it ends early with a cursor
+    /// (BatchQuery: shared evenly by its sub-queries).
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Query response bytes held at once until written, over all clients; past it queries are
+    /// refused (RESOURCE_EXHAUSTED, HTTP 429).
+    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    pub max_response_bytes_in_flight: usize,
+    /// The same, per client address.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_response_bytes_in_flight_per_address: usize,
     /// With SQLite: `normal` makes a commit survive a crash or kill of the node process;
     /// `full` also a power loss or kernel crash, at one fsync per commit (BENCHMARKS.md has
     /// the cost).
@@ -176,7 +199,14 @@ impl NodeArgs {
         config.auth.allow = self.allow;
         config.auth.privileged = self.privileged;
         config.rate_limits.enabled = !self.no_rate_limits;
-        config.rate_limits.trust_forwarded_for = self.trust_forwarded_for;
+        config.rate_limits.trusted_proxies = self.trusted_proxies;
+        config.rate_limits.topics_per_token = self.topics_per_token;
+        config.limits.max_topics_per_request = self.max_topics_per_request;
+        config.limits.max_query_request_bytes = self.max_query_request_bytes;
+        config.limits.max_response_bytes = self.max_response_bytes;
+        config.limits.max_response_bytes_in_flight = self.max_response_bytes_in_flight;
+        config.limits.max_response_bytes_in_flight_per_address =
+            self.max_response_bytes_in_flight_per_address;
         config.rate_limits.general.capacity = self.general_capacity;
         config.rate_limits.general.per_minute = self.general_per_minute;
         config.rate_limits.publish.capacity = self.publish_capacity;

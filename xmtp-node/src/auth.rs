@@ -159,6 +159,18 @@ impl Authorizer {
         Ok(caller)
     }
 
+    /// Whether an already verified (cached) token is a priority wallet's; `None` when the
+    /// token is not in the cache. Costs one SHA-256, never a signature recovery.
+    pub(crate) fn cached_priority(&self, authorization: Option<&str>) -> Option<bool> {
+        if self.allow.is_empty() {
+            return Some(false);
+        }
+        let key = xmtp_crypto::sha256(authorization?.as_bytes());
+        self.tokens
+            .get(&key, now_ns(), self.max_age_ns)
+            .map(|caller| caller.priority)
+    }
+
     /// Whether a call that needs no token still gets the priority buckets: only when there is an
     /// allow list and the call carries a valid token of a wallet on it (as the reference does).
     pub(crate) fn is_priority(&self, authorization: Option<&str>) -> bool {

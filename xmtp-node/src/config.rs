@@ -100,9 +100,17 @@ pub struct RateLimitConfig {
     pub priority_general_multiplier: u32,
     /// Multiplier of `publish` for allow-listed wallets.
     pub priority_publish_multiplier: u32,
-    /// Take the client IP from the first `X-Forwarded-For` hop (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// Proxies whose `X-Forwarded-For` is believed: when the direct peer is in one of these
+    /// ranges, the client is the rightmost hop that is not (see [`Cidr`]). Empty: the peer
+    /// address is the client, whatever the header says.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Topics that cost one extra token on top of a call's own cost, for calls that carry
+    /// topics (Subscribe, each Subscribe2 update, Query, BatchQuery): a 100,000-topic Subscribe
+    /// costs 1 + 100,000 / `topics_per_token`.
+    pub topics_per_token: u32,
 }
+
+pub use crate::ratelimit::Cidr;
 
 impl Default for RateLimitConfig {
     fn default() -> Self {
@@ -118,7 +126,8 @@ impl Default for RateLimitConfig {
             },
             priority_general_multiplier: 5,
             priority_publish_multiplier: 25,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
+            topics_per_token: 100,
         }
     }
 }
@@ -187,6 +196,53 @@ pub struct NodeConfig {
     pub sqlite_sync: SqliteSync,
     /// Timeouts and caps on both listeners' connections.
     pub connections: ConnectionLimits,
+    /// Per-request limits and response budgets.
+    pub limits: RequestLimits,
+}
+
+/// What one request may ask for and one response may hold (issue 15 §1, §2).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RequestLimits {
+    /// Topics in one Subscribe, one Subscribe2 update, one Query, and summed over the
+    /// sub-queries of one BatchQuery. More is `INVALID_ARGUMENT` (HTTP 400). The reference node
+    /// has seen 90,000 topics in one production request (network.md §7 row 6).
+    pub max_topics_per_request: usize,
+    /// Largest body of a request other than Publish (Query, BatchQuery, Subscribe), in bytes;
+    /// Publish keeps [`NodeConfig::max_request_bytes`]. Over it is `RESOURCE_EXHAUSTED` (429).
+    pub max_query_request_bytes: usize,
+    /// Envelope bytes (message and topic) in one Query response: a page that reaches it ends
+    /// early, with a cursor as for a full page. A BatchQuery splits it evenly between its
+    /// sub-queries. A page always holds at least one envelope.
+    pub max_response_bytes: usize,
+    /// Response bytes held by the node at once, over all clients, until each response is
+    /// written; a query that would exceed it is refused with `RESOURCE_EXHAUSTED`.
+    pub max_response_bytes_in_flight: usize,
+    /// The same, per client address.
+    pub max_response_bytes_in_flight_per_address: usize,
+}
+
+impl RequestLimits {
+    /// The largest reply the gRPC server may encode: the response budget, plus one envelope
+    /// per BatchQuery sub-query (a page always holds its first envelope), plus framing.
+    pub fn max_encoded_response_bytes(&self) -> usize {
+        let envelope = crate::service::MAX_MESSAGE_BYTES + crate::service::MAX_TOPIC_BYTES + 64;
+        self.max_response_bytes
+            .saturating_add(crate::service::MAX_BATCH_QUERIES * envelope)
+            .saturating_add(1024 * 1024)
+    }
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        Self {
+            max_topics_per_request: 100_000,
+            max_query_request_bytes: 16 * 1024 * 1024,
+            max_response_bytes: 16 * 1024 * 1024,
+            max_response_bytes_in_flight: 512 * 1024 * 1024,
+            max_response_bytes_in_flight_per_address: 64 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for NodeConfig {
@@ -207,6 +263,7 @@ impl Default for NodeConfig {
             tls: None,
             sqlite_sync: SqliteSync::default(),
             connections: ConnectionLimits::default(),
+            limits: RequestLimits::default(),
         }
     }
 }

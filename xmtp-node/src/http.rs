@@ -19,10 +19,12 @@ use tonic::{Code, Status};
 use xmtp_proto::Message;
 use xmtp_proto::message_api::v1 as api;
 
-use crate::grpc::{forwarded_for, subscription_stream};
+use crate::config::Cidr;
+use crate::grpc::{HeldPermit, PermitBody, subscription_stream};
 use crate::json;
+use crate::ratelimit::{Kind, client_ip};
 use crate::relay::Filter;
-use crate::service::{CallContext, Service};
+use crate::service::{Budgeted, CallContext, Service};
 
 const PROTOBUF: &str = "application/x-protobuf";
 const ALLOW_HEADERS: &str = "Content-Type,Accept,Authorization,X-Client-Version,X-App-Version,Baggage,DNT,Sec-CH-UA,Sec-CH-UA-Mobile,Sec-CH-UA-Platform,Sentry-Trace,User-Agent,x-libxmtp-version,x-app-version";
@@ -31,8 +33,11 @@ const ALLOW_METHODS: &str = "GET,HEAD,POST,PUT,PATCH,DELETE";
 #[derive(Clone)]
 pub(crate) struct Gateway {
     pub(crate) service: Arc<Service>,
-    pub(crate) trust_forwarded_for: bool,
+    pub(crate) trusted_proxies: Vec<Cidr>,
+    /// Largest Publish body.
     pub(crate) max_request_bytes: usize,
+    /// Largest body of every other route.
+    pub(crate) max_query_request_bytes: usize,
 }
 
 /// The router with every route, CORS and the JSON 404/501 bodies.
@@ -168,13 +173,21 @@ fn formats(headers: &HeaderMap) -> (Format, Format) {
     (inbound, outbound)
 }
 
+fn too_large(limit: usize) -> Status {
+    Status::resource_exhausted(format!(
+        "grpc: received message larger than max (more than {limit} bytes)"
+    ))
+}
+
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Status> {
     use http_body_util::BodyExt as _;
+    // A declared length over the limit is refused before a byte of the body is read.
+    if http_body::Body::size_hint(&body).lower() > limit as u64 {
+        return Err(too_large(limit));
+    }
     match http_body_util::Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(Status::resource_exhausted(
-            format!("grpc: received message larger than max (more than {limit} bytes)"),
-        )),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large(limit)),
         Err(e) => Err(Status::invalid_argument(format!(
             "reading request body: {e}"
         ))),
@@ -203,33 +216,44 @@ struct Call {
 }
 
 impl Gateway {
+    /// Who is calling, the cheap rate-limit check ([`Service::admit`]), then the body, read
+    /// only up to the route's limit.
     async fn call(
         &self,
+        kind: Kind,
         peer: SocketAddr,
         headers: &HeaderMap,
         body: Body,
     ) -> Result<Call, Status> {
         let (inbound, outbound) = formats(headers);
-        let forwarded = self
-            .trust_forwarded_for
-            .then(|| forwarded_for(headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())))
-            .flatten();
         let gzip = headers
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("gzip"));
+        let mut ctx = CallContext {
+            ip: client_ip(
+                Some(peer.ip()),
+                headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()),
+                &self.trusted_proxies,
+            ),
+            authorization: headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            admitted: false,
+        };
+        self.service.admit(&ctx, kind)?;
+        ctx.admitted = true;
+        let limit = match kind {
+            Kind::Publish => self.max_request_bytes,
+            Kind::General => self.max_query_request_bytes,
+        };
         Ok(Call {
-            ctx: CallContext {
-                ip: Some(forwarded.unwrap_or(peer.ip())),
-                authorization: headers
-                    .get(header::AUTHORIZATION)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-            },
+            ctx,
             inbound,
             outbound,
             gzip,
-            body: read_body(body, self.max_request_bytes).await?,
+            body: read_body(body, limit).await?,
         })
     }
 }
@@ -238,13 +262,16 @@ impl Gateway {
 fn unary_response<T: Message>(
     call: &Call,
     gzip_allowed: bool,
-    value: &T,
+    reply: Budgeted<T>,
     to_json: impl FnOnce(&T) -> String,
 ) -> Response {
+    let value = &reply.value;
     let (content_type, body) = match call.outbound {
         Format::Json => ("application/json", to_json(value).into_bytes()),
         Format::Protobuf => (PROTOBUF, value.encode_to_vec()),
     };
+    // The reply's bytes stay counted until the body has been written.
+    let permit = reply.permit.map(HeldPermit::new);
     let mut headers = vec![(header::CONTENT_TYPE, HeaderValue::from_static(content_type))];
     let body = if gzip_allowed && call.gzip {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -258,6 +285,10 @@ fn unary_response<T: Message>(
     } else {
         body
     };
+    let body = Body::new(PermitBody::new(
+        http_body_util::Full::new(Bytes::from(body)),
+        permit,
+    ));
     let mut response = (StatusCode::OK, body).into_response();
     for (name, value) in headers {
         response.headers_mut().insert(name, value);
@@ -266,7 +297,7 @@ fn unary_response<T: Message>(
 }
 
 macro_rules! unary_handler {
-    ($name:ident, $method:literal, $request:ty, $service_fn:ident, $gzip:expr, $to_json:expr) => {
+    ($name:ident, $method:literal, $kind:expr, $request:ty, $service_fn:ident, $gzip:expr, $to_json:expr) => {
         async fn $name(
             State(gateway): State<Gateway>,
             ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -274,16 +305,20 @@ macro_rules! unary_handler {
             body: Body,
         ) -> Response {
             let started = Instant::now();
-            let call = match gateway.call(peer, &headers, body).await {
+            let call = match gateway.call($kind, peer, &headers, body).await {
                 Ok(call) => call,
-                Err(status) => return error_response(&status),
+                Err(status) => {
+                    return error_response(
+                        &gateway.service.refused("http", $method, started, status),
+                    );
+                }
             };
             let result = match decode::<$request>(call.inbound, &call.body) {
                 Ok(request) => gateway.service.$service_fn(&call.ctx, request).await,
                 Err(status) => Err(status),
             };
             match gateway.service.observed("http", $method, started, result) {
-                Ok(response) => unary_response(&call, $gzip, &response, $to_json),
+                Ok(response) => unary_response(&call, $gzip, response, $to_json),
                 Err(status) => error_response(&status),
             }
         }
@@ -293,6 +328,7 @@ macro_rules! unary_handler {
 unary_handler!(
     publish,
     "Publish",
+    Kind::Publish,
     api::PublishRequest,
     publish,
     false,
@@ -301,6 +337,7 @@ unary_handler!(
 unary_handler!(
     query,
     "Query",
+    Kind::General,
     api::QueryRequest,
     query,
     true,
@@ -309,6 +346,7 @@ unary_handler!(
 unary_handler!(
     batch_query,
     "BatchQuery",
+    Kind::General,
     api::BatchQueryRequest,
     batch_query,
     true,
@@ -326,12 +364,16 @@ async fn stream(
     filter: impl FnOnce(Bytes, Format) -> Result<Filter, Status>,
 ) -> Response {
     let started = Instant::now();
-    let call = match gateway.call(peer, &headers, body).await {
+    let call = match gateway.call(Kind::General, peer, &headers, body).await {
         Ok(call) => call,
-        Err(status) => return error_response(&status),
+        Err(status) => {
+            return error_response(&gateway.service.refused("http", method, started, status));
+        }
     };
-    let result = filter(call.body.clone(), call.inbound)
-        .and_then(|filter| gateway.service.subscribe(&call.ctx, filter));
+    let result = match filter(call.body.clone(), call.inbound) {
+        Ok(filter) => gateway.service.subscribe(&call.ctx, filter).await,
+        Err(status) => Err(status),
+    };
     let subscription = match gateway.service.observed("http", method, started, result) {
         Ok(subscription) => subscription,
         Err(status) => return error_response(&status),

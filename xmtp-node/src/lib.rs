@@ -21,7 +21,8 @@ mod tls;
 
 pub use args::{NodeArgs, StopSignal, SyncArg};
 pub use config::{
-    AuthConfig, Bucket, ConnectionLimits, Database, NodeConfig, RateLimitConfig, RetentionConfig,
+    AuthConfig, Bucket, Cidr, ConnectionLimits, Database, NodeConfig, RateLimitConfig,
+    RequestLimits, RetentionConfig,
 };
 pub use error::{Error, Result};
 pub use listener::raise_open_files_limit;

@@ -12,11 +12,11 @@ use xmtp_proto::message_api::v1::message_api_server::MessageApiServer;
 use crate::auth::Authorizer;
 use crate::config::{Database, NodeConfig, RetentionConfig};
 use crate::error::{Error, Result};
-use crate::grpc::GrpcApi;
+use crate::grpc::{GrpcApi, hold_response_permits};
 use crate::http::{Gateway, router};
 use crate::listener::{Connections, Listener, Protocol};
 use crate::metrics::Metrics;
-use crate::ratelimit::Limiter;
+use crate::ratelimit::{Limiter, ResponseBudget};
 use crate::relay::Hub;
 use crate::service::Service;
 use crate::store::postgres::{PostgresOptions, PostgresStore};
@@ -134,6 +134,12 @@ impl Node {
             limiter: Limiter::new(&config.rate_limits),
             auth: Authorizer::new(&config.auth),
             metrics: Arc::clone(&metrics),
+            limits: config.limits.clone(),
+            budget: ResponseBudget::new(
+                config.limits.max_response_bytes_in_flight,
+                config.limits.max_response_bytes_in_flight_per_address,
+            ),
+            topics_per_token: config.rate_limits.topics_per_token,
         });
         let stop = CancellationToken::new();
         let mut background = Vec::new();
@@ -197,11 +203,15 @@ impl Node {
             }));
         }
 
-        let trust = config.rate_limits.trust_forwarded_for;
+        let trusted_proxies = config.rate_limits.trusted_proxies.clone();
         let gateway = Gateway {
             service: Arc::clone(&service),
-            trust_forwarded_for: trust,
+            trusted_proxies: trusted_proxies.clone(),
             max_request_bytes: config.max_request_bytes,
+            max_query_request_bytes: config
+                .limits
+                .max_query_request_bytes
+                .min(config.max_request_bytes),
         };
         let http_server = tokio::spawn(
             Listener {
@@ -228,15 +238,16 @@ impl Node {
             .map_err(|e| Error::Config(format!("gRPC reflection: {e}")))?;
         let api = MessageApiServer::new(GrpcApi {
             service: Arc::clone(&service),
-            trust_forwarded_for: trust,
+            trusted_proxies,
         })
         .max_decoding_message_size(config.max_request_bytes)
-        .max_encoding_message_size(usize::MAX);
+        .max_encoding_message_size(config.limits.max_encoded_response_bytes());
         let grpc_routes = tonic::service::Routes::new(health_service)
             .add_service(reflection)
             .add_service(api)
             .prepare()
-            .into_axum_router();
+            .into_axum_router()
+            .layer(tower::util::MapResponseLayer::new(hold_response_permits));
         let grpc_server = tokio::spawn(
             Listener {
                 tcp: grpc_listener,

@@ -4,8 +4,10 @@
 //! every call, so a client calling more than once a minute is never refilled. governor's GCRA is a
 //! correct token bucket: tokens come back evenly over the minute.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
@@ -63,6 +65,19 @@ impl Limiter {
         kind: Kind,
         cost: u32,
     ) -> Result<(), tonic::Status> {
+        self.check_more(ip, priority, kind, cost, 0)
+    }
+
+    /// [`Limiter::check`] for the rest of a call's cost, `already` tokens having been spent
+    /// by [`Service::admit`](crate::service::Service::admit): the refusal names the whole cost.
+    pub(crate) fn check_more(
+        &self,
+        ip: Option<IpAddr>,
+        priority: bool,
+        kind: Kind,
+        cost: u32,
+        already: u32,
+    ) -> Result<(), tonic::Status> {
         let Some(n) = NonZeroU32::new(cost) else {
             return Ok(());
         };
@@ -86,7 +101,8 @@ impl Limiter {
                     Kind::Publish => "PUB",
                 };
                 Err(tonic::Status::resource_exhausted(format!(
-                    "{cost} exceeds rate limit {class}{ip}{kind}"
+                    "{} exceeds rate limit {class}{ip}{kind}",
+                    cost.saturating_add(already)
                 )))
             }
         }
@@ -113,6 +129,183 @@ impl Limiter {
             + self.publish.len()
             + self.general_priority.len()
             + self.publish_priority.len()
+    }
+}
+
+/// An address range, `10.0.0.0/8` or `fd00::/8`; a bare address is a range of one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    /// Whether `ip` is in the range (an IPv4-mapped IPv6 address matches its IPv4 range).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            IpAddr::V4(_) => ip,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (addr, prefix) = s.split_once('/').unwrap_or((s, ""));
+        let network: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not an IP address or CIDR range"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = if prefix.is_empty() {
+            max
+        } else {
+            prefix
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{s:?}: prefix length must be 0 to {max}"))?
+        };
+        Ok(Self { network, prefix })
+    }
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
+
+/// The client address of a call: the direct peer, unless the peer is a trusted proxy; then the
+/// rightmost `X-Forwarded-For` hop that is not a trusted proxy (proxies append the address they
+/// saw, so everything left of it was written by the client and is not believed). A hop that
+/// does not parse stops the walk at the proxy that appended it.
+pub(crate) fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[Cidr],
+) -> Option<IpAddr> {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    let mut client = peer?;
+    if !is_trusted(client) {
+        return Some(client);
+    }
+    for hop in forwarded_for.unwrap_or_default().rsplit(',') {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// Response bytes the node holds until they are written: node-wide and per client address
+/// (issue 15 §2). Never waits: a response that does not fit is refused.
+pub(crate) struct ResponseBudget {
+    total: usize,
+    per_address: usize,
+    held: Mutex<(usize, HashMap<IpAddr, usize>)>,
+}
+
+/// Bytes held for one response; returned when dropped.
+pub(crate) struct ResponsePermit {
+    budget: Arc<ResponseBudget>,
+    ip: IpAddr,
+    bytes: usize,
+}
+
+impl std::fmt::Debug for ResponsePermit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponsePermit")
+            .field("ip", &self.ip)
+            .field("bytes", &self.bytes)
+            .finish()
+    }
+}
+
+impl ResponseBudget {
+    pub(crate) fn new(total: usize, per_address: usize) -> Arc<Self> {
+        Arc::new(Self {
+            total,
+            per_address,
+            held: Mutex::new((0, HashMap::new())),
+        })
+    }
+
+    /// Holds `bytes` for a response to `ip`, or refuses with `RESOURCE_EXHAUSTED`. A response
+    /// larger than a whole budget is still let through when nothing else is held (so a
+    /// configuration below one page never blocks everything).
+    pub(crate) fn acquire(
+        self: &Arc<Self>,
+        ip: Option<IpAddr>,
+        bytes: usize,
+    ) -> Result<ResponsePermit, tonic::Status> {
+        let ip = ip.unwrap_or(UNKNOWN_IP);
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = held.1.get(&ip).copied().unwrap_or(0);
+        let over_total = held.0 > 0 && held.0 + bytes > self.total;
+        let over_mine = mine > 0 && mine + bytes > self.per_address;
+        if over_total || over_mine {
+            let which = if over_mine {
+                "for this address"
+            } else {
+                "node-wide"
+            };
+            return Err(tonic::Status::resource_exhausted(format!(
+                "too many response bytes in flight {which}: {} held, {bytes} more asked",
+                if over_mine { mine } else { held.0 }
+            )));
+        }
+        held.0 += bytes;
+        *held.1.entry(ip).or_default() += bytes;
+        Ok(ResponsePermit {
+            budget: Arc::clone(self),
+            ip,
+            bytes,
+        })
+    }
+
+    /// Bytes held now, node-wide.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> usize {
+        self.held.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+}
+
+impl Drop for ResponsePermit {
+    fn drop(&mut self) {
+        let mut held = self.budget.held.lock().unwrap_or_else(|e| e.into_inner());
+        held.0 = held.0.saturating_sub(self.bytes);
+        if let Some(mine) = held.1.get_mut(&self.ip) {
+            *mine = mine.saturating_sub(self.bytes);
+            if *mine == 0 {
+                held.1.remove(&self.ip);
+            }
+        }
+        if held.1.is_empty() {
+            held.1.shrink_to_fit();
+        }
     }
 }
 
@@ -189,5 +382,74 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         on.sweep();
         assert_eq!(on.tracked(), 0);
+    }
+
+    #[test]
+    fn cidr_parses_and_matches() {
+        let net: Cidr = "10.1.0.0/16".parse().unwrap();
+        assert!(net.contains("10.1.200.3".parse().unwrap()));
+        assert!(!net.contains("10.2.0.1".parse().unwrap()));
+        assert!(net.contains("::ffff:10.1.0.9".parse().unwrap()));
+        let one: Cidr = "::1".parse().unwrap();
+        assert_eq!(one.to_string(), "::1/128");
+        assert!(one.contains("::1".parse().unwrap()));
+        assert!(!one.contains("127.0.0.1".parse().unwrap()));
+        let all: Cidr = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains("8.8.8.8".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("proxy".parse::<Cidr>().is_err());
+    }
+
+    #[test]
+    fn client_is_the_rightmost_untrusted_hop_behind_a_trusted_peer() {
+        let trusted: Vec<Cidr> = vec!["10.0.0.0/8".parse().unwrap()];
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        // Behind the proxy: the client's own claims on the left are ignored.
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), Some("6.6.6.6, 1.2.3.4"), &trusted),
+            ip("1.2.3.4")
+        );
+        // A chain of trusted proxies is walked through.
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), Some("1.2.3.4, 10.9.9.9"), &trusted),
+            ip("1.2.3.4")
+        );
+        // A peer that is not a trusted proxy is the client, whatever it claims.
+        assert_eq!(
+            client_ip(ip("1.2.3.4"), Some("6.6.6.6"), &trusted),
+            ip("1.2.3.4")
+        );
+        // No header, or garbage: the nearest proxy.
+        assert_eq!(client_ip(ip("10.0.0.5"), None, &trusted), ip("10.0.0.5"));
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), Some("1.2.3.4, junk"), &trusted),
+            ip("10.0.0.5")
+        );
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), Some("1.2.3.4"), &[]),
+            ip("10.0.0.5")
+        );
+    }
+
+    #[test]
+    fn response_budget_refuses_past_the_address_and_node_limits_and_returns_on_drop() {
+        let budget = ResponseBudget::new(100, 60);
+        let a = Some("10.0.0.1".parse().unwrap());
+        let b = Some("10.0.0.2".parse().unwrap());
+        let first = budget.acquire(a, 50).unwrap();
+        assert!(budget.acquire(a, 20).is_err());
+        let second = budget.acquire(b, 50).unwrap();
+        let err = budget
+            .acquire(Some("10.0.0.3".parse().unwrap()), 10)
+            .unwrap_err();
+        assert_eq!(err.code(), tonic::Code::ResourceExhausted);
+        drop(first);
+        budget.acquire(a, 40).unwrap();
+        drop(second);
+        assert_eq!(budget.held(), 0);
+        // Larger than everything, but alone: let through.
+        let big = budget.acquire(a, 1000).unwrap();
+        assert!(budget.acquire(b, 1).is_err());
+        drop(big);
     }
 }

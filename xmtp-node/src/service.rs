@@ -10,8 +10,9 @@ use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::topic::{self, Category};
 
 use crate::auth::Authorizer;
+use crate::config::RequestLimits;
 use crate::metrics::Metrics;
-use crate::ratelimit::{Kind, Limiter};
+use crate::ratelimit::{Kind, Limiter, ResponseBudget, ResponsePermit};
 use crate::relay::{Filter, Hub, Subscription};
 use crate::store::{self, Direction, Store, StoreError, StoredEnvelope};
 
@@ -21,6 +22,8 @@ pub const MAX_TOPIC_BYTES: usize = 300;
 pub const MAX_MESSAGE_BYTES: usize = 1_048_214;
 /// Most sub-queries in one BatchQuery.
 pub const MAX_BATCH_QUERIES: usize = 50;
+/// Topic sets at least this large are indexed on a blocking thread.
+pub(crate) const LARGE_TOPIC_SET: usize = 1000;
 /// Page size when the request says 0.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Largest page, except for a single `userpreferences-` topic.
@@ -35,6 +38,24 @@ pub(crate) struct CallContext {
     pub(crate) ip: Option<IpAddr>,
     /// The `authorization` header or metadata value.
     pub(crate) authorization: Option<String>,
+    /// The transport already spent the call's first token ([`Service::admit`]) before reading
+    /// the request.
+    pub(crate) admitted: bool,
+}
+
+/// A reply and the response bytes it holds in the node's budget until it has been written.
+pub(crate) struct Budgeted<T> {
+    pub(crate) value: T,
+    pub(crate) permit: Option<ResponsePermit>,
+}
+
+impl<T> Budgeted<T> {
+    fn free(value: T) -> Self {
+        Self {
+            value,
+            permit: None,
+        }
+    }
 }
 
 pub(crate) struct Service {
@@ -43,6 +64,10 @@ pub(crate) struct Service {
     pub(crate) limiter: Limiter,
     pub(crate) auth: Authorizer,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) limits: RequestLimits,
+    pub(crate) budget: Arc<ResponseBudget>,
+    /// Topics that cost one more rate-limit token.
+    pub(crate) topics_per_token: u32,
 }
 
 /// The digest of an envelope: `SHA-256(content_topic || message)` (network.md §5.2).
@@ -81,7 +106,75 @@ fn is_ephemeral(topic: &str) -> bool {
     topic::category(topic).is_ephemeral()
 }
 
+/// `n` as a token cost, saturating.
+fn tokens(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl Service {
+    /// The cheap check made before a request is read or a signature verified: one token from
+    /// the caller's bucket (`Publish` for publishes, `General` otherwise). Priority is known
+    /// only from a token already verified and cached, never by verifying one here.
+    pub(crate) fn admit(&self, ctx: &CallContext, kind: Kind) -> Result<(), Status> {
+        if ctx.admitted {
+            return Ok(());
+        }
+        let authorization = ctx.authorization.as_deref();
+        match self.auth.cached_priority(authorization) {
+            Some(priority) => self.limiter.check(ctx.ip, priority, kind, 1),
+            // Not verified yet: the regular bucket, and the priority one only when the regular
+            // one is empty and the token proves to be an allow-listed wallet's.
+            None => self
+                .limiter
+                .check(ctx.ip, false, kind, 1)
+                .or_else(|refused| {
+                    if self.auth.is_priority(authorization) {
+                        self.limiter.check(ctx.ip, true, kind, 1)
+                    } else {
+                        Err(refused)
+                    }
+                }),
+        }
+    }
+
+    /// Charges the rest of a call's cost (`units` beyond the first token, plus its topics),
+    /// and refuses more topics than one request may carry.
+    fn charge(
+        &self,
+        ctx: &CallContext,
+        kind: Kind,
+        units: usize,
+        topics: usize,
+    ) -> Result<(), Status> {
+        if topics > self.limits.max_topics_per_request {
+            return Err(Status::invalid_argument(format!(
+                "too many topics in one request: {topics} (at most {})",
+                self.limits.max_topics_per_request
+            )));
+        }
+        let topic_cost = topics / (self.topics_per_token.max(1) as usize);
+        let cost = units.saturating_sub(1).saturating_add(topic_cost);
+        if cost == 0 {
+            return Ok(());
+        }
+        let priority = self.auth.is_priority(ctx.authorization.as_deref());
+        self.limiter
+            .check_more(ctx.ip, priority, kind, tokens(cost), 1)
+    }
+
+    /// Holds a reply's encoded size in the response budget.
+    fn budgeted<T: xmtp_proto::Message>(
+        &self,
+        ctx: &CallContext,
+        value: T,
+    ) -> Result<Budgeted<T>, Status> {
+        let permit = self.budget.acquire(ctx.ip, value.encoded_len())?;
+        Ok(Budgeted {
+            value,
+            permit: Some(permit),
+        })
+    }
+
     /// Records the outcome of a call in the metrics and returns it unchanged.
     pub(crate) fn observed<T>(
         &self,
@@ -98,17 +191,35 @@ impl Service {
         result
     }
 
+    /// Records a call refused before it reached the service and returns its status.
+    pub(crate) fn refused(
+        &self,
+        transport: &'static str,
+        method: &'static str,
+        started: Instant,
+        status: Status,
+    ) -> Status {
+        self.metrics
+            .observe(transport, method, status.code(), started);
+        tracing::debug!(transport, method, code = ?status.code(), message = status.message(), "call refused");
+        status
+    }
+
     /// Publish: limits, auth, validation, then store (atomically, all non-ephemeral envelopes of
     /// the request) and relay in request order.
     pub(crate) async fn publish(
         &self,
         ctx: &CallContext,
         request: api::PublishRequest,
-    ) -> Result<api::PublishResponse, Status> {
+    ) -> Result<Budgeted<api::PublishResponse>, Status> {
+        // Charged before the signature is checked: failed auth and empty publishes cost a
+        // token too.
+        self.admit(ctx, Kind::Publish)?;
         let authenticated = self.auth.authenticate(ctx.authorization.as_deref());
         let priority = matches!(&authenticated, Ok(Some(caller)) if caller.priority);
-        let cost = u32::try_from(request.envelopes.len()).unwrap_or(u32::MAX);
-        self.limiter.check(ctx.ip, priority, Kind::Publish, cost)?;
+        let more = request.envelopes.len().saturating_sub(1);
+        self.limiter
+            .check_more(ctx.ip, priority, Kind::Publish, tokens(more), 1)?;
         if let Some(caller) = authenticated? {
             self.auth.authorize(
                 &caller,
@@ -149,7 +260,7 @@ impl Service {
         for envelope in envelopes {
             self.hub.publish(envelope);
         }
-        Ok(api::PublishResponse {})
+        Ok(Budgeted::free(api::PublishResponse {}))
     }
 
     /// Query: validation and defaults of §4.5, one page from the store, paging info.
@@ -157,59 +268,96 @@ impl Service {
         &self,
         ctx: &CallContext,
         request: api::QueryRequest,
-    ) -> Result<api::QueryResponse, Status> {
-        let priority = self.auth.is_priority(ctx.authorization.as_deref());
-        self.limiter.check(ctx.ip, priority, Kind::General, 1)?;
-        self.query_unlimited(request).await
+    ) -> Result<Budgeted<api::QueryResponse>, Status> {
+        self.admit(ctx, Kind::General)?;
+        self.charge(ctx, Kind::General, 1, request.content_topics.len())?;
+        let response = self
+            .query_unlimited(request, self.limits.max_response_bytes)
+            .await?;
+        self.budgeted(ctx, response)
     }
 
+    /// One page within `max_bytes`: a page that reaches the budget gets a cursor, as a full
+    /// page does.
     async fn query_unlimited(
         &self,
         request: api::QueryRequest,
+        max_bytes: usize,
     ) -> Result<api::QueryResponse, Status> {
-        let (query, direction) = validate_query(request)?;
+        let (mut query, direction) = validate_query(request)?;
+        query.max_bytes = max_bytes.max(1);
         let limit = query.limit;
         let page = self.store.query(query).await.map_err(store_status)?;
+        let bytes: usize = page.iter().map(store::weight).sum();
+        let ended_early = bytes >= max_bytes;
         Ok(api::QueryResponse {
-            paging_info: Some(paging_info(&page, limit, direction)),
+            paging_info: Some(paging_info(&page, limit, direction, ended_early)),
             envelopes: page.iter().map(to_api).collect(),
         })
     }
 
     /// BatchQuery: at most 50 sub-queries, answered in order. The first failing sub-query fails
     /// the batch with its own status (the reference turns it into INTERNAL).
+    ///
+    /// The response budget is split evenly between the sub-queries; one that reaches its share
+    /// ends early with a cursor, as a Query page does. Truncating rather than refusing: the
+    /// SDK never pages batch results, and the pages it asks for in batches (contact bundles,
+    /// one latest message, 10 by default) fit their share unless their envelopes are hundreds
+    /// of KiB, when it gets fewer of them instead of an error it would retry six times.
     pub(crate) async fn batch_query(
         &self,
         ctx: &CallContext,
         request: api::BatchQueryRequest,
-    ) -> Result<api::BatchQueryResponse, Status> {
+    ) -> Result<Budgeted<api::BatchQueryResponse>, Status> {
+        self.admit(ctx, Kind::General)?;
         if request.requests.len() > MAX_BATCH_QUERIES {
             return Err(Status::invalid_argument(
                 "cannot exceed 50 requests in single batch",
             ));
         }
-        let cost = u32::try_from(request.requests.len()).unwrap_or(u32::MAX);
-        let priority = self.auth.is_priority(ctx.authorization.as_deref());
-        self.limiter.check(ctx.ip, priority, Kind::General, cost)?;
+        let topics = request
+            .requests
+            .iter()
+            .map(|q| q.content_topics.len())
+            .fold(0usize, usize::saturating_add);
+        self.charge(ctx, Kind::General, request.requests.len(), topics)?;
+        let share = self.limits.max_response_bytes / request.requests.len().max(1);
         let responses = futures_util::future::try_join_all(
             request
                 .requests
                 .into_iter()
-                .map(|q| self.query_unlimited(q)),
+                .map(|q| self.query_unlimited(q, share)),
         )
         .await?;
-        Ok(api::BatchQueryResponse { responses })
+        self.budgeted(ctx, api::BatchQueryResponse { responses })
     }
 
-    /// Opens a live subscription (Subscribe, Subscribe2, SubscribeAll).
-    pub(crate) fn subscribe(
+    /// Opens a live subscription (Subscribe, Subscribe2, SubscribeAll). A large topic set is
+    /// indexed on a blocking thread.
+    pub(crate) async fn subscribe(
         &self,
         ctx: &CallContext,
         filter: Filter,
     ) -> Result<Subscription, Status> {
-        let priority = self.auth.is_priority(ctx.authorization.as_deref());
-        self.limiter.check(ctx.ip, priority, Kind::General, 1)?;
-        Ok(self.hub.subscribe(filter))
+        self.admit(ctx, Kind::General)?;
+        let topics = match &filter {
+            Filter::Topics(topics) => topics.len(),
+            Filter::All => 0,
+        };
+        self.charge(ctx, Kind::General, 1, topics)?;
+        if topics < LARGE_TOPIC_SET {
+            return Ok(self.hub.subscribe(filter));
+        }
+        let hub = Arc::clone(&self.hub);
+        tokio::task::spawn_blocking(move || hub.subscribe(filter))
+            .await
+            .map_err(|e| Status::internal(format!("indexing the subscription: {e}")))
+    }
+
+    /// A Subscribe2 update: the same topic limit and topic charge as a Subscribe (but not its
+    /// first token: the stream is already open).
+    pub(crate) fn check_update(&self, ctx: &CallContext, topics: usize) -> Result<(), Status> {
+        self.charge(ctx, Kind::General, 1, topics)
     }
 }
 
@@ -278,19 +426,22 @@ pub(crate) fn validate_query(
             },
             cursor,
             limit,
+            max_bytes: usize::MAX,
         },
         direction,
     ))
 }
 
-/// `buildPagingInfo`: a cursor only on a full page.
+/// `buildPagingInfo`: a cursor only on a full page, or on one that `ended_early` at the
+/// response budget.
 pub(crate) fn paging_info(
     page: &[StoredEnvelope],
     page_size: u32,
     direction: api::SortDirection,
+    ended_early: bool,
 ) -> api::PagingInfo {
     match page.last() {
-        Some(last) if page.len() >= page_size as usize => api::PagingInfo {
+        Some(last) if ended_early || page.len() >= page_size as usize => api::PagingInfo {
             limit: page_size.min(MAX_PAGE_SIZE),
             cursor: Some(api::Cursor {
                 cursor: Some(api::cursor::Cursor::Index(api::IndexCursor {
@@ -383,9 +534,19 @@ mod tests {
             timestamp_ns: 9,
             message: vec![1],
         });
-        let partial = paging_info(std::slice::from_ref(&e), 2, api::SortDirection::Ascending);
+        let partial = paging_info(
+            std::slice::from_ref(&e),
+            2,
+            api::SortDirection::Ascending,
+            false,
+        );
         assert_eq!((partial.limit, partial.cursor.is_none()), (0, true));
-        let full = paging_info(&[e.clone(), e.clone()], 2, api::SortDirection::Ascending);
+        let full = paging_info(
+            &[e.clone(), e.clone()],
+            2,
+            api::SortDirection::Ascending,
+            false,
+        );
         assert_eq!(full.limit, 2);
         let Some(api::Cursor {
             cursor: Some(api::cursor::Cursor::Index(index)),
@@ -397,7 +558,20 @@ mod tests {
             (index.digest, index.sender_time_ns),
             (digest("t", &[1]).to_vec(), 9)
         );
-        let big = paging_info(&vec![e; 500], 500, api::SortDirection::Descending);
+        let big = paging_info(
+            &vec![e.clone(); 500],
+            500,
+            api::SortDirection::Descending,
+            false,
+        );
         assert_eq!(big.limit, 100);
+        // A short page that reached the response budget pages on like a full one.
+        let early = paging_info(
+            std::slice::from_ref(&e),
+            100,
+            api::SortDirection::Ascending,
+            true,
+        );
+        assert_eq!((early.limit, early.cursor.is_some()), (100, true));
     }
 }

@@ -88,6 +88,7 @@ fn query(topics: &[&str], direction: Direction, limit: u32) -> Query {
         direction,
         cursor: None,
         limit,
+        max_bytes: usize::MAX,
     }
 }
 
@@ -609,6 +610,7 @@ mod paging {
                 direction,
                 cursor: None,
                 limit,
+                max_bytes: usize::MAX,
             };
             prop_assert_eq!(rt.block_on(page_all(&store, q)), model);
         });

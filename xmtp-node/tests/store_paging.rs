@@ -86,6 +86,7 @@ fn arb_query() -> impl Strategy<Value = Query> {
             },
             cursor: None,
             limit,
+            max_bytes: usize::MAX,
         })
 }
 

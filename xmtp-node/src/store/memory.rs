@@ -120,7 +120,7 @@ impl Store for MemoryStore {
             page.reverse();
         }
         page.truncate(query.limit as usize);
-        Ok(page)
+        super::within_budget(page.into_iter().map(Ok::<_, StoreError>), query.max_bytes)
     }
 
     async fn delete_expired(&self, received_before_ns: u64, batch: u32) -> Result<u64, StoreError> {

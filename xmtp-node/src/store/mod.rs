@@ -62,6 +62,34 @@ pub struct Query {
     pub cursor: Option<Cursor>,
     /// Page size, 1 to 500.
     pub limit: u32,
+    /// Response budget: the page ends after the envelope whose [`weight`] brings the page's
+    /// total to `max_bytes` or more (so a page always holds at least one envelope, and at most
+    /// `max_bytes` plus one envelope). `usize::MAX` for none.
+    pub max_bytes: usize,
+}
+
+/// Bytes an envelope counts for in a response budget: its message and topic.
+pub fn weight(envelope: &StoredEnvelope) -> usize {
+    envelope.message.len() + envelope.content_topic.len()
+}
+
+/// Takes envelopes in order until `max_bytes` is reached (inclusive of the envelope that
+/// reaches it), as [`Query::max_bytes`] describes.
+pub(crate) fn within_budget<E>(
+    rows: impl Iterator<Item = Result<StoredEnvelope, E>>,
+    max_bytes: usize,
+) -> Result<Vec<StoredEnvelope>, E> {
+    let mut page = Vec::new();
+    let mut total = 0usize;
+    for row in rows {
+        let row = row?;
+        total = total.saturating_add(weight(&row));
+        page.push(row);
+        if total >= max_bytes {
+            break;
+        }
+    }
+    Ok(page)
 }
 
 /// Errors from a storage backend.
@@ -96,7 +124,8 @@ pub trait Store: Send + Sync + 'static {
     /// [`SqliteSync::Full`]).
     async fn insert(&self, envelopes: Vec<StoredEnvelope>) -> Result<(), StoreError>;
 
-    /// One page of envelopes matching `query`, in its order, at most `query.limit` long.
+    /// One page of envelopes matching `query`, in its order, at most `query.limit` long and
+    /// ending early at `query.max_bytes`.
     async fn query(&self, query: Query) -> Result<Vec<StoredEnvelope>, StoreError>;
 
     /// Deletes up to `batch` envelopes on topics outside `/xmtp/` that this store received before

@@ -307,17 +307,30 @@ impl Store for PostgresStore {
         let limit = i64::from(query.limit);
         let conn = self.conn().await?;
         let stmt = conn.prepare_cached(&sql).await.map_err(pg_error)?;
-        let rows = match &query.cursor {
-            Some(c) => {
-                let ts = ts_to_sql(c.timestamp_ns);
-                let digest: &[u8] = &c.digest;
-                conn.query(&stmt, &[&topics, &start, &end, &limit, &ts, &digest])
-                    .await
-            }
-            None => conn.query(&stmt, &[&topics, &start, &end, &limit]).await,
+        let cursor = query
+            .cursor
+            .as_ref()
+            .map(|c| (ts_to_sql(c.timestamp_ns), c.digest.as_slice()));
+        let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+            vec![&topics, &start, &end, &limit];
+        if let Some((ts, digest)) = &cursor {
+            params.extend([ts as &(dyn tokio_postgres::types::ToSql + Sync), digest]);
         }
-        .map_err(pg_error)?;
-        rows.iter().map(|row| envelope_from_row(row, 0)).collect()
+        // Rows are read as they arrive: a page that reaches its budget stops reading (the rest
+        // of the result is discarded by the connection, never held here).
+        let rows = conn.query_raw(&stmt, params).await.map_err(pg_error)?;
+        let mut rows = std::pin::pin!(rows);
+        let mut page = Vec::new();
+        let mut total = 0usize;
+        while let Some(row) = futures_util::StreamExt::next(&mut rows).await {
+            let envelope = envelope_from_row(&row.map_err(pg_error)?, 0)?;
+            total = total.saturating_add(super::weight(&envelope));
+            page.push(envelope);
+            if total >= query.max_bytes {
+                break;
+            }
+        }
+        Ok(page)
     }
 
     async fn delete_expired(&self, received_before_ns: u64, batch: u32) -> Result<u64, StoreError> {

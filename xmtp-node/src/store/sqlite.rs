@@ -786,7 +786,8 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Vec<StoredEnvelope>, rusqli
             digest,
         })
     })?;
-    rows.collect()
+    // Rows are stepped one at a time: a page that reaches its budget stops reading.
+    super::within_budget(rows, q.max_bytes)
 }
 
 #[async_trait]
@@ -869,6 +870,7 @@ mod tests {
             direction,
             cursor: None,
             limit,
+            max_bytes: usize::MAX,
         }
     }
 
@@ -1033,7 +1035,6 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn back_to_back_group_commits_restart_the_log_without_a_blocking_checkpoint() {
         let store = Arc::new(SqliteStore::temporary().unwrap());
-        let wal = wal_path(store.path());
         let payload = vec![3u8; 64];
         let stop = Arc::new(AtomicBool::new(false));
         // Writers with requests too large to commit inline, several in flight at once: the

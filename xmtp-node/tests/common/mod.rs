@@ -1262,6 +1262,113 @@ pub async fn shutdown_ends_streams(config: NodeConfig) {
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
 
+/// A Query page that reaches the response budget ends early with a cursor, and following the
+/// cursors returns every envelope once, in order, over gRPC and HTTP; a BatchQuery shares the
+/// budget between its sub-queries, each of which pages the same way (issue 15 §2). Scaled: 18
+/// envelopes of 100 KiB against a budget of 400 KiB (the default is 16 MiB for 1 MiB ones).
+pub async fn response_budget_pages_with_cursors(mut config: NodeConfig) {
+    const ENVELOPE: usize = 100 * 1024;
+    config.limits.max_response_bytes = 400 * 1024;
+    let n = TestNode::start(config).await;
+    let topic = m_topic();
+    for ts in 1..=18u64 {
+        let mut message = vec![0u8; ENVELOPE];
+        message[..8].copy_from_slice(&ts.to_be_bytes());
+        n.publish_grpc(vec![envelope(&topic, ts, &message)]).await;
+    }
+    let budget = 400 * 1024 + ENVELOPE + topic.len();
+    let mut grpc = n.grpc().await;
+    for direction in [
+        api::SortDirection::Ascending,
+        api::SortDirection::Descending,
+    ] {
+        let mut cursor = None;
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let page = grpc
+                .query(api::QueryRequest {
+                    content_topics: vec![topic.clone()],
+                    paging_info: Some(api::PagingInfo {
+                        limit: 100,
+                        cursor: cursor.take(),
+                        direction: direction as i32,
+                    }),
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            let bytes: usize = page
+                .envelopes
+                .iter()
+                .map(|e| e.message.len() + topic.len())
+                .sum();
+            assert!(bytes <= budget, "page of {bytes} bytes");
+            seen.extend(page.envelopes.iter().map(|e| e.timestamp_ns));
+            pages += 1;
+            cursor = page.paging_info.and_then(|p| p.cursor);
+            if cursor.is_none() {
+                break;
+            }
+        }
+        let mut expected: Vec<u64> = (1..=18).collect();
+        if direction == api::SortDirection::Descending {
+            expected.reverse();
+        }
+        assert_eq!(seen, expected);
+        // 4 envelopes reach 400 KiB: 5 pages of 4 (the fifth has 2 and no cursor... or an
+        // empty sixth after an exact fit).
+        assert!((5..=6).contains(&pages), "{pages} pages");
+    }
+    // Over HTTP the page is the same, with the cursor in JSON.
+    let (status, page) = n
+        .post_json(
+            "/message/v1/query",
+            serde_json::json!({"contentTopics":[topic], "pagingInfo":{"limit":100}}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["envelopes"].as_array().unwrap().len(), 4);
+    assert_eq!(page["pagingInfo"]["limit"], 100);
+    assert!(page["pagingInfo"]["cursor"]["index"]["digest"].is_string());
+    // A batch of two shares 400 KiB: 2 envelopes each, each with a cursor.
+    let q = api::QueryRequest {
+        content_topics: vec![topic.clone()],
+        paging_info: Some(api::PagingInfo {
+            limit: 10,
+            direction: api::SortDirection::Ascending as i32,
+            cursor: None,
+        }),
+        ..Default::default()
+    };
+    let batch = grpc
+        .batch_query(api::BatchQueryRequest {
+            requests: vec![q.clone(), q],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    for response in batch.responses {
+        assert_eq!(response.envelopes.len(), 2);
+        assert!(response.paging_info.unwrap().cursor.is_some());
+    }
+    // Small envelopes: a full page of 100 as before.
+    let small = m_topic();
+    n.publish_grpc((1..=150).map(|ts| envelope(&small, ts, b"s")).collect())
+        .await;
+    let page = grpc
+        .query(api::QueryRequest {
+            content_topics: vec![small],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.envelopes.len(), 100);
+    n.node.shutdown().await.unwrap();
+}
+
 /// Every case, in order, on configs from `factory`.
 pub async fn run_suite<F, Fut>(factory: F)
 where
@@ -1281,6 +1388,7 @@ where
     gateway_details(factory().await).await;
     retention_deletes_non_xmtp_topics(factory().await).await;
     shutdown_ends_streams(factory().await).await;
+    response_budget_pages_with_cursors(factory().await).await;
 }
 
 /// One `#[tokio::test]` per case, each on a config from the async `factory` function.
@@ -1301,6 +1409,7 @@ macro_rules! node_suite {
             gateway_details,
             retention_deletes_non_xmtp_topics,
             shutdown_ends_streams,
+            response_budget_pages_with_cursors,
         );
     };
     (@cases $factory:path; $($case:ident),* $(,)?) => {
