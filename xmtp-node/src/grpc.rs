@@ -126,14 +126,21 @@ impl MessageApi for GrpcApi {
 
     type Subscribe2Stream = EnvelopeStream;
 
-    /// Each request on the inbound stream replaces the whole topic set.
+    /// Each request on the inbound stream replaces the whole topic set. The reply's headers
+    /// (with `subscribed: true`) go out only once the first request's topics are registered, so
+    /// a client that waits for them knows every envelope published afterwards reaches it.
     async fn subscribe2(
         &self,
         request: Request<Streaming<api::SubscribeRequest>>,
     ) -> Result<Response<Self::Subscribe2Stream>, Status> {
         let ctx = self.context(&request);
         let mut inbound = request.into_inner();
-        let subscription = self.open(&ctx, "Subscribe2", Filter::Topics(Vec::new()))?;
+        // A client that closes its side at once subscribes to nothing, as before.
+        let first = inbound
+            .message()
+            .await?
+            .map_or_else(Vec::new, |r| r.content_topics);
+        let subscription = self.open(&ctx, "Subscribe2", Filter::Topics(first))?;
         let updater = subscription.updater();
         let done = tokio_util::sync::CancellationToken::new();
         let guard = done.clone().drop_guard();
