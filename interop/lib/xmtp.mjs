@@ -123,24 +123,20 @@ const subscribeWaiters = new Set();
 
 /**
  * Call before opening a stream; await the result after. The SDK's stream start does not wait for
- * the subscription POST, so this waits until the node answers it (our node sends headers at once;
- * node-go sent nothing until the first envelope, hence the cap) plus a short grace period.
+ * the subscription POST, so this waits until the node answers it: our node answers only once it
+ * has registered the subscription, so every envelope published afterwards reaches the stream.
+ * Fails after `ms` without an answer.
  */
-export function subscriptionReady(capMs = 1500) {
+export function subscriptionReady(ms = 10_000) {
   const target = subscribeResponses + 1;
-  return (async () => {
-    if (subscribeResponses < target) {
-      await new Promise((resolve) => {
-        const waiter = { target, resolve };
-        subscribeWaiters.add(waiter);
-        setTimeout(() => {
-          subscribeWaiters.delete(waiter);
-          resolve();
-        }, capMs);
-      });
-    }
-    await sleep(150);
-  })();
+  return new Promise((resolve, reject) => {
+    if (subscribeResponses >= target) return resolve();
+    const waiter = { target, resolve };
+    subscribeWaiters.add(waiter);
+    setTimeout(() => {
+      if (subscribeWaiters.delete(waiter)) reject(new Error(`no answer to the subscribe POST within ${ms} ms`));
+    }, ms);
+  });
 }
 
 function noteSubscribeResponse() {

@@ -168,8 +168,8 @@ test('Rust starts a v2 conversation with context; JS streams its messages and an
   assert.equal(live.content, 'live from rust');
   assert.equal(live.senderAddress, rust.address);
 
+  // The peer answers once the node has registered the stream.
   await rust.call('stream_messages', { topic: created.topic });
-  await new Promise((r) => setTimeout(r, 300));
   const reaction = { reference: id, action: 'added', schema: 'unicode', content: '🎉' };
   const sent = await convo.send(reaction, { contentType: ContentTypeReaction });
   const event = await rust.event((e) => e.message?.id === sent.id, 15_000, "JS's reaction on the Rust stream");
@@ -241,7 +241,6 @@ test("Rust's all-messages stream sees a conversation JS starts after it opened",
   const carol = await jsClient(newWallet());
   const rust = await rustClient();
   await rust.call('stream_all');
-  await new Promise((r) => setTimeout(r, 300));
   const convo = await carol.conversations.newConversation(rust.address, {
     conversationId: `xmtp-rs/interop/rust/${randomUUID()}`,
     metadata: {},

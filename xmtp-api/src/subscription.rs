@@ -13,12 +13,18 @@ use tokio::task::JoinHandle;
 use xmtp_proto::message_api::v1::{Envelope, SubscribeRequest};
 
 use crate::api::{TopicStream, XmtpApi};
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::paging::{QueryOptions, query_pages};
 use crate::retry::RetryPolicy;
 
 /// Topics per backfill query (a query may name many topics; the node merges them).
 const BACKFILL_TOPICS_PER_QUERY: usize = 100;
+
+/// Digests of delivered envelopes a subscription remembers at most. Beyond this (more
+/// envelopes delivered within one `skew_window`, or many dated far ahead), the far-future ones
+/// and then the oldest are forgotten, and a backfill may deliver those again.
+const MAX_REMEMBERED: usize = 65_536;
 
 /// What a [`Subscription`] yields.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,9 +37,9 @@ pub enum StreamEvent {
         /// Why it broke.
         reason: String,
     },
-    /// The stream is live again; envelopes from `since_ns` on that were missed follow.
+    /// The stream is live again; envelopes stamped from `since_ns` on that were missed follow.
     Reconnected {
-        /// Sender timestamp from which the backfill ran.
+        /// Sender timestamp from which the backfill ran: never before the subscription started.
         since_ns: u64,
     },
 }
@@ -41,11 +47,19 @@ pub enum StreamEvent {
 /// How a [`Subscription`] behaves.
 #[derive(Clone, Debug)]
 pub struct SubscriptionOptions {
-    /// Also deliver stored envelopes from this sender timestamp on before going live.
+    /// Where "now" comes from: the start, and the bounds of every backfill.
+    pub clock: Arc<dyn Clock>,
+    /// Also deliver stored envelopes from this sender timestamp on before going live, and let
+    /// backfills after reconnects reach back to it. `None`: the stream starts now, by `clock`,
+    /// and delivers nothing stamped earlier but what the node relays live.
     pub backfill_from_ns: Option<u64>,
-    /// Sender clocks disagree; a backfill reaches this far before the newest delivered envelope,
-    /// and delivered digests are remembered this long to drop the overlap.
+    /// Sender clocks lag: a backfill after a reconnect reads from this long before the previous
+    /// connection was last known alive (never before the start), and delivered digests are
+    /// remembered for as long to drop the overlap.
     pub skew_window: Duration,
+    /// Sender clocks run ahead: a backfill reads envelopes stamped up to this long after now,
+    /// and no further (garbage dated years ahead is never fetched).
+    pub future_window: Duration,
     /// Resubscribe (with backfill) when nothing arrived for this long, in case a middlebox
     /// silently dropped the connection. `None` relies on HTTP/2 keepalive alone.
     pub idle_timeout: Option<Duration>,
@@ -58,8 +72,10 @@ pub struct SubscriptionOptions {
 impl Default for SubscriptionOptions {
     fn default() -> Self {
         Self {
+            clock: Arc::new(SystemClock),
             backfill_from_ns: None,
             skew_window: Duration::from_secs(300),
+            future_window: Duration::from_secs(300),
             idle_timeout: Some(Duration::from_secs(600)),
             retry: RetryPolicy {
                 initial_delay: Duration::from_millis(250),
@@ -77,6 +93,26 @@ enum Control {
 
 /// A reconnecting, backfilling, de-duplicating subscription. A `Stream` of [`StreamEvent`]s;
 /// dropping it ends the subscription.
+///
+/// # What it delivers
+///
+/// Everything the node relays on the subscribed topics after it registered the subscription
+/// ([`Subscription::open`] returns only then), whatever the envelopes' timestamps; and, after a
+/// reconnect, what a query finds stamped from `max(start, alive − skew_window)` to
+/// `now + future_window`, where every time but the stamps is the subscription's own
+/// [`Clock`]: `start` is when it was opened and `alive` when its previous connection was last
+/// known to work (its registration or its last envelope). Envelope timestamps are set by
+/// senders and never move these bounds, so an envelope dated years ahead changes nothing.
+///
+/// "Newer than the start" therefore means stamped at or after the start by this clock, to the
+/// millisecond (the precision of message stamps). With
+/// senders' clocks off by up to `skew_window` behind or `future_window` ahead, every envelope
+/// published while the stream was away is backfilled, except one published within the
+/// sender's lag after the start by a sender whose clock is behind (it stays in the topic's
+/// history). Conversely, an envelope published shortly before the start by a sender whose clock
+/// is ahead carries a stamp after the start and may be delivered after a reconnect. Each
+/// envelope is delivered once: digests of delivered envelopes are kept while a backfill can
+/// read them again, at most 65,536 of them.
 pub struct Subscription {
     events: mpsc::Receiver<Result<StreamEvent>>,
     control: mpsc::UnboundedSender<Control>,
@@ -84,27 +120,46 @@ pub struct Subscription {
     task: JoinHandle<()>,
 }
 
+/// A subscription's ends before its worker runs.
+struct Ends {
+    events: mpsc::Receiver<Result<StreamEvent>>,
+    control: mpsc::UnboundedSender<Control>,
+    topics: BTreeSet<String>,
+}
+
 impl Subscription {
-    /// Starts subscribing to `topics` in the background.
+    /// Subscribes to `topics` and returns once the node has registered the subscription, so
+    /// that every envelope published after this returns is delivered (ephemeral ones too, which
+    /// no backfill could find). Fails if the first attempt to subscribe fails; later failures
+    /// are retried in the background.
+    pub async fn open(
+        api: Arc<dyn XmtpApi>,
+        topics: Vec<String>,
+        options: SubscriptionOptions,
+    ) -> Result<Self> {
+        let (worker, ends) = Worker::new(api, topics, options);
+        let stream = worker
+            .api
+            .subscribe_dynamic(ends.topics.iter().cloned().collect())
+            .await?;
+        Ok(Self::run(worker, ends, Some(stream)))
+    }
+
+    /// Starts subscribing to `topics` in the background and returns at once: envelopes
+    /// published before the node registers the subscription are delivered only if
+    /// [`SubscriptionOptions::backfill_from_ns`] reaches them (ephemeral ones never). Prefer
+    /// [`Self::open`].
     pub fn start(api: Arc<dyn XmtpApi>, topics: Vec<String>, options: SubscriptionOptions) -> Self {
-        let topics: BTreeSet<String> = topics.into_iter().collect();
-        let (events_tx, events) = mpsc::channel(options.buffer.max(1));
-        let (control, control_rx) = mpsc::unbounded_channel();
-        let worker = Worker {
-            api,
-            topics: topics.clone(),
-            seen: Seen::new(options.skew_window),
-            newest_ns: options.backfill_from_ns,
-            options,
-            events: events_tx,
-            control: control_rx,
-        };
-        let task = tokio::spawn(worker.run());
+        let (worker, ends) = Worker::new(api, topics, options);
+        Self::run(worker, ends, None)
+    }
+
+    fn run(worker: Worker, ends: Ends, first: Option<TopicStream>) -> Self {
         Self {
-            events,
-            control,
-            topics,
-            task,
+            events: ends.events,
+            control: ends.control,
+            topics: ends.topics,
+            task: tokio::spawn(worker.run(first)),
         }
     }
 
@@ -153,35 +208,54 @@ impl Drop for Subscription {
     }
 }
 
-/// Digests delivered recently, with their timestamps, pruned to the skew window.
+/// Digests of delivered envelopes with their timestamps, kept while a backfill may read them
+/// again, at most [`MAX_REMEMBERED`].
 struct Seen {
-    window_ns: u64,
     digests: HashMap<[u8; 32], u64>,
-    newest: u64,
+    /// Prune when the map reaches this size.
+    prune_at: usize,
 }
 
 impl Seen {
-    fn new(window: Duration) -> Self {
+    fn new() -> Self {
         Self {
-            window_ns: u64::try_from(window.as_nanos()).unwrap_or(u64::MAX),
             digests: HashMap::new(),
-            newest: 0,
+            prune_at: 4096,
         }
     }
 
-    /// Records the envelope; false if it was delivered before.
-    fn first_time(&mut self, envelope: &Envelope) -> bool {
+    /// Records the envelope; false if it was delivered before. `horizon` is the oldest stamp a
+    /// backfill can still read, `future` the newest one it reads now.
+    fn first_time(&mut self, envelope: &Envelope, horizon: u64, future: u64) -> bool {
         let digest =
             xmtp_crypto::sha256_concat(&[envelope.content_topic.as_bytes(), &envelope.message]);
         if self.digests.insert(digest, envelope.timestamp_ns).is_some() {
             return false;
         }
-        self.newest = self.newest.max(envelope.timestamp_ns);
-        if self.digests.len() > 4096 && self.digests.len().is_power_of_two() {
-            let horizon = self.newest.saturating_sub(self.window_ns);
-            self.digests.retain(|_, ts| *ts >= horizon);
+        if self.digests.len() >= self.prune_at {
+            self.prune(horizon, future);
         }
         true
+    }
+
+    fn prune(&mut self, horizon: u64, future: u64) {
+        self.digests.retain(|_, ts| *ts >= horizon);
+        if self.digests.len() > MAX_REMEMBERED {
+            // Dated beyond what a backfill reads now: only a clock that is far off reaches them.
+            self.digests.retain(|_, ts| *ts <= future);
+        }
+        if self.digests.len() > MAX_REMEMBERED {
+            // Still too many within the window: forget the oldest, down to three quarters so
+            // that this stays rare.
+            let mut by_age: Vec<([u8; 32], u64)> =
+                self.digests.iter().map(|(d, ts)| (*d, *ts)).collect();
+            let excess = by_age.len() - MAX_REMEMBERED * 3 / 4;
+            by_age.select_nth_unstable_by_key(excess, |(_, ts)| *ts);
+            for (digest, _) in &by_age[..excess] {
+                self.digests.remove(digest);
+            }
+        }
+        self.prune_at = (self.digests.len() * 2).clamp(4096, MAX_REMEMBERED + 1);
     }
 }
 
@@ -189,7 +263,10 @@ struct Worker {
     api: Arc<dyn XmtpApi>,
     topics: BTreeSet<String>,
     seen: Seen,
-    newest_ns: Option<u64>,
+    /// The subscription's start by its clock, or `backfill_from_ns`: no backfill reads earlier.
+    floor_ns: u64,
+    /// By the clock, when the current (or last) connection was last known to work.
+    alive_ns: u64,
     options: SubscriptionOptions,
     events: mpsc::Sender<Result<StreamEvent>>,
     control: mpsc::UnboundedReceiver<Control>,
@@ -203,16 +280,71 @@ enum Ended {
     Broken(String),
 }
 
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
 impl Worker {
-    async fn run(mut self) {
+    /// A worker started now by its clock, and the subscription it will feed.
+    fn new(
+        api: Arc<dyn XmtpApi>,
+        topics: Vec<String>,
+        options: SubscriptionOptions,
+    ) -> (Self, Ends) {
+        let now = options.clock.now_ns();
+        let topics: BTreeSet<String> = topics.into_iter().collect();
+        let (events_tx, events) = mpsc::channel(options.buffer.max(1));
+        let (control, control_rx) = mpsc::unbounded_channel();
+        let worker = Self {
+            api,
+            topics: topics.clone(),
+            seen: Seen::new(),
+            // Stamps are whole milliseconds (xmtp-js's and ours): so is the start.
+            floor_ns: options.backfill_from_ns.unwrap_or(now - now % 1_000_000),
+            alive_ns: now,
+            options,
+            events: events_tx,
+            control: control_rx,
+        };
+        (
+            worker,
+            Ends {
+                events,
+                control,
+                topics,
+            },
+        )
+    }
+
+    /// The oldest stamp the next backfill reads.
+    fn horizon(&self) -> u64 {
+        self.floor_ns.max(
+            self.alive_ns
+                .saturating_sub(nanos(self.options.skew_window)),
+        )
+    }
+
+    /// The newest stamp a backfill reads now.
+    fn future(&self) -> u64 {
+        self.options
+            .clock
+            .now_ns()
+            .saturating_add(nanos(self.options.future_window))
+    }
+
+    async fn run(mut self, mut first: Option<TopicStream>) {
         let mut attempt = 0u32;
         let mut connected_before = false;
         loop {
-            match self
-                .api
-                .subscribe_dynamic(self.topics.iter().cloned().collect())
-                .await
-            {
+            let subscribed = match first.take() {
+                Some(stream) => Ok(stream),
+                None => {
+                    self.api
+                        .subscribe_dynamic(self.topics.iter().cloned().collect())
+                        .await
+                }
+            };
+            match subscribed {
                 Ok(stream) => {
                     attempt = 0;
                     let ended = self.serve(stream, connected_before).await;
@@ -227,7 +359,7 @@ impl Worker {
                     }
                 }
                 Err(e) if !e.is_retryable() => {
-                    let _ = self.events.send(Err(e)).await;
+                    let _ = self.emit(Err(e)).await;
                     return;
                 }
                 Err(e) => {
@@ -259,7 +391,7 @@ impl Worker {
             tokio::select! {
                 () = &mut sleep => return true,
                 () = self.events.closed() => return false,
-                control = self.control.recv() => match control {
+                message = self.control.recv() => match message {
                     Some(Control::SetTopics(topics)) => self.topics = topics,
                     None => return false,
                 },
@@ -272,19 +404,21 @@ impl Worker {
     }
 
     async fn deliver(&mut self, envelope: Envelope) -> bool {
-        if !self.seen.first_time(&envelope) {
+        let (horizon, future) = (self.horizon(), self.future());
+        if !self.seen.first_time(&envelope, horizon, future) {
             return true;
         }
-        self.newest_ns = Some(self.newest_ns.unwrap_or(0).max(envelope.timestamp_ns));
         self.emit(Ok(StreamEvent::Envelope(envelope))).await
     }
 
-    /// Delivers what is stored from `since_ns` on that was not delivered yet, oldest first.
-    async fn backfill(&mut self, since_ns: u64) -> Result<bool> {
+    /// Delivers what is stored stamped from `since_ns` to `until_ns` that was not delivered yet,
+    /// oldest first.
+    async fn backfill(&mut self, since_ns: u64, until_ns: u64) -> Result<bool> {
         let topics: Vec<String> = self.topics.iter().cloned().collect();
         for chunk in topics.chunks(BACKFILL_TOPICS_PER_QUERY) {
             let options = QueryOptions {
                 start_ns: Some(since_ns),
+                end_ns: Some(until_ns),
                 ..QueryOptions::ascending()
             };
             let api = Arc::clone(&self.api);
@@ -305,16 +439,14 @@ impl Worker {
             mut envelopes,
             updates,
         } = stream;
-        if let Some(newest) = self.newest_ns {
-            let since_ns = if reconnected {
-                newest.saturating_sub(self.seen.window_ns)
-            } else {
-                newest
-            };
-            if reconnected && !self.emit(Ok(StreamEvent::Reconnected { since_ns })).await {
-                return Ended::Stop;
-            }
-            match self.backfill(since_ns).await {
+        // Bounds from the previous connection's last sign of life; this one is live from now.
+        let (since_ns, until_ns) = (self.horizon(), self.future());
+        self.alive_ns = self.options.clock.now_ns();
+        if reconnected && !self.emit(Ok(StreamEvent::Reconnected { since_ns })).await {
+            return Ended::Stop;
+        }
+        if reconnected || self.options.backfill_from_ns.is_some() {
+            match self.backfill(since_ns, until_ns).await {
                 Ok(true) => {}
                 Ok(false) => return Ended::Stop,
                 Err(e) => return Ended::Broken(format!("backfill failed: {e}")),
@@ -326,6 +458,7 @@ impl Worker {
             tokio::select! {
                 item = next => match item {
                     Ok(Some(Ok(envelope))) => {
+                        self.alive_ns = self.options.clock.now_ns();
                         if !self.deliver(envelope).await {
                             return Ended::Stop;
                         }
@@ -334,7 +467,7 @@ impl Worker {
                     Ok(None) => return Ended::Broken("the node ended the stream".into()),
                     Err(_) => return Ended::Broken("no traffic within the idle timeout".into()),
                 },
-                control = self.control.recv() => match control {
+                message = self.control.recv() => match message {
                     Some(Control::SetTopics(topics)) => {
                         self.topics = topics;
                         let request = SubscribeRequest { content_topics: self.topics.iter().cloned().collect() };
@@ -346,6 +479,44 @@ impl Worker {
                 },
                 () = self.events.closed() => return Ended::Stop,
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(timestamp_ns: u64, n: u64) -> Envelope {
+        Envelope {
+            content_topic: "/xmtp/0/m-seen/proto".into(),
+            timestamp_ns,
+            message: n.to_be_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn remembered_digests_are_deduplicated_pruned_and_bounded() {
+        let (horizon, future) = (1_000, 2_000);
+        let mut seen = Seen::new();
+        assert!(seen.first_time(&envelope(1_500, 0), horizon, future));
+        assert!(!seen.first_time(&envelope(1_500, 0), horizon, future));
+        // Stamped before the horizon: a backfill cannot read it again, so it is forgotten.
+        assert!(seen.first_time(&envelope(10, 1), horizon, future));
+        // A flood dated far ahead (a hostile sender) never holds more than the bound.
+        let total = MAX_REMEMBERED as u64 + 20_000;
+        for n in 2..total {
+            let stamp = if n % 2 == 0 { 1_500 } else { u64::MAX - n };
+            assert!(seen.first_time(&envelope(stamp, n), horizon, future));
+            assert!(seen.digests.len() <= MAX_REMEMBERED + 1);
+        }
+        assert!(!seen.digests.values().any(|&ts| ts == 10));
+        // The honest envelopes in the window were kept over the far-future ones.
+        assert!(!seen.first_time(&envelope(1_500, total - 2), horizon, future));
+        // As many again within the window: the oldest are forgotten, the bound holds.
+        for n in total..total + MAX_REMEMBERED as u64 {
+            assert!(seen.first_time(&envelope(1_500 + n % 500, n), horizon, future));
+            assert!(seen.digests.len() <= MAX_REMEMBERED + 1);
         }
     }
 }

@@ -929,6 +929,9 @@ async fn stream_survives_a_node_restart() {
         &one(h, &url, &["--profile", "bob", "init"]).await,
         "address",
     );
+    // Sent before the streams start: never printed by them, not even after the restart (they
+    // used to replay up to five minutes of history after reconnecting).
+    one(h, &url, &["--profile", "alice", "send", &bob, "earlier"]).await;
 
     // One stream for a program (JSON) and one for a person (notices on stderr).
     let mut child = xmtp(h, &url)
@@ -969,7 +972,7 @@ async fn stream_survives_a_node_restart() {
     let node = Node::start(config).await.unwrap();
     one(h, &url, &["--profile", "alice", "send", &bob, "after"]).await;
 
-    // JSON: a disconnected event, then reconnected, then the message.
+    // JSON: a disconnected event, then reconnected, then the message (and no earlier one).
     let (mut events, mut after) = (Vec::new(), None);
     while after.is_none() || events.last().is_none_or(|e: &String| e != "reconnected") {
         let value = next().await;

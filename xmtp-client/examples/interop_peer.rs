@@ -13,7 +13,8 @@
 //! conversations, consent and cursors across restarts), `address`, `can_message {address}`,
 //! `new_conversation {peer, conversation_id?, metadata?}`, `list`,
 //! `send {topic, content}`, `messages {topic, limit?, descending?}`,
-//! `stream_messages {topic}`, `stream_all`, `stream_conversations`,
+//! `stream_messages {topic}`, `stream_all`, `stream_conversations` (each answers once the node
+//! has registered the stream, so whatever is sent after the answer is streamed),
 //! `allow {addresses}`, `deny {addresses}`, `consent {address}`, `rotate_prekey`, `quit`.
 //! Content: `{"type":"text","text":…}`, `{"type":"reaction","reference":…,"action":…,
 //! "schema":…,"content":…}`, `{"type":"reply","reference":…,"text":…}`,
@@ -255,7 +256,7 @@ impl Peer {
             }
             "stream_messages" => {
                 let conversation = self.conversation(field(request, "topic")?).await?;
-                self.spawn_messages(conversation.stream_messages());
+                self.spawn_messages(conversation.stream_messages().await?);
                 Ok(json!(true))
             }
             "stream_all" => {
@@ -264,7 +265,7 @@ impl Peer {
                 Ok(json!(true))
             }
             "stream_conversations" => {
-                let mut stream = self.client()?.conversations().stream();
+                let mut stream = self.client()?.conversations().stream().await?;
                 self.streams.push(tokio::spawn(async move {
                     while let Some(item) = stream.next().await {
                         match item {

@@ -424,6 +424,36 @@ impl Client {
         &self,
         envelopes: &[Envelope],
     ) -> Result<(usize, Vec<xmtp_keystore::Conversation>)> {
+        let (opened, stored) = self.store_invitations(envelopes, true).await?;
+        let added = stored
+            .into_iter()
+            .filter_map(|(conversation, new)| new.then_some(conversation))
+            .collect();
+        Ok((opened, added))
+    }
+
+    /// The conversation a live invitation envelope is for, new or already stored (one this
+    /// client started itself is stored before its invitation comes back), opened even if a sync
+    /// handled it already; `None` if it does not open.
+    pub(crate) async fn invitation_conversation(
+        &self,
+        envelope: Envelope,
+    ) -> Result<Option<xmtp_keystore::Conversation>> {
+        let (_, stored) = self.store_invitations(&[envelope], false).await?;
+        Ok(stored
+            .into_iter()
+            .next()
+            .map(|(conversation, _)| conversation))
+    }
+
+    /// Opens invitation envelopes (those not handled before when `only_fresh`) and stores the
+    /// good ones, the first invitation per topic winning; returns how many were opened and, per
+    /// invitation that opened, the stored conversation of its topic and whether it is new.
+    async fn store_invitations(
+        &self,
+        envelopes: &[Envelope],
+        only_fresh: bool,
+    ) -> Result<(usize, Vec<(xmtp_keystore::Conversation, bool)>)> {
         let fresh: Vec<Envelope> = {
             let state = self.inner.conversations.lock().await;
             let mut batch = HashSet::new();
@@ -431,7 +461,8 @@ impl Client {
                 .iter()
                 .filter(|e| {
                     let digest = xmtp_keystore::v1::message_id(&e.message);
-                    !state.seen_invitations.contains_key(&digest) && batch.insert(digest)
+                    !(only_fresh && state.seen_invitations.contains_key(&digest))
+                        && batch.insert(digest)
                 })
                 .cloned()
                 .collect()
@@ -446,7 +477,7 @@ impl Client {
                 .await
                 .map_err(|e| Error::Task(e.to_string()))?;
         let mut state = self.inner.conversations.lock().await;
-        let mut added = Vec::new();
+        let mut stored = Vec::new();
         for (envelope, result) in fresh.iter().zip(opened) {
             state.seen_invitations.insert(
                 xmtp_keystore::v1::message_id(&envelope.message),
@@ -454,8 +485,9 @@ impl Client {
             );
             match result {
                 Ok(conversation) if topic::is_valid_topic(conversation.topic()) => {
-                    if state.v2.insert(conversation.clone()) {
-                        added.push(conversation);
+                    let new = state.v2.insert(conversation.clone());
+                    if let Some(kept) = state.v2.get(conversation.topic()) {
+                        stored.push((kept.clone(), new));
                     }
                 }
                 Ok(_) => tracing::debug!("invitation with an invalid topic skipped"),
@@ -463,7 +495,7 @@ impl Client {
             }
         }
         self.save_conversations(&state).await?;
-        Ok((fresh.len(), added))
+        Ok((fresh.len(), stored))
     }
 
     /// Reads my intro topic since the last sync (less [`SYNC_OVERLAP_NS`]): each peer's earliest
@@ -500,6 +532,41 @@ impl Client {
             self.save_conversations(&state).await?;
         }
         Ok(fetched)
+    }
+
+    /// The v1 conversation a live envelope on my intro topic is for, stored if it is new (one
+    /// I started myself is stored already); `None` if it does not open.
+    pub(crate) async fn intro_conversation(
+        &self,
+        envelope: Envelope,
+    ) -> Result<Option<Conversation>> {
+        let bundle = Arc::clone(&self.inner.bundle);
+        let opened = tokio::task::spawn_blocking(move || {
+            open_v1_messages(&bundle, &envelope_refs(std::slice::from_ref(&envelope)))
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?;
+        let Some(Ok(opened)) = opened.into_iter().next() else {
+            return Ok(None);
+        };
+        if !topic::is_valid_topic(&opened.conversation_topic) {
+            return Ok(None);
+        }
+        let mut state = self.inner.conversations.lock().await;
+        let known = state.v1.contains_key(&opened.conversation_topic);
+        let conversation = state
+            .v1
+            .entry(opened.conversation_topic.clone())
+            .or_insert(V1Conversation {
+                peer: opened.peer,
+                topic: opened.conversation_topic,
+                created_ns: opened.sent_ms.saturating_mul(1_000_000),
+            })
+            .clone();
+        if !known {
+            self.save_conversations(&state).await?;
+        }
+        Ok(Some(self.wrap_v1(conversation)))
     }
 
     /// Records that `topic` saw a message at `sent_ns` (kept in memory, saved with the next sync).

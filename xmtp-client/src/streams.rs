@@ -1,6 +1,6 @@
 //! Live streams on xmtp-api's reconnecting, backfilling [`Subscription`].
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use futures::stream::{self, BoxStream, StreamExt};
@@ -12,17 +12,19 @@ use crate::conversations::{Conversation, Conversations, MessageQuery, SeenIds};
 use crate::error::Result;
 use crate::message::MessageResult;
 
-/// A subscription that also delivers what is published between this call and the moment the
-/// node registers it.
-fn subscribe(client: &Client, topics: Vec<String>) -> Subscription {
-    Subscription::start(
+/// A subscription registered with the node when this returns, started now by the client's
+/// clock: it delivers what is published from here on, and after a reconnect backfills nothing
+/// stamped before its start (see the crate README, "Streams").
+async fn subscribe(client: &Client, topics: Vec<String>) -> Result<Subscription> {
+    Ok(Subscription::open(
         Arc::clone(&client.inner.api),
         topics,
         SubscriptionOptions {
-            backfill_from_ns: Some(xmtp_api::now_ns()),
+            clock: Arc::clone(&client.inner.clock),
             ..SubscriptionOptions::default()
         },
     )
+    .await?)
 }
 
 /// A change in the connection of one of a client's live streams, for an app to show e.g.
@@ -87,45 +89,69 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The conversation an envelope on my invite or intro topic is for: new, or one this client
+    /// started itself (its invitation or intro comes back on my own topic too, as in xmtp-js).
+    async fn conversation_on_my_topic(
+        &self,
+        envelope: Envelope,
+        intro_topic: &str,
+    ) -> Result<Option<Conversation>> {
+        if envelope.content_topic == intro_topic {
+            self.intro_conversation(envelope).await
+        } else {
+            let conversation = self.invitation_conversation(envelope).await?;
+            Ok(conversation.map(|c| self.wrap_v2(c)))
+        }
+    }
+}
+
 impl Conversations {
-    /// Conversations started after this call (by me or a peer), as their invitations (v2) or
-    /// first intro messages (v1) arrive.
-    pub fn stream(&self) -> BoxStream<'static, Result<Conversation>> {
+    /// Conversations started after this returns, by a peer or by this client (on any device of
+    /// the wallet), each once, as their invitations (v2) or intros (v1) arrive. Returns once the
+    /// node has registered the stream.
+    pub async fn stream(&self) -> Result<BoxStream<'static, Result<Conversation>>> {
         let client = self.client().clone();
         let me = client.address().to_string();
         let intro_topic = topic::intro(&me);
-        let sub = subscribe(&client, vec![topic::invite(&me), intro_topic.clone()]);
-        let pending: VecDeque<Conversation> = VecDeque::new();
-        stream::unfold(
-            (sub, client, pending, intro_topic),
-            |(mut sub, client, mut pending, intro_topic)| async move {
-                loop {
-                    if let Some(next) = pending.pop_front() {
-                        return Some((Ok(next), (sub, client, pending, intro_topic)));
+        let sub = subscribe(&client, vec![topic::invite(&me), intro_topic.clone()]).await?;
+        struct State {
+            sub: Subscription,
+            client: Client,
+            intro_topic: String,
+            yielded: HashSet<String>,
+        }
+        let state = State {
+            sub,
+            client,
+            intro_topic,
+            yielded: HashSet::new(),
+        };
+        Ok(stream::unfold(state, |mut st| async move {
+            loop {
+                let envelope = match next_envelope(&mut st.sub, &st.client).await? {
+                    Ok(envelope) => envelope,
+                    Err(e) => return Some((Err(e), st)),
+                };
+                match st
+                    .client
+                    .conversation_on_my_topic(envelope, &st.intro_topic)
+                    .await
+                {
+                    Ok(Some(c)) if st.yielded.insert(c.topic().to_owned()) => {
+                        return Some((Ok(c), st));
                     }
-                    let envelope = match next_envelope(&mut sub, &client).await? {
-                        Ok(envelope) => envelope,
-                        Err(e) => return Some((Err(e), (sub, client, pending, intro_topic))),
-                    };
-                    let started = if envelope.content_topic == intro_topic {
-                        client.new_v1_conversations().await
-                    } else {
-                        client.add_invitations(&[envelope]).await.map(|(_, added)| {
-                            added.into_iter().map(|c| client.wrap_v2(c)).collect()
-                        })
-                    };
-                    match started {
-                        Ok(started) => pending.extend(started),
-                        Err(e) => return Some((Err(e), (sub, client, pending, intro_topic))),
-                    }
+                    Ok(_) => {}
+                    Err(e) => return Some((Err(e), st)),
                 }
-            },
-        )
-        .boxed()
+            }
+        })
+        .boxed())
     }
 
     /// Messages of every conversation, including conversations that start while the stream
-    /// runs (their earlier messages are fetched when their invitation or intro arrives).
+    /// runs, by a peer or by this client (their earlier messages are fetched when their
+    /// invitation or intro arrives). Returns once the node has registered the stream.
     pub async fn stream_all_messages(&self) -> Result<BoxStream<'static, Result<MessageResult>>> {
         let client = self.client().clone();
         client.sync_invitations().await?;
@@ -140,7 +166,7 @@ impl Conversations {
                 .iter()
                 .map(|c| c.topic().to_owned()),
         );
-        let sub = subscribe(&client, topics);
+        let sub = subscribe(&client, topics).await?;
         struct State {
             sub: Subscription,
             client: Client,
@@ -166,14 +192,9 @@ impl Conversations {
                     Ok(envelope) => envelope,
                     Err(e) => return Some((Err(e), st)),
                 };
-                let started = if envelope.content_topic == st.invite_topic {
-                    st.client
-                        .add_invitations(&[envelope])
-                        .await
-                        .map(|(_, added)| added.into_iter().map(|c| st.client.wrap_v2(c)).collect())
-                } else if envelope.content_topic == st.intro_topic {
-                    st.client.new_v1_conversations().await
-                } else {
+                if envelope.content_topic != st.invite_topic
+                    && envelope.content_topic != st.intro_topic
+                {
                     let conversation = st.client.conversations().get(&envelope.content_topic).await;
                     if let Some(conversation) = conversation {
                         let decoded = conversation.decode(&envelope);
@@ -187,31 +208,30 @@ impl Conversations {
                         }
                     }
                     continue;
+                }
+                let conversation = match st
+                    .client
+                    .conversation_on_my_topic(envelope, &st.intro_topic)
+                    .await
+                {
+                    Ok(Some(c)) if !st.sub.topics().any(|t| t == c.topic()) => c,
+                    Ok(_) => continue,
+                    Err(e) => return Some((Err(e), st)),
                 };
-                match started {
-                    Ok(conversations) => {
-                        for conversation in conversations {
-                            if let Err(e) = st.sub.add_topics([conversation.topic().to_owned()]) {
-                                st.pending.push_back(Err(e.into()));
-                                continue;
-                            }
-                            let query = MessageQuery {
-                                start_ns: Some(conversation.created_ns()),
-                                ..MessageQuery::all()
-                            };
-                            match conversation.messages(query).await {
-                                Ok(items) => st.pending.extend(
-                                    items
-                                        .into_iter()
-                                        .filter(|m| {
-                                            m.as_ref().map_or(true, |m| st.seen.first_time(&m.id))
-                                        })
-                                        .map(Ok),
-                                ),
-                                Err(e) => st.pending.push_back(Err(e)),
-                            }
-                        }
-                    }
+                if let Err(e) = st.sub.add_topics([conversation.topic().to_owned()]) {
+                    return Some((Err(e.into()), st));
+                }
+                let query = MessageQuery {
+                    start_ns: Some(conversation.created_ns()),
+                    ..MessageQuery::all()
+                };
+                match conversation.messages(query).await {
+                    Ok(items) => st.pending.extend(
+                        items
+                            .into_iter()
+                            .filter(|m| m.as_ref().map_or(true, |m| st.seen.first_time(&m.id)))
+                            .map(Ok),
+                    ),
                     Err(e) => st.pending.push_back(Err(e)),
                 }
             }
@@ -220,53 +240,41 @@ impl Conversations {
     }
 }
 
-impl Client {
-    /// Re-reads the intro topic and returns the v1 conversations that were not known before.
-    async fn new_v1_conversations(&self) -> Result<Vec<Conversation>> {
-        let before: std::collections::HashSet<String> = self
-            .known_conversations()
-            .await
-            .iter()
-            .map(|c| c.topic().to_owned())
-            .collect();
-        self.sync_intros().await?;
-        Ok(self
-            .known_conversations()
-            .await
-            .into_iter()
-            .filter(|c| !before.contains(c.topic()))
-            .collect())
-    }
-}
-
 impl Conversation {
-    /// Messages of this conversation sent after this call, as they arrive.
-    pub fn stream_messages(&self) -> BoxStream<'static, Result<MessageResult>> {
-        self.stream_topic(self.topic().to_owned())
+    /// Messages of this conversation sent after this returns, as they arrive. Returns once the
+    /// node has registered the stream.
+    pub async fn stream_messages(&self) -> Result<BoxStream<'static, Result<MessageResult>>> {
+        self.stream_topic(self.topic().to_owned()).await
     }
 
     /// Ephemeral messages (sent with [`SendOptions::ephemeral`](crate::SendOptions::ephemeral))
-    /// after this call.
-    pub fn stream_ephemeral(&self) -> BoxStream<'static, Result<MessageResult>> {
+    /// sent after this returns. The node never stores them, so none is lost only because this
+    /// returns once the node has registered the stream.
+    pub async fn stream_ephemeral(&self) -> Result<BoxStream<'static, Result<MessageResult>>> {
         let ephemeral =
             topic::to_ephemeral(self.topic()).unwrap_or_else(|| self.topic().to_owned());
-        self.stream_topic(ephemeral)
+        self.stream_topic(ephemeral).await
     }
 
-    fn stream_topic(&self, topic: String) -> BoxStream<'static, Result<MessageResult>> {
-        let sub = subscribe(self.client(), vec![topic]);
-        stream::unfold((sub, self.clone()), |(mut sub, conversation)| async move {
-            let item = next_envelope(&mut sub, conversation.client())
-                .await?
-                .map(|envelope| conversation.decode(&envelope));
-            if let Ok(Ok(message)) = &item {
-                let client = conversation.client();
-                client
-                    .note_activity(conversation.topic(), message.sent_ns)
-                    .await;
-            }
-            Some((item, (sub, conversation)))
-        })
-        .boxed()
+    async fn stream_topic(
+        &self,
+        topic: String,
+    ) -> Result<BoxStream<'static, Result<MessageResult>>> {
+        let sub = subscribe(self.client(), vec![topic]).await?;
+        Ok(
+            stream::unfold((sub, self.clone()), |(mut sub, conversation)| async move {
+                let item = next_envelope(&mut sub, conversation.client())
+                    .await?
+                    .map(|envelope| conversation.decode(&envelope));
+                if let Ok(Ok(message)) = &item {
+                    let client = conversation.client();
+                    client
+                        .note_activity(conversation.topic(), message.sent_ns)
+                        .await;
+                }
+                Some((item, (sub, conversation)))
+            })
+            .boxed(),
+        )
     }
 }

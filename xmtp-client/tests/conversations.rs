@@ -576,8 +576,8 @@ async fn ephemeral_messages_are_not_stored_but_streamed() {
     let (_, bob) = user(&node).await;
     let conversation = start_conversation(&alice, &bob).await;
     let at_bob = bob.conversations().list().await.unwrap().remove(0);
-    let mut live = at_bob.stream_ephemeral();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Registered with the node when it returns: the ephemeral message sent next is not lost.
+    let mut live = at_bob.stream_ephemeral().await.unwrap();
     conversation
         .send_with(&Content::from("typing"), SendOptions::ephemeral())
         .await

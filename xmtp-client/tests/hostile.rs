@@ -12,7 +12,6 @@
 mod common;
 
 use std::io::Write as _;
-use std::time::Duration;
 
 use common::{conversation_with_id, listed, next, node, options, user};
 use xmtp_api::{QueryOptions, query_all};
@@ -96,8 +95,7 @@ async fn hostile_messages_are_typed_errors_in_a_stream_and_a_page() {
     let other = conversation_with_id(&alice, &bob, "other").await;
     other.send("from the other conversation").await.unwrap();
     let at_bob = listed(&bob, conversation.topic()).await;
-    let mut stream = at_bob.stream_messages();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut stream = at_bob.stream_messages().await.unwrap();
 
     conversation.send("first").await.unwrap();
     let now = xmtp_api::now_ns();

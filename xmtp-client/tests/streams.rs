@@ -4,20 +4,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
-use common::{next, node, options, start_conversation, user};
+use common::{listed, next, node, options, start_conversation, user};
 use xmtp_client::content::Content;
 use xmtp_client::{
     Client, ClientOptions, ConnectionEvent, ConversationContext, ConversationVersion,
     DecodedMessage, LocalWallet, MessageQuery,
 };
-
-/// Lets a just-started subscription register with the node (the streams also backfill from
-/// their start, so this only keeps the test's ordering realistic).
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(200)).await;
-}
 
 fn text(message: &DecodedMessage) -> String {
     match &message.content {
@@ -31,8 +24,7 @@ async fn streams_new_conversations_and_one_conversations_messages() {
     let node = node().await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let mut invitations = bob.conversations().stream();
-    settle().await;
+    let mut invitations = bob.conversations().stream().await.unwrap();
 
     let conversation = alice
         .conversations()
@@ -43,8 +35,7 @@ async fn streams_new_conversations_and_one_conversations_messages() {
     assert_eq!(at_bob.topic(), conversation.topic());
     assert_eq!(at_bob.conversation_id(), Some("live"));
 
-    let mut messages = at_bob.stream_messages();
-    settle().await;
+    let mut messages = at_bob.stream_messages().await.unwrap();
     for i in 0..3 {
         conversation.send(format!("live {i}")).await.unwrap();
     }
@@ -64,7 +55,6 @@ async fn stream_all_messages_includes_conversations_started_after_it() {
     let (_, carol) = user(&node).await;
     let existing = start_conversation(&alice, &bob).await;
     let mut all = bob.conversations().stream_all_messages().await.unwrap();
-    settle().await;
 
     existing.send("on the old one").await.unwrap();
     let first = next(&mut all).await.unwrap().unwrap();
@@ -106,8 +96,7 @@ async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     )
     .await
     .unwrap();
-    let mut started = old_friend.conversations().stream();
-    settle().await;
+    let mut started = old_friend.conversations().stream().await.unwrap();
 
     let conversation = start_conversation(&alice, &old_friend).await;
     assert_eq!(conversation.version(), ConversationVersion::V1);
@@ -182,8 +171,7 @@ async fn message_stream_survives_a_node_restart() {
     let (_, bob) = user(&node).await;
     let conversation = start_conversation(&alice, &bob).await;
     let at_bob = bob.conversations().list().await.unwrap().remove(0);
-    let mut live = at_bob.stream_messages();
-    settle().await;
+    let mut live = at_bob.stream_messages().await.unwrap();
     conversation.send("before").await.unwrap();
     assert_eq!(text(&next(&mut live).await.unwrap().unwrap()), "before");
 
@@ -213,4 +201,113 @@ async fn message_stream_survives_a_node_restart() {
     assert_eq!(after, "after");
     drop(live);
     node.shutdown().await.unwrap();
+}
+
+/// Messages sent before a stream opened are never delivered by it, even after the node restarts
+/// and the stream reconnects and backfills (before, `stream_messages` and `stream_all_messages`
+/// replayed up to five minutes of history after a reconnect).
+#[tokio::test]
+async fn streams_never_replay_messages_sent_before_they_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = xmtp_node::NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    config.database = xmtp_node::Database::Sqlite(dir.path().join("node.db"));
+    let node = xmtp_node::Node::start(config.clone()).await.unwrap();
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let conversation = start_conversation(&alice, &bob).await;
+    conversation.send("old 1").await.unwrap();
+    conversation.send("old 2").await.unwrap();
+    let at_bob = bob.conversations().list().await.unwrap().remove(0);
+    let mut one = at_bob.stream_messages().await.unwrap();
+    let mut all = bob.conversations().stream_all_messages().await.unwrap();
+    conversation.send("new").await.unwrap();
+    assert_eq!(text(&next(&mut one).await.unwrap().unwrap()), "new");
+    assert_eq!(text(&next(&mut all).await.unwrap().unwrap()), "new");
+
+    let mut events = bob.connection_events();
+    let grpc = node.grpc_addr();
+    node.shutdown().await.unwrap();
+    let readers = [one, all].map(|mut stream| {
+        tokio::spawn(async move { text(&next(&mut stream).await.unwrap().unwrap()) })
+    });
+    config.grpc_addr = grpc;
+    let node = xmtp_node::Node::start(config).await.unwrap();
+    let mut reconnected = 0;
+    while reconnected < 2 {
+        if let ConnectionEvent::Reconnected { .. } = next(&mut events).await {
+            reconnected += 1;
+        }
+    }
+    conversation.send("after").await.unwrap();
+    for reader in readers {
+        assert_eq!(reader.await.unwrap(), "after");
+    }
+    node.shutdown().await.unwrap();
+}
+
+/// `Conversations::stream` yields the conversations this client starts itself, v2 and v1, as
+/// xmtp-js does, besides those peers start; each once. `stream_all_messages` follows a
+/// conversation this client starts while it runs (before, neither saw them).
+#[tokio::test]
+async fn streams_follow_conversations_this_client_starts() {
+    let node = node().await;
+    let (_, alice) = user(&node).await;
+    let (_, bob) = user(&node).await;
+    let old_friend = Client::create(
+        &LocalWallet::generate(),
+        ClientOptions {
+            legacy_contact_only: true,
+            ..options(&node)
+        },
+    )
+    .await
+    .unwrap();
+    let mut started = bob.conversations().stream().await.unwrap();
+    let mut all = bob.conversations().stream_all_messages().await.unwrap();
+
+    let mine = bob
+        .conversations()
+        .new_conversation(alice.address(), Some(ConversationContext::new("mine")))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut started).await.unwrap().topic(), mine.topic());
+    mine.send("from me").await.unwrap();
+    let got = next(&mut all).await.unwrap().unwrap();
+    assert_eq!(
+        (text(&got), got.sender),
+        ("from me".to_owned(), bob.address())
+    );
+    let at_alice = listed(&alice, mine.topic()).await;
+    at_alice.send("from alice").await.unwrap();
+    assert_eq!(text(&next(&mut all).await.unwrap().unwrap()), "from alice");
+
+    let theirs = alice
+        .conversations()
+        .new_conversation(bob.address(), Some(ConversationContext::new("theirs")))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut started).await.unwrap().topic(), theirs.topic());
+
+    // A v1 conversation starts with its first message, whose intro reaches my intro topic too.
+    let v1 = start_conversation(&bob, &old_friend).await;
+    assert_eq!(v1.version(), ConversationVersion::V1);
+    v1.send("hello old friend").await.unwrap();
+    v1.send("again").await.unwrap();
+    let got = next(&mut started).await.unwrap();
+    assert_eq!(got.topic(), v1.topic());
+    assert_eq!(got.peer_address(), old_friend.address());
+    let texts: Vec<String> = [next(&mut all).await, next(&mut all).await]
+        .into_iter()
+        .map(|m| text(&m.unwrap().unwrap()))
+        .collect();
+    assert_eq!(texts, ["hello old friend", "again"]);
+
+    // Each once: the next conversation is a new one, not a repeat.
+    let last = bob
+        .conversations()
+        .new_conversation(alice.address(), Some(ConversationContext::new("last")))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut started).await.unwrap().topic(), last.topic());
 }

@@ -229,15 +229,22 @@ impl MessageApi for GrpcApi {
 
     /// Each request on the inbound stream replaces the whole topic set. Each update is held to
     /// the topic limit and charged per topic like a Subscribe; one that is refused ends the
-    /// stream with the refusal's status.
+    /// stream with the refusal's status. The reply's headers (with `subscribed: true`) go out
+    /// only once the first request's topics are registered, so a client that waits for them
+    /// knows every envelope published afterwards reaches it.
     async fn subscribe2(
         &self,
         request: Request<Streaming<api::SubscribeRequest>>,
     ) -> Result<Response<Self::Subscribe2Stream>, Status> {
         let ctx = self.context(&request);
         let mut inbound = request.into_inner();
+        // A client that closes its side at once subscribes to nothing, as before.
+        let first = inbound
+            .message()
+            .await?
+            .map_or_else(Vec::new, |r| r.content_topics);
         let subscription = self
-            .open(&ctx, "Subscribe2", Filter::Topics(Vec::new()))
+            .open(&ctx, "Subscribe2", Filter::Topics(first))
             .await?;
         let updater = Arc::new(subscription.updater());
         let service = Arc::clone(&self.service);

@@ -893,6 +893,37 @@ pub async fn grpc_subscriptions(config: NodeConfig) {
     n.node.shutdown().await.unwrap();
 }
 
+/// Subscribe2 answers (headers with `subscribed: true`) only once its first request's topics are
+/// registered: no answer while the client has sent nothing, and an envelope published as soon
+/// as the answer arrives is delivered. (Before, the answer came at once and the topics were
+/// applied later by another task, so the first envelopes could be lost.)
+pub async fn subscribe2_registers_before_answering(config: NodeConfig) {
+    let n = TestNode::start(config).await;
+    let topic = m_topic();
+    let mut grpc = n.grpc().await;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut call = tokio::spawn(async move {
+        grpc.subscribe2(tokio_stream::wrappers::ReceiverStream::new(rx))
+            .await
+    });
+    // Absence can only be observed for a while: the old node answered within a millisecond.
+    let early = tokio::time::timeout(Duration::from_millis(300), &mut call).await;
+    assert!(early.is_err(), "Subscribe2 answered before any request");
+    tx.send(api::SubscribeRequest {
+        content_topics: vec![topic.clone()],
+    })
+    .await
+    .unwrap();
+    let response = call.await.unwrap().unwrap();
+    assert_eq!(response.metadata().get("subscribed").unwrap(), "true");
+    let mut stream = response.into_inner();
+    n.publish_grpc(vec![envelope(&topic, 1, b"at once")]).await;
+    assert_eq!(stream.message().await.unwrap().unwrap().message, b"at once");
+    drop((stream, tx));
+    n.await_subscriptions(0.0).await;
+    n.node.shutdown().await.unwrap();
+}
+
 /// A subscriber that stops reading is closed with RESOURCE_EXHAUSTED; others are unaffected.
 pub async fn slow_subscriber_is_closed(mut config: NodeConfig) {
     config.subscriber_queue = 4;
@@ -1404,6 +1435,7 @@ macro_rules! node_suite {
             publish_limits_and_dedupe,
             http_subscribe,
             grpc_subscriptions,
+            subscribe2_registers_before_answering,
             slow_subscriber_is_closed,
             rate_limits,
             gateway_details,
