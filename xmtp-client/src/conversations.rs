@@ -32,6 +32,17 @@ pub(crate) struct V1Conversation {
     pub(crate) created_ns: u64,
 }
 
+impl V1Conversation {
+    /// The conversation a v1 message opened on an intro topic belongs to, dated by its sending.
+    fn opened(opened: xmtp_keystore::v1::OpenedV1Message) -> Self {
+        Self {
+            peer: opened.peer,
+            topic: opened.conversation_topic,
+            created_ns: opened.sent_ms.saturating_mul(1_000_000),
+        }
+    }
+}
+
 /// What the client knows about its conversations, and how far it has read the invite and intro
 /// topics.
 #[derive(Clone, Debug, Default)]
@@ -521,11 +532,7 @@ impl Client {
             state
                 .v1
                 .entry(opened.conversation_topic.clone())
-                .or_insert(V1Conversation {
-                    peer: opened.peer,
-                    topic: opened.conversation_topic,
-                    created_ns: opened.sent_ms.saturating_mul(1_000_000),
-                });
+                .or_insert_with(|| V1Conversation::opened(opened));
         }
         state.cursors.insert(intro_topic, started);
         if fetched > 0 {
@@ -557,11 +564,7 @@ impl Client {
         let conversation = state
             .v1
             .entry(opened.conversation_topic.clone())
-            .or_insert(V1Conversation {
-                peer: opened.peer,
-                topic: opened.conversation_topic,
-                created_ns: opened.sent_ms.saturating_mul(1_000_000),
-            })
+            .or_insert_with(|| V1Conversation::opened(opened))
             .clone();
         if !known {
             self.save_conversations(&state).await?;

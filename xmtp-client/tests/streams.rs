@@ -11,6 +11,7 @@ use xmtp_client::{
     Client, ClientOptions, ConnectionEvent, ConversationContext, ConversationVersion,
     DecodedMessage, LocalWallet, MessageQuery,
 };
+use xmtp_node::RunningNode;
 
 fn text(message: &DecodedMessage) -> String {
     match &message.content {
@@ -82,20 +83,24 @@ async fn stream_all_messages_includes_conversations_started_after_it() {
     );
 }
 
+/// A client that publishes only its legacy contact bundle, as very old clients did.
+async fn legacy_client(node: &RunningNode) -> Client {
+    Client::create(
+        &LocalWallet::generate(),
+        ClientOptions {
+            legacy_contact_only: true,
+            ..options(node)
+        },
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     let node = node().await;
     let (_, alice) = user(&node).await;
-    // Publishes only its legacy contact bundle, as very old clients did.
-    let old_friend = Client::create(
-        &LocalWallet::generate(),
-        ClientOptions {
-            legacy_contact_only: true,
-            ..options(&node)
-        },
-    )
-    .await
-    .unwrap();
+    let old_friend = legacy_client(&node).await;
     let mut started = old_friend.conversations().stream().await.unwrap();
 
     let conversation = start_conversation(&alice, &old_friend).await;
@@ -254,15 +259,7 @@ async fn streams_follow_conversations_this_client_starts() {
     let node = node().await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
-    let old_friend = Client::create(
-        &LocalWallet::generate(),
-        ClientOptions {
-            legacy_contact_only: true,
-            ..options(&node)
-        },
-    )
-    .await
-    .unwrap();
+    let old_friend = legacy_client(&node).await;
     let mut started = bob.conversations().stream().await.unwrap();
     let mut all = bob.conversations().stream_all_messages().await.unwrap();
 

@@ -93,8 +93,8 @@ pub struct NodeArgs {
     /// most 65536]; at the cap new ones wait in the kernel's backlog.
     #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
-    /// Connections open at once from one client address (IPv6: per /64); 0 = no cap (set 0 or
-    /// raise it behind a proxy: every connection then comes from the proxy's address).
+    /// Connections open at once from one client address (IPv6: per /64); 0 = no cap.
+    /// `--trusted-proxy` addresses have no cap: every client behind one shares its address.
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub max_connections_per_ip: usize,
     /// HTTP/2 streams open at once on one connection.

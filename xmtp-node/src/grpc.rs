@@ -243,9 +243,7 @@ impl MessageApi for GrpcApi {
             .message()
             .await?
             .map_or_else(Vec::new, |r| r.content_topics);
-        let subscription = self
-            .open(&ctx, "Subscribe2", Filter::Topics(first))
-            .await?;
+        let subscription = self.open(&ctx, "Subscribe2", Filter::Topics(first)).await?;
         let updater = Arc::new(subscription.updater());
         let service = Arc::clone(&self.service);
         let done = tokio_util::sync::CancellationToken::new();

@@ -33,7 +33,7 @@ use tokio::time::{Instant, Sleep};
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::TcpConnectInfo;
 
-use crate::config::ConnectionLimits;
+use crate::config::{Cidr, ConnectionLimits};
 use crate::tls::Handshake;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -43,10 +43,12 @@ pub(crate) struct Connections {
     total: Arc<Semaphore>,
     per_ip: Mutex<HashMap<IpAddr, usize>>,
     max_per_ip: usize,
+    /// Trusted proxies: every client behind one shares its address, so it has no per-IP cap.
+    uncapped: Vec<Cidr>,
 }
 
 impl Connections {
-    pub(crate) fn new(limits: &ConnectionLimits) -> Arc<Self> {
+    pub(crate) fn new(limits: &ConnectionLimits, trusted_proxies: &[Cidr]) -> Arc<Self> {
         let total = limits.max_connections.unwrap_or_else(auto_max_connections);
         tracing::info!(
             max_connections = total,
@@ -57,13 +59,14 @@ impl Connections {
             total: Arc::new(Semaphore::new(total.max(1))),
             per_ip: Mutex::new(HashMap::new()),
             max_per_ip: limits.max_connections_per_ip,
+            uncapped: trusted_proxies.to_vec(),
         })
     }
 
     /// Counts a connection from `ip`, or `None` when that address is at its cap.
     fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<IpSlot> {
         let key = client_key(ip);
-        if self.max_per_ip == 0 {
+        if self.max_per_ip == 0 || self.uncapped.iter().any(|proxy| proxy.contains(ip)) {
             return Some(IpSlot { owner: None, key });
         }
         let mut per_ip = self.per_ip.lock().unwrap_or_else(PoisonError::into_inner);
@@ -666,7 +669,8 @@ mod tests {
             max_connections_per_ip: 2,
             ..ConnectionLimits::default()
         };
-        let connections = Connections::new(&limits);
+        let proxy: Cidr = "198.51.100.0/24".parse().unwrap();
+        let connections = Connections::new(&limits, &[proxy]);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let first = connections.admit(ip).unwrap();
         let _second = connections.admit(ip).unwrap();
@@ -674,5 +678,10 @@ mod tests {
         assert!(connections.admit("192.0.2.2".parse().unwrap()).is_some());
         drop(first);
         assert!(connections.admit(ip).is_some());
+        // A trusted proxy carries many clients: no per-address cap.
+        let from_proxy: Vec<_> = (0..5)
+            .map(|_| connections.admit("198.51.100.9".parse().unwrap()))
+            .collect();
+        assert!(from_proxy.iter().all(Option::is_some));
     }
 }

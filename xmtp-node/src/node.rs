@@ -120,7 +120,8 @@ impl Node {
         };
         let http_addr = local(&http_listener, "HTTP", config.http_addr)?;
         let grpc_addr = local(&grpc_listener, "gRPC", config.grpc_addr)?;
-        let connections = Connections::new(&config.connections);
+        let connections =
+            Connections::new(&config.connections, &config.rate_limits.trusted_proxies);
 
         let metrics = Arc::new(Metrics::new());
         let hub = Hub::new(

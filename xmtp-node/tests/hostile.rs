@@ -946,7 +946,25 @@ async fn huge_topic_lists_are_refused_and_the_limit_is_served_without_stalling_p
         .await
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::InvalidArgument);
-    let (_tx, mut sub2) = common::subscribe2(&mut grpc, topics.clone()).await;
+    // Subscribe2: a first request over the limit is refused before the stream opens (its
+    // topics are registered before the reply), a later update over it ends the stream.
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tx.send(api::SubscribeRequest {
+        content_topics: topics.clone(),
+    })
+    .await
+    .unwrap();
+    let err = grpc
+        .subscribe2(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument, "{err:?}");
+    let (tx, mut sub2) = common::subscribe2(&mut grpc, topics[..1].to_vec()).await;
+    tx.send(api::SubscribeRequest {
+        content_topics: topics.clone(),
+    })
+    .await
+    .unwrap();
     let status = sub2.message().await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
 
@@ -1063,16 +1081,9 @@ async fn subscribe2_updates_are_charged_per_topic() {
 
 /// HTTP Query calls the node has answered (any status), from its metrics.
 async fn http_queries(n: &TestNode) -> f64 {
-    let text = n
-        .http
-        .get(format!("{}/metrics", n.base))
-        .send()
+    n.metrics_text()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
+        .lines()
         .filter(|l| {
             l.starts_with(r#"xmtp_node_api_requests_total{transport="http",method="Query","#)
         })
@@ -1347,8 +1358,9 @@ async fn work_is_metered_before_it_is_done() {
     })
     .await
     .unwrap();
-    assert!(reply.starts_with("HTTP/1.1 429"), "{reply}");
-    assert!(reply.contains("larger than max"), "{reply}");
+    // The listener refuses a declared length over the limit before reading any of it.
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+    assert!(reply.contains("over the limit"), "{reply}");
     still_serves(&n).await;
     n.node.shutdown().await.unwrap();
 }
