@@ -439,8 +439,14 @@ impl Worker {
             mut envelopes,
             updates,
         } = stream;
-        // Bounds from the previous connection's last sign of life; this one is live from now.
-        let (since_ns, until_ns) = (self.horizon(), self.future());
+        // The first connection backfills from `backfill_from_ns` (when set); a reconnect from
+        // the previous connection's last sign of life. This one is live from now.
+        let since_ns = if reconnected {
+            self.horizon()
+        } else {
+            self.floor_ns
+        };
+        let until_ns = self.future();
         self.alive_ns = self.options.clock.now_ns();
         if reconnected && !self.emit(Ok(StreamEvent::Reconnected { since_ns })).await {
             return Ended::Stop;
