@@ -348,6 +348,19 @@ fn wal_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The WAL header's checkpoint sequence number (bytes 12..16, big-endian), which SQLite
+/// increments each time the log starts over; `None` while there is no header.
+fn wal_checkpoint_sequence(wal: &Path) -> Option<u32> {
+    use std::io::Read as _;
+    let mut header = [0u8; 16];
+    std::fs::File::open(wal)
+        .and_then(|mut file| file.read_exact(&mut header))
+        .ok()?;
+    Some(u32::from_be_bytes([
+        header[12], header[13], header[14], header[15],
+    ]))
+}
+
 /// Copies the WAL into the database file every [`CHECKPOINT_INTERVAL`] until the store is
 /// dropped, restarts a long WAL from its start, and gives an oversized WAL file's space back once
 /// writes have paused.
@@ -377,19 +390,20 @@ fn checkpoint_loop(
     let data_version = || conn.query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0));
     let mut last_version = None;
     let mut quiet_rounds = 0u32;
-    // The log's length at the previous round, and for how many rounds in a row the writer has
-    // been asked to restart it without the log starting over.
-    let mut last_log = 0;
+    // The log's restart count at the previous round, and for how many rounds in a row the
+    // writer has been asked to restart it without the log starting over.
+    let mut last_sequence = wal_checkpoint_sequence(wal);
     let mut unanswered_rounds = 0u32;
     while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_INTERVAL) {
         // PASSIVE never blocks the writer or readers; frames they still need wait for a later round.
         let result = match checkpoint("PASSIVE") {
             Ok((log, copied)) => {
-                if log < last_log {
+                let sequence = wal_checkpoint_sequence(wal);
+                if sequence != last_sequence {
                     writer.log_restarts.fetch_add(1, Ordering::Relaxed);
                     unanswered_rounds = 0;
                 }
-                last_log = log;
+                last_sequence = sequence;
                 if log <= WAL_RESTART_FRAMES {
                     Ok((log, copied))
                 } else if log > WAL_FORCE_RESTART_FRAMES
