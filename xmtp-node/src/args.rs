@@ -12,8 +12,8 @@ use crate::tls::TlsFiles;
 #[derive(Clone, Debug, clap::Args)]
 #[non_exhaustive]
 pub struct NodeArgs {
-    /// SQLite database file, or a `postgres://` URL [default: `xmtp-node.db` for the xmtp-node
-    /// binary, `<XMTP_HOME>/node.db` for `xmtp node`].
+    /// SQLite database file, or a `postgres://` URL (default: `xmtp-node.db` for the xmtp-node
+    /// binary, `<XMTP_HOME>/node.db` for `xmtp node`).
     #[arg(long)]
     pub db: Option<String>,
     /// With a `postgres://` URL: PEM file of the CA certificates the server's TLS certificate

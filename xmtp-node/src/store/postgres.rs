@@ -15,7 +15,7 @@
 //! `INSERT ... SELECT FROM UNNEST(...)` statement, which is its own transaction. If that
 //! statement fails, every request of the group is retried alone, so one bad request never fails
 //! another and each request stays all-or-nothing. The same statement `NOTIFY`s the ids it
-//! inserted, which PostgreSQL delivers only on commit. See [`relay`] for the listening side.
+//! inserted, which PostgreSQL delivers only on commit. The `relay` submodule is the listening side.
 
 mod relay;
 mod tls;
