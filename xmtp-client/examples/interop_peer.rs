@@ -193,6 +193,10 @@ impl Peer {
                 if let Some(path) = request["store"].as_str() {
                     options = options.with_persistence(Arc::new(FileBackend::new(path)));
                 }
+                if request["frozen_clock"].as_bool() == Some(true) {
+                    // Every send in the same millisecond, as a fast sender's can be.
+                    options = options.with_clock(Arc::new(FrozenClock(xmtp_api::now_ns())));
+                }
                 let client = Client::create(&wallet, options.clone()).await?;
                 let address = client.address().to_string();
                 self.client = Some(client);
@@ -305,6 +309,16 @@ impl Peer {
             }
             other => Err(format!("unknown command {other:?}").into()),
         }
+    }
+}
+
+/// A clock that stands still (`create` with `frozen_clock: true`).
+#[derive(Debug)]
+struct FrozenClock(u64);
+
+impl xmtp_client::Clock for FrozenClock {
+    fn now_ns(&self) -> u64 {
+        self.0
     }
 }
 
