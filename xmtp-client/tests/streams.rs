@@ -11,7 +11,7 @@ use xmtp_client::{
     Client, ClientOptions, ConnectionEvent, ConversationContext, ConversationVersion,
     DecodedMessage, LocalWallet, MessageQuery,
 };
-use xmtp_node::RunningNode;
+use xmtp_node::{Node, NodeConfig, RunningNode};
 
 fn text(message: &DecodedMessage) -> String {
     match &message.content {
@@ -165,13 +165,24 @@ async fn v1_conversation_with_a_legacy_peer_is_discovered_from_intros() {
     assert_eq!(text(messages[0].as_ref().unwrap()), "over v2 now");
 }
 
+/// A node on a file in `dir`, to be restarted on the same store; and its configuration.
+async fn restartable_node(dir: &tempfile::TempDir) -> (RunningNode, NodeConfig) {
+    let mut config = NodeConfig::ephemeral();
+    config.rate_limits.enabled = false;
+    config.database = xmtp_node::Database::Sqlite(dir.path().join("node.db"));
+    (Node::start(config.clone()).await.unwrap(), config)
+}
+
+/// The node of `config` started again on the gRPC address it had.
+async fn restart(mut config: NodeConfig, grpc: std::net::SocketAddr) -> RunningNode {
+    config.grpc_addr = grpc;
+    Node::start(config).await.unwrap()
+}
+
 #[tokio::test]
 async fn message_stream_survives_a_node_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = xmtp_node::NodeConfig::ephemeral();
-    config.rate_limits.enabled = false;
-    config.database = xmtp_node::Database::Sqlite(dir.path().join("node.db"));
-    let node = xmtp_node::Node::start(config.clone()).await.unwrap();
+    let (node, config) = restartable_node(&dir).await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
     let conversation = start_conversation(&alice, &bob).await;
@@ -192,8 +203,7 @@ async fn message_stream_survives_a_node_restart() {
         next(&mut events).await,
         ConnectionEvent::Disconnected { .. }
     ));
-    config.grpc_addr = grpc;
-    let node = xmtp_node::Node::start(config).await.unwrap();
+    let node = restart(config, grpc).await;
     loop {
         match next(&mut events).await {
             ConnectionEvent::Reconnected { .. } => break,
@@ -214,10 +224,7 @@ async fn message_stream_survives_a_node_restart() {
 #[tokio::test]
 async fn streams_never_replay_messages_sent_before_they_opened() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = xmtp_node::NodeConfig::ephemeral();
-    config.rate_limits.enabled = false;
-    config.database = xmtp_node::Database::Sqlite(dir.path().join("node.db"));
-    let node = xmtp_node::Node::start(config.clone()).await.unwrap();
+    let (node, config) = restartable_node(&dir).await;
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
     let conversation = start_conversation(&alice, &bob).await;
@@ -236,8 +243,7 @@ async fn streams_never_replay_messages_sent_before_they_opened() {
     let readers = [one, all].map(|mut stream| {
         tokio::spawn(async move { text(&next(&mut stream).await.unwrap().unwrap()) })
     });
-    config.grpc_addr = grpc;
-    let node = xmtp_node::Node::start(config).await.unwrap();
+    let node = restart(config, grpc).await;
     let mut reconnected = 0;
     while reconnected < 2 {
         if let ConnectionEvent::Reconnected { .. } = next(&mut events).await {

@@ -396,8 +396,8 @@ impl Conn {
                 }
                 () = self.stop.cancelled(), if !shutting => {
                     conn.as_mut().graceful_shutdown();
-                    // The node's shutdown grace bounds this one.
-                    deadline = Some(Box::pin(tokio::time::sleep(Duration::from_secs(3600))));
+                    // In-flight requests get the node's shutdown grace, then the connection is cut.
+                    deadline = Some(Box::pin(tokio::time::sleep(crate::node::SHUTDOWN_GRACE)));
                 }
                 () = idle_for(&mut idle, header_timeout, idle_timeout), if !shutting => {
                     tracing::debug!(peer = %self.peer, "idle connection; closing");

@@ -24,7 +24,7 @@ use crate::store::{MemoryStore, SqliteOptions, SqliteStore, Store};
 use crate::tls::{NodeHandshake, ReloadableCert, TlsHandshake};
 
 /// How long shutdown waits for in-flight calls before cutting them.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How often idle rate-limit buckets are forgotten.
 const LIMITER_SWEEP: Duration = Duration::from_secs(600);
 

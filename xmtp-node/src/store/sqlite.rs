@@ -266,7 +266,7 @@ impl SqliteStore {
             restart_wanted: AtomicBool::new(false),
             writer_checkpoints: AtomicU64::new(0),
             forced_restarts: AtomicU64::new(0),
-            log_restarts: AtomicU64::new(0),
+            log_restarts: tokio::sync::watch::Sender::new(0),
         });
 
         let (tx, rx) = mpsc::channel(WRITE_QUEUE);
@@ -400,7 +400,7 @@ fn checkpoint_loop(
             Ok((log, copied)) => {
                 let sequence = wal_checkpoint_sequence(wal);
                 if sequence != last_sequence {
-                    writer.log_restarts.fetch_add(1, Ordering::Relaxed);
+                    writer.log_restarts.send_modify(|n| *n += 1);
                     unanswered_rounds = 0;
                 }
                 last_sequence = sequence;
@@ -464,8 +464,8 @@ struct Writer {
     /// checkpointer had to force (both only counted, for logs and tests).
     writer_checkpoints: AtomicU64,
     forced_restarts: AtomicU64,
-    /// Times the checkpointer saw the log start over.
-    log_restarts: AtomicU64,
+    /// Times the checkpointer saw the log start over (watchable: tests wait on it).
+    log_restarts: tokio::sync::watch::Sender<u64>,
 }
 
 /// Counts one insert call as under way until dropped.
@@ -1069,16 +1069,20 @@ mod tests {
             }));
         }
         let writer = Arc::clone(&store.writer);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while writer.log_restarts.load(Ordering::Relaxed) < 3 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the log did not start over 3 times (writer checkpoints: {}, forced restarts: {})",
-                writer.writer_checkpoints.load(Ordering::Relaxed),
-                writer.forced_restarts.load(Ordering::Relaxed)
-            );
-            tokio::time::sleep(CHECKPOINT_INTERVAL).await;
-        }
+        let mut restarts = writer.log_restarts.subscribe();
+        // `is_ok_and` drops the watch's read guard at once: the checkpointer writes to it.
+        let reached = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            restarts.wait_for(|n| *n >= 3),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok());
+        assert!(
+            reached,
+            "the log did not start over 3 times (writer checkpoints: {}, forced restarts: {})",
+            writer.writer_checkpoints.load(Ordering::Relaxed),
+            writer.forced_restarts.load(Ordering::Relaxed)
+        );
         stop.store(true, Ordering::Relaxed);
         let mut written = 0;
         for w in writers {
