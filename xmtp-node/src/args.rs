@@ -77,9 +77,18 @@ pub struct NodeArgs {
     /// from accept to its first request).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub header_timeout: Duration,
-    /// A gateway request body that sends nothing for this long fails and its connection closes.
+    /// A request body that sends nothing for this long fails (gateway: 400, the connection
+    /// closes; gRPC: DEADLINE_EXCEEDED; not Subscribe2's update stream).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
     pub body_timeout: Duration,
+    /// A response its client does not read for this long (nothing can be written) closes the
+    /// connection, with its streams.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    pub write_timeout: Duration,
+    /// Longest a gRPC call may run (unary: the whole handler; streams: until they start); a
+    /// client's shorter `grpc-timeout` is honoured. Past it: DEADLINE_EXCEEDED.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    pub grpc_max_timeout: Duration,
     /// A connection with no request or stream in progress for this long is closed.
     #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = duration)]
     pub idle_timeout: Duration,
@@ -115,7 +124,9 @@ pub struct NodeArgs {
     /// Topics that cost one more general rate-limit token per call that carries them.
     #[arg(long, default_value_t = 100)]
     pub topics_per_token: u32,
-    /// Largest body of a Query, BatchQuery or Subscribe request, in bytes (Publish: 50 MiB).
+    /// Largest body of a Query, BatchQuery or Subscribe request, in bytes, and of each gRPC
+    /// message of every method but Publish (Publish: 50 MiB); more is RESOURCE_EXHAUSTED (429),
+    /// refused on the declared length before the body is read or decoded.
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     pub max_query_request_bytes: usize,
     /// Envelope bytes in one Query page; a page that reaches it ends early with a cursor
@@ -218,6 +229,8 @@ impl NodeArgs {
         limits.handshake_timeout = self.handshake_timeout;
         limits.header_timeout = self.header_timeout;
         limits.body_timeout = self.body_timeout;
+        limits.write_timeout = self.write_timeout;
+        limits.grpc_max_timeout = self.grpc_max_timeout;
         limits.idle_timeout = self.idle_timeout;
         limits.http2_keepalive_interval = self.http2_keepalive_interval;
         limits.http2_keepalive_timeout = self.http2_keepalive_timeout;

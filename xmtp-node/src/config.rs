@@ -208,8 +208,10 @@ pub struct RequestLimits {
     /// sub-queries of one BatchQuery. More is `INVALID_ARGUMENT` (HTTP 400). The reference node
     /// has seen 90,000 topics in one production request (network.md §7 row 6).
     pub max_topics_per_request: usize,
-    /// Largest body of a request other than Publish (Query, BatchQuery, Subscribe), in bytes;
-    /// Publish keeps [`NodeConfig::max_request_bytes`]. Over it is `RESOURCE_EXHAUSTED` (429).
+    /// Largest body of a request other than Publish (Query, BatchQuery, Subscribe), in bytes,
+    /// and of each gRPC message of every method but Publish (each `Subscribe2` update too);
+    /// Publish keeps [`NodeConfig::max_request_bytes`]. Over it is `RESOURCE_EXHAUSTED` (429),
+    /// refused on the declared length before the body is read or decoded.
     pub max_query_request_bytes: usize,
     /// Envelope bytes (message and topic) in one Query response: a page that reaches it ends
     /// early, with a cursor as for a full page. A BatchQuery splits it evenly between its
@@ -303,8 +305,9 @@ pub struct ConnectionLimits {
     /// A request's headers not complete in this time are refused: for a new connection, the time
     /// from accept (after TLS) to its first request; for HTTP/1.1 keep-alive, per request.
     pub header_timeout: Duration,
-    /// A gateway request body with no new bytes for this long fails (400) and its connection
-    /// closes. gRPC request streams (`Subscribe2`) are exempt: they idle by design.
+    /// A request body with no new bytes for this long fails (gateway: 400 and its connection
+    /// closes; gRPC: `DEADLINE_EXCEEDED`). `Subscribe2`'s request stream is exempt: it idles by
+    /// design.
     pub body_timeout: Duration,
     /// A connection with no request in progress for this long is closed (HTTP/2: GOAWAY).
     pub idle_timeout: Duration,
@@ -331,6 +334,14 @@ pub struct ConnectionLimits {
     pub http2_max_pending_accept_reset_streams: usize,
     /// HTTP/2 streams the node may reset for protocol errors on one connection before closing it.
     pub http2_max_local_error_reset_streams: usize,
+    /// A response (a page, a stream's next envelope) that cannot be written for this long,
+    /// because its client has stopped reading, closes its connection, with every stream on it
+    /// (their subscriptions, queues and response budget freed). A stream with nothing new to
+    /// send is never cut.
+    pub write_timeout: Duration,
+    /// The longest a gRPC call may run before it ends with `DEADLINE_EXCEEDED`: a unary call's
+    /// handler, a stream until it starts. A client's shorter `grpc-timeout` is honoured.
+    pub grpc_max_timeout: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -349,6 +360,8 @@ impl Default for ConnectionLimits {
             max_header_bytes: 64 * 1024,
             http2_max_pending_accept_reset_streams: 20,
             http2_max_local_error_reset_streams: 1024,
+            write_timeout: Duration::from_secs(30),
+            grpc_max_timeout: Duration::from_secs(60),
         }
     }
 }

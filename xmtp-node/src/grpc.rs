@@ -254,7 +254,13 @@ impl MessageApi for GrpcApi {
                     () = done.cancelled() => break,
                     next = inbound.message() => match next {
                         Ok(Some(request)) => request,
-                        Ok(None) | Err(_) => break,
+                        Ok(None) => break,
+                        // An update over the message limit (or a broken request stream) ends
+                        // the stream with its status, as a refused update does.
+                        Err(status) => {
+                            updater.refuse(status);
+                            break;
+                        }
                     },
                 };
                 let topics = request.content_topics;

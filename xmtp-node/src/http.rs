@@ -259,19 +259,20 @@ impl Gateway {
 }
 
 /// A unary reply: JSON (or protobuf if asked), gzipped when `gzip` and the client accepts it.
+/// The reply's permit is resized to the bytes actually written (JSON is about 4/3 of the
+/// protobuf it was taken for); a reply that no longer fits the budget is refused (429).
 fn unary_response<T: Message>(
     call: &Call,
     gzip_allowed: bool,
     reply: Budgeted<T>,
     to_json: impl FnOnce(&T) -> String,
-) -> Response {
-    let value = &reply.value;
+) -> Result<Response, Status> {
+    let Budgeted { value, permit } = reply;
     let (content_type, body) = match call.outbound {
-        Format::Json => ("application/json", to_json(value).into_bytes()),
+        Format::Json => ("application/json", to_json(&value).into_bytes()),
         Format::Protobuf => (PROTOBUF, value.encode_to_vec()),
     };
-    // The reply's bytes stay counted until the body has been written.
-    let permit = reply.permit.map(HeldPermit::new);
+    drop(value);
     let mut headers = vec![(header::CONTENT_TYPE, HeaderValue::from_static(content_type))];
     let body = if gzip_allowed && call.gzip {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -285,6 +286,14 @@ fn unary_response<T: Message>(
     } else {
         body
     };
+    // The bytes stay counted until the body has been written.
+    let permit = match permit {
+        Some(mut permit) => {
+            permit.resize(body.len())?;
+            Some(HeldPermit::new(permit))
+        }
+        None => None,
+    };
     let body = Body::new(PermitBody::new(
         http_body_util::Full::new(Bytes::from(body)),
         permit,
@@ -293,7 +302,7 @@ fn unary_response<T: Message>(
     for (name, value) in headers {
         response.headers_mut().insert(name, value);
     }
-    response
+    Ok(response)
 }
 
 macro_rules! unary_handler {
@@ -317,8 +326,10 @@ macro_rules! unary_handler {
                 Ok(request) => gateway.service.$service_fn(&call.ctx, request).await,
                 Err(status) => Err(status),
             };
-            match gateway.service.observed("http", $method, started, result) {
-                Ok(response) => unary_response(&call, $gzip, response, $to_json),
+            // Encoded first, so that a reply refused at its written size is counted as refused.
+            let response = result.and_then(|reply| unary_response(&call, $gzip, reply, $to_json));
+            match gateway.service.observed("http", $method, started, response) {
+                Ok(response) => response,
                 Err(status) => error_response(&status),
             }
         }

@@ -8,6 +8,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod grpc;
+mod grpc_guard;
 mod http;
 mod json;
 mod listener;
@@ -16,6 +17,7 @@ mod node;
 mod ratelimit;
 mod relay;
 mod service;
+mod slow;
 pub mod store;
 mod tls;
 

@@ -34,6 +34,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::server::TcpConnectInfo;
 
 use crate::config::{Cidr, ConnectionLimits};
+use crate::grpc_guard::{self, MessageLimit, MessageLimits};
+use crate::slow::{WriteWatch, Writes};
 use crate::tls::Handshake;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -213,8 +215,10 @@ pub(crate) enum Protocol {
     /// The gateway: HTTP/1.1 and HTTP/2, request bodies under the body timeout, and a
     /// `Content-Length` over `max_body` refused before the body is read.
     Gateway { max_body: u64 },
-    /// gRPC: HTTP/2 only; request streams may idle (`Subscribe2`).
-    Grpc,
+    /// gRPC: HTTP/2 only; each message held to its method's limit before tonic decodes it; the
+    /// `grpc-timeout` deadline (at most the node's maximum) on every call; request bodies under
+    /// the body timeout, except `Subscribe2`'s, which may idle.
+    Grpc { messages: MessageLimits },
 }
 
 /// One listener: its socket, handshake, router and limits.
@@ -327,7 +331,7 @@ impl<H: Handshake> Listener<H> {
 
 fn builder(protocol: Protocol, limits: &ConnectionLimits) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    if protocol == Protocol::Grpc {
+    if matches!(protocol, Protocol::Grpc { .. }) {
         builder = builder.http2_only();
     }
     builder
@@ -366,18 +370,22 @@ impl Conn {
         Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
         let (activity, mut idle) = watch::channel(Activity::default());
+        let writes = Writes::new();
         let service = ConnService {
             router: self.router.clone(),
             peer: self.peer,
             local: self.local,
             protocol: self.protocol,
             body_timeout: self.limits.body_timeout,
+            grpc_max_timeout: self.limits.grpc_max_timeout,
             activity: Arc::new(activity),
+            writes: Arc::clone(&writes),
         };
         let conn = self.builder.serve_connection(TokioIo::new(io), service);
         tokio::pin!(conn);
         let header_timeout = self.limits.header_timeout;
         let idle_timeout = self.limits.idle_timeout;
+        let write_timeout = self.limits.write_timeout;
         let mut deadline: Option<Pin<Box<Sleep>>> = None;
         loop {
             let shutting = deadline.is_some();
@@ -404,6 +412,11 @@ impl Conn {
                     conn.as_mut().graceful_shutdown();
                     // A peer that does not let even that finish is cut.
                     deadline = Some(Box::pin(tokio::time::sleep(header_timeout)));
+                }
+                () = writes.stalled(write_timeout) => {
+                    // The client stopped reading: a graceful close would wait on it too.
+                    tracing::debug!(peer = %self.peer, ?write_timeout, "response not written in time; closing");
+                    return;
                 }
                 () = hard => return,
             }
@@ -476,7 +489,9 @@ struct ConnService {
     local: Option<SocketAddr>,
     protocol: Protocol,
     body_timeout: Duration,
+    grpc_max_timeout: Duration,
     activity: Arc<watch::Sender<Activity>>,
+    writes: Arc<Writes>,
 }
 
 impl hyper::service::Service<Request<Incoming>> for ConnService {
@@ -491,26 +506,59 @@ impl hyper::service::Service<Request<Incoming>> for ConnService {
             local_addr: self.local,
             remote_addr: Some(self.peer),
         });
-        let request = match self.protocol {
+        let writes = Arc::clone(&self.writes);
+        let timeout = self.body_timeout;
+        let mut router = self.router.clone();
+        match self.protocol {
             Protocol::Gateway { max_body } => {
                 if let Some(refused) = refuse_oversized(&request, max_body) {
-                    return Box::pin(std::future::ready(Ok(track(refused, in_flight))));
+                    return Box::pin(std::future::ready(Ok(track(refused, in_flight, &writes))));
                 }
-                let timeout = self.body_timeout;
-                request.map(|body| Body::new(StallTimeout::new(body, timeout)))
+                let request =
+                    request.map(|body| Body::new(StallTimeout::new(body, timeout, Stalled::Http)));
+                Box::pin(async move {
+                    let response = tower_service::Service::call(&mut router, request).await?;
+                    Ok(track(response, in_flight, &writes))
+                })
             }
-            Protocol::Grpc => request.map(Body::new),
-        };
-        let mut router = self.router.clone();
-        Box::pin(async move {
-            let response = tower_service::Service::call(&mut router, request).await?;
-            Ok(track(response, in_flight))
-        })
+            Protocol::Grpc { messages } => {
+                let path = request.uri().path();
+                let limit = messages.for_path(path);
+                let may_idle = grpc_guard::may_idle(path);
+                let deadline = grpc_guard::requested_timeout(request.headers())
+                    .map_or(self.grpc_max_timeout, |asked| {
+                        asked.min(self.grpc_max_timeout)
+                    });
+                let request = request.map(|body| {
+                    let body = MessageLimit::new(body, limit);
+                    if may_idle {
+                        Body::new(body)
+                    } else {
+                        Body::new(StallTimeout::new(body, timeout, Stalled::Grpc))
+                    }
+                });
+                Box::pin(async move {
+                    // As tonic's own deadline layer: for a unary call the whole handler, for a
+                    // stream until it starts.
+                    let call = tower_service::Service::call(&mut router, request);
+                    let response = match tokio::time::timeout(deadline, call).await {
+                        Ok(response) => response?,
+                        Err(_) => grpc_guard::deadline_exceeded(deadline).into_http(),
+                    };
+                    Ok(track(response, in_flight, &writes))
+                })
+            }
+        }
     }
 }
 
-fn track(response: Response<Body>, in_flight: InFlight) -> Response<TrackedBody> {
+fn track(
+    response: Response<Body>,
+    in_flight: InFlight,
+    writes: &Arc<Writes>,
+) -> Response<TrackedBody> {
     response.map(|body| TrackedBody {
+        watch: writes.watch(!http_body::Body::is_end_stream(&body)),
         body,
         _in_flight: in_flight,
     })
@@ -544,9 +592,11 @@ fn refuse_oversized<B>(request: &Request<B>, max_body: u64) -> Option<Response<B
     Some(response)
 }
 
-/// A response body that keeps its request counted as in progress until it is done.
+/// A response body that keeps its request counted as in progress until it is done, and marks
+/// how long it has waited to be written ([`crate::slow`]).
 pub(crate) struct TrackedBody {
     body: Body,
+    watch: WriteWatch,
     _in_flight: InFlight,
 }
 
@@ -558,7 +608,12 @@ impl http_body::Body for TrackedBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.body).poll_frame(cx)
+        let this = &mut *self;
+        let body = &mut this.body;
+        this.watch.poll(cx, |cx| {
+            let frame = Pin::new(&mut *body).poll_frame(cx);
+            (frame, !body.is_end_stream())
+        })
     }
 
     fn is_end_stream(&self) -> bool {
@@ -572,18 +627,36 @@ impl http_body::Body for TrackedBody {
 
 /// A request body that fails when no new frame arrives for `timeout` (a client that stalls
 /// mid-body).
-struct StallTimeout {
-    body: Incoming,
+struct StallTimeout<B> {
+    body: B,
     timeout: Duration,
     sleep: Pin<Box<Sleep>>,
+    stalled: Stalled,
 }
 
-impl StallTimeout {
-    fn new(body: Incoming, timeout: Duration) -> Self {
+/// How a stalled request body fails: for the gateway an error the handler answers with 400;
+/// for gRPC a status tonic answers with (`DEADLINE_EXCEEDED`).
+#[derive(Clone, Copy, Debug)]
+enum Stalled {
+    Http,
+    Grpc,
+}
+
+impl<B> StallTimeout<B> {
+    fn new(body: B, timeout: Duration, stalled: Stalled) -> Self {
         Self {
             body,
             timeout,
             sleep: Box::pin(tokio::time::sleep(timeout)),
+            stalled,
+        }
+    }
+
+    fn error(&self) -> BoxError {
+        let stalled = BodyStalled(self.timeout);
+        match self.stalled {
+            Stalled::Http => Box::new(stalled),
+            Stalled::Grpc => Box::new(tonic::Status::deadline_exceeded(stalled.to_string())),
         }
     }
 }
@@ -593,7 +666,11 @@ impl StallTimeout {
 #[error("request body stalled for more than {0:?}")]
 struct BodyStalled(Duration);
 
-impl http_body::Body for StallTimeout {
+impl<B> http_body::Body for StallTimeout<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
     type Data = Bytes;
     type Error = BoxError;
 
@@ -606,10 +683,10 @@ impl http_body::Body for StallTimeout {
             Poll::Ready(frame) => {
                 let deadline = Instant::now() + this.timeout;
                 this.sleep.as_mut().reset(deadline);
-                Poll::Ready(frame.map(|f| f.map_err(BoxError::from)))
+                Poll::Ready(frame.map(|f| f.map_err(Into::into)))
             }
             Poll::Pending => match this.sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyStalled(this.timeout))))),
+                Poll::Ready(()) => Poll::Ready(Some(Err(this.error()))),
                 Poll::Pending => Poll::Pending,
             },
         }

@@ -13,6 +13,7 @@ use crate::auth::Authorizer;
 use crate::config::{Database, NodeConfig, RetentionConfig};
 use crate::error::{Error, Result};
 use crate::grpc::{GrpcApi, hold_response_permits};
+use crate::grpc_guard::MessageLimits;
 use crate::http::{Gateway, router};
 use crate::listener::{Connections, Listener, Protocol};
 use crate::metrics::Metrics;
@@ -205,14 +206,19 @@ impl Node {
         }
 
         let trusted_proxies = config.rate_limits.trusted_proxies.clone();
-        let gateway = Gateway {
-            service: Arc::clone(&service),
-            trusted_proxies: trusted_proxies.clone(),
-            max_request_bytes: config.max_request_bytes,
-            max_query_request_bytes: config
+        // The same body limits per route on both listeners.
+        let messages = MessageLimits {
+            publish: config.max_request_bytes,
+            other: config
                 .limits
                 .max_query_request_bytes
                 .min(config.max_request_bytes),
+        };
+        let gateway = Gateway {
+            service: Arc::clone(&service),
+            trusted_proxies: trusted_proxies.clone(),
+            max_request_bytes: messages.publish,
+            max_query_request_bytes: messages.other,
         };
         let http_server = tokio::spawn(
             Listener {
@@ -254,7 +260,7 @@ impl Node {
                 tcp: grpc_listener,
                 handshake: grpc_handshake,
                 router: grpc_routes,
-                protocol: Protocol::Grpc,
+                protocol: Protocol::Grpc { messages },
                 limits: config.connections.clone(),
                 connections,
             }

@@ -263,20 +263,7 @@ impl ResponseBudget {
     ) -> Result<ResponsePermit, tonic::Status> {
         let ip = ip.unwrap_or(UNKNOWN_IP);
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
-        let mine = held.1.get(&ip).copied().unwrap_or(0);
-        let over_total = held.0 > 0 && held.0 + bytes > self.total;
-        let over_mine = mine > 0 && mine + bytes > self.per_address;
-        if over_total || over_mine {
-            let which = if over_mine {
-                "for this address"
-            } else {
-                "node-wide"
-            };
-            return Err(tonic::Status::resource_exhausted(format!(
-                "too many response bytes in flight {which}: {} held, {bytes} more asked",
-                if over_mine { mine } else { held.0 }
-            )));
-        }
+        self.check(&held, ip, 0, bytes)?;
         held.0 += bytes;
         *held.1.entry(ip).or_default() += bytes;
         Ok(ResponsePermit {
@@ -286,10 +273,60 @@ impl ResponseBudget {
         })
     }
 
+    /// Whether a response to `ip` that holds `already` bytes may hold `more` on top.
+    fn check(
+        &self,
+        held: &(usize, HashMap<IpAddr, usize>),
+        ip: IpAddr,
+        already: usize,
+        more: usize,
+    ) -> Result<(), tonic::Status> {
+        let mine = held.1.get(&ip).copied().unwrap_or(0);
+        let (others, others_mine) = (held.0 - already, mine - already);
+        let over_total = others > 0 && held.0 + more > self.total;
+        let over_mine = others_mine > 0 && mine + more > self.per_address;
+        if over_total || over_mine {
+            let which = if over_mine {
+                "for this address"
+            } else {
+                "node-wide"
+            };
+            return Err(tonic::Status::resource_exhausted(format!(
+                "too many response bytes in flight {which}: {} held, {more} more asked",
+                if over_mine { mine } else { held.0 }
+            )));
+        }
+        Ok(())
+    }
+
     /// Bytes held now, node-wide.
     #[cfg(test)]
     pub(crate) fn held(&self) -> usize {
         self.held.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+}
+
+impl ResponsePermit {
+    /// Holds `bytes` instead: the size of the body actually written, once it is encoded (JSON
+    /// is about 4/3 of the protobuf the permit was taken for; gzip less). Growing past a budget
+    /// is refused as [`ResponseBudget::acquire`] refuses, and then nothing changes.
+    pub(crate) fn resize(&mut self, bytes: usize) -> Result<(), tonic::Status> {
+        let budget = &self.budget;
+        let mut held = budget.held.lock().unwrap_or_else(|e| e.into_inner());
+        if bytes > self.bytes {
+            let more = bytes - self.bytes;
+            budget.check(&held, self.ip, self.bytes, more)?;
+            held.0 += more;
+            *held.1.entry(self.ip).or_default() += more;
+        } else {
+            let less = self.bytes - bytes;
+            held.0 = held.0.saturating_sub(less);
+            if let Some(mine) = held.1.get_mut(&self.ip) {
+                *mine = mine.saturating_sub(less);
+            }
+        }
+        self.bytes = bytes;
+        Ok(())
     }
 }
 
@@ -451,5 +488,30 @@ mod tests {
         let big = budget.acquire(a, 1000).unwrap();
         assert!(budget.acquire(b, 1).is_err());
         drop(big);
+    }
+
+    #[test]
+    fn a_permit_resized_to_the_written_size_counts_that_size() {
+        let budget = ResponseBudget::new(100, 60);
+        let a = Some("10.0.0.1".parse().unwrap());
+        // 30 bytes of protobuf served as 40 of JSON: 40 counted, so 25 more no longer fit.
+        let mut page = budget.acquire(a, 30).unwrap();
+        page.resize(40).unwrap();
+        assert_eq!(budget.held(), 40);
+        assert!(budget.acquire(a, 25).is_err());
+        // Growing past the address's budget is refused and changes nothing.
+        let other = budget.acquire(a, 15).unwrap();
+        let err = page.resize(50).unwrap_err();
+        assert_eq!(err.code(), tonic::Code::ResourceExhausted);
+        assert_eq!(budget.held(), 55);
+        // Alone, a permit may grow past everything, as a first acquire may.
+        drop(other);
+        page.resize(1000).unwrap();
+        // Shrunk (gzip): the difference is returned.
+        page.resize(10).unwrap();
+        assert_eq!(budget.held(), 10);
+        budget.acquire(a, 50).unwrap();
+        drop(page);
+        assert_eq!(budget.held(), 0);
     }
 }

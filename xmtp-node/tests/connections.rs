@@ -14,6 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::{TestNode, b64, m_topic};
+use futures_util::StreamExt as _;
 use xmtp_node::NodeConfig;
 
 /// Longest an honest round trip (publish, then query it back) may take while an attack runs.
@@ -281,12 +282,14 @@ async fn a_stalled_body_fails_and_its_connection_closes() {
 /// HTTP/2 frames written by hand: a 9-byte header (length, type, flags, stream) and a payload.
 mod h2 {
     pub const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    pub const DATA: u8 = 0;
     pub const HEADERS: u8 = 1;
     pub const RST_STREAM: u8 = 3;
     pub const SETTINGS: u8 = 4;
     pub const PING: u8 = 6;
     pub const GOAWAY: u8 = 7;
     pub const CONTINUATION: u8 = 9;
+    pub const END_STREAM: u8 = 1;
     pub const END_HEADERS: u8 = 4;
 
     pub fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
@@ -413,6 +416,15 @@ fn flood(
     outcome
 }
 
+/// The `xmtp-node` binary on a fresh database with auth and rate limits off, and `extra` flags.
+fn binary_node(extra: &[&str]) -> (tempfile::TempDir, common::process::NodeProcess) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("node.db");
+    let flags = [&["--no-auth", "--no-rate-limits"], extra].concat();
+    let node = common::process::NodeProcess::start(db.to_str().unwrap(), &flags).unwrap();
+    (dir, node)
+}
+
 /// Runs `attack` against both listeners of the `xmtp-node` binary (so that its RSS is the
 /// node's alone), with an honest client going round trips meanwhile; checks the node's RSS
 /// growth and the honest client's worst latency, and returns how each flood ended.
@@ -420,13 +432,7 @@ async fn under_attack(
     name: &str,
     attack: impl Fn(SocketAddr) -> Flood + Send + Sync + Clone + 'static,
 ) -> Vec<Flood> {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("node.db");
-    let node = common::process::NodeProcess::start(
-        db.to_str().unwrap(),
-        &["--no-auth", "--no-rate-limits"],
-    )
-    .unwrap();
+    let (_dir, node) = binary_node(&[]);
     let base = node.http_url();
     let honest = honest_client();
     round_trip(&base, None, &honest).await;
@@ -545,22 +551,14 @@ fn await_log(node: &common::process::NodeProcess, needle: &str, count: usize) {
 /// connections it holds time out and free descriptors, and it keeps serving.
 #[test]
 fn out_of_file_descriptors_the_accept_loop_pauses_and_recovers() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("node.db");
-    let node = common::process::NodeProcess::start(
-        db.to_str().unwrap(),
-        &[
-            "--no-auth",
-            "--no-rate-limits",
-            "--header-timeout",
-            "1s",
-            "--max-connections",
-            "10000",
-            "--max-connections-per-ip",
-            "0",
-        ],
-    )
-    .unwrap();
+    let (_dir, node) = binary_node(&[
+        "--header-timeout",
+        "1s",
+        "--max-connections",
+        "10000",
+        "--max-connections-per-ip",
+        "0",
+    ]);
     // At start the binary raised its soft limit to the hard one.
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", node.pid())).unwrap();
     let open_files: Vec<&str> = limits
@@ -615,4 +613,208 @@ fn out_of_file_descriptors_the_accept_loop_pauses_and_recovers() {
             scope.spawn(move || read_until_closed(&mut conn, Duration::from_secs(60)));
         }
     });
+}
+
+/// The active-subscription gauge of a node at `base`, from its `/metrics` page.
+async fn active_subscriptions(base: &str, client: &reqwest::Client) -> f64 {
+    common::metrics_text(base, client)
+        .await
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("xmtp_node_active_subscriptions ")?
+                .parse()
+                .ok()
+        })
+        .unwrap()
+}
+
+/// Waits until the gauge reads `n`, or panics after `limit` (polling the node's own report).
+async fn await_active_subscriptions(
+    base: &str,
+    client: &reqwest::Client,
+    n: f64,
+    limit: Duration,
+) -> Duration {
+    let started = Instant::now();
+    loop {
+        let now = active_subscriptions(base, client).await;
+        if now == n {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < limit,
+            "active subscriptions stayed at {now}, expected {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// An HTTP/1.1 Subscribe on `topic` from a socket with a 4 KiB receive buffer that is never
+/// read.
+async fn never_reading_gateway_subscriber(addr: SocketAddr, topic: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut conn = socket.connect(addr).await.unwrap().into_std().unwrap();
+    conn.set_nonblocking(false).unwrap();
+    common::write_subscribe(&mut conn, topic);
+    conn
+}
+
+/// A gRPC Subscribe on `topic` over HTTP/2 written by hand, whose client sets every stream's
+/// flow-control window to 0 (SETTINGS_INITIAL_WINDOW_SIZE) and never reads: the node can send
+/// the headers and not one byte of data.
+fn zero_window_grpc_subscriber(addr: SocketAddr, topic: &str) -> TcpStream {
+    use xmtp_proto::Message as _;
+    let mut conn = TcpStream::connect(addr).unwrap();
+    let mut out = h2::PREFACE.to_vec();
+    out.extend(h2::frame(h2::SETTINGS, 0, 0, &[0, 4, 0, 0, 0, 0]));
+    let mut block = vec![0x83, 0x86];
+    block.extend(h2::literal(
+        b":path",
+        b"/xmtp.message_api.v1.MessageApi/Subscribe",
+    ));
+    block.extend(h2::literal(b":authority", b"x"));
+    block.extend(h2::literal(b"content-type", b"application/grpc"));
+    block.extend(h2::literal(b"te", b"trailers"));
+    out.extend(h2::frame(h2::HEADERS, h2::END_HEADERS, 1, &block));
+    let message = xmtp_proto::message_api::v1::SubscribeRequest {
+        content_topics: vec![topic.to_owned()],
+    }
+    .encode_to_vec();
+    let mut data = vec![0];
+    data.extend_from_slice(&u32::try_from(message.len()).unwrap().to_be_bytes());
+    data.extend_from_slice(&message);
+    out.extend(h2::frame(h2::DATA, h2::END_STREAM, 1, &data));
+    conn.write_all(&out).unwrap();
+    conn
+}
+
+/// Issue 15 §2, slow readers: a gateway subscriber that stops reading (a 4 KiB receive buffer,
+/// never read) and a gRPC subscriber whose HTTP/2 window is 0 are dropped by the node once
+/// their next frame has waited the write timeout (500 ms here [30 s]), although their
+/// subscriber queues (4 GiB here) would hold everything: the subscription gauge returns to 0,
+/// their sockets are closed, the node's memory stays bounded, and an honest client is served
+/// throughout. (Before, both were held for as long as their clients kept the connections.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readers_that_stop_reading_are_dropped_after_the_write_timeout() {
+    let write_timeout = Duration::from_millis(500);
+    let (_dir, node) = binary_node(&[
+        "--write-timeout",
+        "500ms",
+        "--subscriber-queue",
+        "1000000",
+        "--subscriber-queue-bytes",
+        "4294967296",
+    ]);
+    let base = node.http_url();
+    let honest = honest_client();
+    round_trip(&base, None, &honest).await;
+    let before = node.status_kib("RssAnon");
+    let topic = m_topic();
+    let gateway_reader = never_reading_gateway_subscriber(node.http, &topic).await;
+    let grpc_reader = zero_window_grpc_subscriber(node.grpc, &topic);
+    await_active_subscriptions(&base, &honest, 2.0, CLOSE_MARGIN).await;
+
+    // 8 MiB published past them: more than the loopback socket buffers take, so the gateway
+    // reader's next frame waits too.
+    let mut publisher = common::load::connect(&node.grpc_url()).await;
+    let payload = vec![0x42u8; 64 * 1024];
+    let mut ts = 0;
+    let mut publish = async |count: u64| {
+        for _ in 0..count / 16 {
+            let envelopes = (0..16)
+                .map(|_| {
+                    ts += 1;
+                    common::envelope(&topic, ts, &payload)
+                })
+                .collect();
+            publisher
+                .publish(xmtp_proto::message_api::v1::PublishRequest { envelopes })
+                .await
+                .unwrap();
+        }
+    };
+    publish(128).await;
+    let dropped_after =
+        await_active_subscriptions(&base, &honest, 0.0, write_timeout * 2 + CLOSE_MARGIN).await;
+    let worst = round_trip(&base, None, &honest).await;
+    // Their sockets are closed (after what was already in them).
+    let waited = all_closed(vec![gateway_reader, grpc_reader], CLOSE_MARGIN).await;
+    // With nobody left on the topic, 64 MiB more costs the node nothing to hold.
+    publish(1024).await;
+    let grown = node.status_kib("RssAnon").saturating_sub(before) / 1024;
+    eprintln!(
+        "slow readers dropped {dropped_after:?} after 8 MiB was published past them, sockets \
+         closed within {waited:?} more; honest round trip {worst:?}; RssAnon +{grown} MiB after \
+         72 MiB published"
+    );
+    assert!(worst < HONEST_LATENCY, "honest round trip {worst:?}");
+    assert!(grown < 64, "RssAnon grew by {grown} MiB");
+    assert!(round_trip(&base, None, &honest).await < HONEST_LATENCY);
+}
+
+/// `grpc-timeout` is enforced by the node (tonic's own layer is bypassed by the node's accept
+/// loop), capped by `--grpc-max-timeout`; a unary gRPC request body that stalls fails after
+/// the body timeout. A `Subscribe2` whose client never sends its first request keeps its
+/// handler waiting: it ends DEADLINE_EXCEEDED at the client's 200 ms, at the node's 800 ms
+/// without a deadline, and at 800 ms when the client asks for an hour. (Written by hand over
+/// HTTP/2: tonic's client enforces a deadline itself.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_deadlines_and_stalled_grpc_bodies_end_the_call() {
+    let max = Duration::from_millis(800);
+    let body_timeout = Duration::from_millis(300);
+    let mut config = config();
+    config.connections.grpc_max_timeout = max;
+    config.connections.body_timeout = body_timeout;
+    let n = TestNode::start(config).await;
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    // `method` with a request body that sends `first` and then nothing; the `grpc-status` of
+    // the answer and how long it took.
+    let call = async |method: &str, first: Vec<u8>, timeout: Option<&str>| {
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)])
+            .chain(futures_util::stream::pending());
+        let mut request = h2
+            .post(format!(
+                "{}/xmtp.message_api.v1.MessageApi/{method}",
+                n.node.grpc_url()
+            ))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(reqwest::Body::wrap_stream(body));
+        if let Some(timeout) = timeout {
+            request = request.header("grpc-timeout", timeout);
+        }
+        let started = Instant::now();
+        let response = tokio::time::timeout(max + CLOSE_MARGIN, request.send())
+            .await
+            .expect("the call never ended")
+            .unwrap();
+        let status = response
+            .headers()
+            .get("grpc-status")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (status, started.elapsed())
+    };
+    for (asked, expected) in [
+        (Some("200m"), Duration::from_millis(200)),
+        (None, max),
+        (Some("1H"), max),
+    ] {
+        let (status, took) = call("Subscribe2", Vec::new(), asked).await;
+        eprintln!("Subscribe2 with grpc-timeout {asked:?}: grpc-status {status:?} after {took:?}");
+        assert_eq!(status.as_deref(), Some("4"));
+        assert!(took >= expected, "{took:?} < {expected:?}");
+    }
+    // A Query whose message declares 100 bytes, sends 10 and stops.
+    let mut partial = vec![0u8, 0, 0, 0, 100];
+    partial.extend_from_slice(&[0x0a; 10]);
+    let (status, took) = call("Query", partial, None).await;
+    eprintln!("stalled unary body: grpc-status {status:?} after {took:?}");
+    assert_eq!(status.as_deref(), Some("4"));
+    assert!(took >= body_timeout && took < max, "{took:?}");
+    assert!(honest_round_trip(&n, &honest_client()).await < HONEST_LATENCY);
+    n.node.shutdown().await.unwrap();
 }
