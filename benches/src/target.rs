@@ -1,7 +1,6 @@
 //! The node under load: started in process on a fresh database, or a running one.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use tonic::metadata::MetadataValue;
@@ -32,10 +31,7 @@ pub struct Target {
 
 /// Nanoseconds since the Unix epoch (envelope timestamps; fanout latency).
 pub fn unix_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
+    xmtp_keystore::now_ns()
 }
 
 /// A fresh identity's auth token, as the SDK sends it (`Bearer <base64 Token>`).

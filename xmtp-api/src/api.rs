@@ -1,7 +1,7 @@
 //! The `XmtpApi` trait and its gRPC implementation.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use futures::stream::BoxStream;
@@ -14,6 +14,8 @@ use xmtp_proto::message_api::v1::{
     BatchQueryRequest, BatchQueryResponse, Envelope, PublishRequest, QueryRequest, QueryResponse,
     SubscribeAllRequest, SubscribeRequest,
 };
+
+use xmtp_keystore::{Clock, SystemClock};
 
 use crate::error::{Code, Error, Result};
 use crate::retry::RetryPolicy;
@@ -32,14 +34,26 @@ pub struct TopicStream {
 }
 
 impl TopicStream {
-    /// Replaces the whole topic set of the live stream.
-    pub async fn set_topics(&self, topics: Vec<String>) -> Result<()> {
-        self.updates
-            .send(SubscribeRequest {
-                content_topics: topics,
-            })
-            .await
-            .map_err(|_| Error::SubscriptionClosed)
+    /// A stream from its parts, for an [`XmtpApi`] of your own: `envelopes` delivers what the
+    /// node relays, and each request sent on `updates` replaces the whole topic set.
+    pub fn new(envelopes: EnvelopeStream, updates: mpsc::Sender<SubscribeRequest>) -> Self {
+        Self { envelopes, updates }
+    }
+
+    /// Replaces the whole topic set of the live stream. The future does not borrow the stream.
+    pub fn set_topics(
+        &self,
+        topics: Vec<String>,
+    ) -> impl Future<Output = Result<()>> + Send + 'static {
+        let updates = self.updates.clone();
+        async move {
+            updates
+                .send(SubscribeRequest {
+                    content_topics: topics,
+                })
+                .await
+                .map_err(|_| Error::SubscriptionClosed)
+        }
     }
 }
 
@@ -59,6 +73,13 @@ pub trait XmtpApi: Send + Sync {
     async fn subscribe_dynamic(&self, topics: Vec<String>) -> Result<TopicStream>;
     /// Every envelope on `/xmtp/0/` topics (for notification servers).
     async fn subscribe_all(&self) -> Result<EnvelopeStream>;
+    /// This API, publishing with tokens from `auth` (a client hands in its identity's tokens
+    /// once it has signed in). `None`, the default, when it needs no tokens (an in-memory node)
+    /// and is used as it is. A wrapper (a recording proxy) wraps what its inner API returns.
+    fn authenticated(&self, auth: Arc<dyn AuthTokenSource>) -> Option<Arc<dyn XmtpApi>> {
+        let _ = auth;
+        None
+    }
 }
 
 /// Makes auth tokens for publishing: the base64 `Token` that goes after `Bearer `.
@@ -87,6 +108,8 @@ pub struct ApiConfig {
     pub retry: RetryPolicy,
     /// Tokens are renewed when older than this (the node refuses tokens older than one hour).
     pub token_max_age: Duration,
+    /// What "now" is for the age of a cached token (the system clock by default).
+    pub clock: Arc<dyn Clock>,
     /// PEM certificates trusted for `https://` besides the public roots: a private CA or a
     /// self-signed node (see [`Self::with_ca_pem`]).
     pub ca_pem: Vec<Vec<u8>>,
@@ -104,6 +127,7 @@ impl ApiConfig {
             keepalive_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             token_max_age: Duration::from_secs(3590),
+            clock: Arc::new(SystemClock),
             ca_pem: Vec::new(),
         }
     }
@@ -204,20 +228,26 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 struct AuthCache {
     source: Arc<dyn AuthTokenSource>,
     max_age: Duration,
-    current: Mutex<Option<(String, Instant)>>,
+    clock: Arc<dyn Clock>,
+    /// The token and when it was made, by `clock`.
+    current: Mutex<Option<(String, u64)>>,
 }
 
 impl AuthCache {
     async fn token(&self, force: bool) -> Result<String> {
         let mut current = self.current.lock().await;
+        let now = self.clock.now_ns();
+        let max_age = u64::try_from(self.max_age.as_nanos()).unwrap_or(u64::MAX);
         if let Some((token, made)) = current.as_ref()
             && !force
-            && made.elapsed() < self.max_age
+            // A clock that went back counts as aged out.
+            && now >= *made
+            && now - made < max_age
         {
             return Ok(token.clone());
         }
         let token = self.source.create_token().await?;
-        *current = Some((token.clone(), Instant::now()));
+        *current = Some((token.clone(), now));
         Ok(token)
     }
 }
@@ -266,6 +296,7 @@ impl GrpcApi {
         self.auth = Some(Arc::new(AuthCache {
             source,
             max_age: self.config.token_max_age,
+            clock: Arc::clone(&self.config.clock),
             current: Mutex::new(None),
         }));
         self
@@ -426,6 +457,10 @@ impl XmtpApi for GrpcApi {
             envelopes: envelope_stream(response.into_inner()),
             updates,
         })
+    }
+
+    fn authenticated(&self, auth: Arc<dyn AuthTokenSource>) -> Option<Arc<dyn XmtpApi>> {
+        Some(Arc::new(self.clone().with_auth(auth)))
     }
 
     async fn subscribe_all(&self) -> Result<EnvelopeStream> {

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use xmtp_keystore::PrivateKeyBundle;
 
 use crate::api::AuthTokenSource;
-use crate::clock::{Clock, SystemClock};
 use crate::error::Result;
+use xmtp_keystore::{Clock, SystemClock};
 
 /// Makes publish tokens from an identity's private key bundle, dated by a [`Clock`] (the system
 /// clock unless [`KeystoreAuth::with_clock`] says otherwise).

@@ -8,15 +8,16 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
+use rand::RngExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use xmtp_proto::message_api::v1::{Envelope, SubscribeRequest};
 
 use crate::api::{TopicStream, XmtpApi};
-use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::paging::{QueryOptions, query_pages};
 use crate::retry::RetryPolicy;
+use xmtp_keystore::{Clock, SystemClock};
 
 /// Topics per backfill query (a query may name many topics; the node merges them).
 const BACKFILL_TOPICS_PER_QUERY: usize = 100;
@@ -88,8 +89,15 @@ impl Default for SubscriptionOptions {
 }
 
 enum Control {
+    /// Replace the topic set.
     SetTopics(BTreeSet<String>),
+    /// Add `topics` and, once the node has applied that, deliver what is stored on them
+    /// stamped from `since_ns` on.
+    AddTopics { topics: Vec<String>, since_ns: u64 },
 }
+
+/// Prefix of the ephemeral topics that confirm a topic change (see [`Subscription::add_topics`]).
+const PROBE_PREFIX: &str = "/xmtp/0/mE-xmtp-rs-probe-";
 
 /// A reconnecting, backfilling, de-duplicating subscription. A `Stream` of [`StreamEvent`]s;
 /// dropping it ends the subscription.
@@ -117,6 +125,7 @@ pub struct Subscription {
     events: mpsc::Receiver<Result<StreamEvent>>,
     control: mpsc::UnboundedSender<Control>,
     topics: BTreeSet<String>,
+    clock: Arc<dyn Clock>,
     task: JoinHandle<()>,
 }
 
@@ -125,6 +134,7 @@ struct Ends {
     events: mpsc::Receiver<Result<StreamEvent>>,
     control: mpsc::UnboundedSender<Control>,
     topics: BTreeSet<String>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Subscription {
@@ -159,6 +169,7 @@ impl Subscription {
             events: ends.events,
             control: ends.control,
             topics: ends.topics,
+            clock: ends.clock,
             task: tokio::spawn(worker.run(first)),
         }
     }
@@ -168,10 +179,39 @@ impl Subscription {
         self.topics.iter().map(String::as_str)
     }
 
-    /// Adds topics to the live stream without reconnecting.
+    /// Adds topics to the live stream without reconnecting. Nothing published on them after
+    /// this returns is missed: the stream delivers what the node relays once it has applied the
+    /// change, and what is stored on the new topics from now (by the clock, to the millisecond)
+    /// until then. Ephemeral envelopes published before the node applied the change are lost.
     pub fn add_topics(&mut self, topics: impl IntoIterator<Item = String>) -> Result<()> {
-        self.topics.extend(topics);
-        self.push_topics()
+        let now = self.clock.now_ns();
+        self.add_topics_since(topics, now - now % 1_000_000)
+    }
+
+    /// [`Self::add_topics`], also delivering what is stored on the new topics stamped from
+    /// `since_ns` on (e.g. a new conversation's history), each envelope once.
+    ///
+    /// A node does not acknowledge a change of the topic set, so the stream confirms it itself:
+    /// it adds a fresh ephemeral probe topic to the change, publishes a probe envelope there
+    /// (again, with backoff, until it arrives) and reads the stored envelopes of the new topics
+    /// once the probe came back on the stream. Where publishing fails (an API without auth
+    /// tokens) it resubscribes instead, which the node confirms.
+    pub fn add_topics_since(
+        &mut self,
+        topics: impl IntoIterator<Item = String>,
+        since_ns: u64,
+    ) -> Result<()> {
+        let topics: Vec<String> = topics
+            .into_iter()
+            .filter(|t| !self.topics.contains(t))
+            .collect();
+        if topics.is_empty() {
+            return Ok(());
+        }
+        self.topics.extend(topics.iter().cloned());
+        self.control
+            .send(Control::AddTopics { topics, since_ns })
+            .map_err(|_| Error::SubscriptionClosed)
     }
 
     /// Removes topics from the live stream without reconnecting.
@@ -270,6 +310,19 @@ struct Worker {
     options: SubscriptionOptions,
     events: mpsc::Sender<Result<StreamEvent>>,
     control: mpsc::UnboundedReceiver<Control>,
+    /// Backfills of added topics that wait until the node has applied the change.
+    backfills: Vec<(Vec<String>, u64)>,
+    /// The topic change being confirmed on the current connection.
+    probe: Option<Probe>,
+}
+
+/// A topic change being confirmed: the fresh topic it added, where a probe is published.
+struct Probe {
+    topic: String,
+    /// Publishes so far.
+    attempt: u32,
+    /// When to publish again.
+    next_at: tokio::time::Instant,
 }
 
 /// Why one connection ended.
@@ -292,6 +345,7 @@ impl Worker {
         options: SubscriptionOptions,
     ) -> (Self, Ends) {
         let now = options.clock.now_ns();
+        let clock = Arc::clone(&options.clock);
         let topics: BTreeSet<String> = topics.into_iter().collect();
         let (events_tx, events) = mpsc::channel(options.buffer.max(1));
         let (control, control_rx) = mpsc::unbounded_channel();
@@ -305,6 +359,8 @@ impl Worker {
             options,
             events: events_tx,
             control: control_rx,
+            backfills: Vec::new(),
+            probe: None,
         };
         (
             worker,
@@ -312,6 +368,7 @@ impl Worker {
                 events,
                 control,
                 topics,
+                clock,
             },
         )
     }
@@ -393,6 +450,11 @@ impl Worker {
                 () = self.events.closed() => return false,
                 message = self.control.recv() => match message {
                     Some(Control::SetTopics(topics)) => self.topics = topics,
+                    // The next connection registers them and then backfills.
+                    Some(Control::AddTopics { topics, since_ns }) => {
+                        self.topics.extend(topics.iter().cloned());
+                        self.backfills.push((topics, since_ns));
+                    }
                     None => return false,
                 },
             }
@@ -404,6 +466,10 @@ impl Worker {
     }
 
     async fn deliver(&mut self, envelope: Envelope) -> bool {
+        if !self.topics.contains(&envelope.content_topic) {
+            // A probe, or a topic removed while the envelope was on its way.
+            return true;
+        }
         let (horizon, future) = (self.horizon(), self.future());
         if !self.seen.first_time(&envelope, horizon, future) {
             return true;
@@ -411,10 +477,9 @@ impl Worker {
         self.emit(Ok(StreamEvent::Envelope(envelope))).await
     }
 
-    /// Delivers what is stored stamped from `since_ns` to `until_ns` that was not delivered yet,
-    /// oldest first.
-    async fn backfill(&mut self, since_ns: u64, until_ns: u64) -> Result<bool> {
-        let topics: Vec<String> = self.topics.iter().cloned().collect();
+    /// Delivers what is stored on `topics` stamped from `since_ns` to `until_ns` that was not
+    /// delivered yet, oldest first.
+    async fn backfill(&mut self, topics: &[String], since_ns: u64, until_ns: u64) -> Result<bool> {
         for chunk in topics.chunks(BACKFILL_TOPICS_PER_QUERY) {
             let options = QueryOptions {
                 start_ns: Some(since_ns),
@@ -451,21 +516,44 @@ impl Worker {
         if reconnected && !self.emit(Ok(StreamEvent::Reconnected { since_ns })).await {
             return Ended::Stop;
         }
+        // A fresh connection registered every topic: no probe of an earlier one is needed.
+        self.probe = None;
         if reconnected || self.options.backfill_from_ns.is_some() {
-            match self.backfill(since_ns, until_ns).await {
+            let topics: Vec<String> = self.topics.iter().cloned().collect();
+            match self.backfill(&topics, since_ns, until_ns).await {
                 Ok(true) => {}
                 Ok(false) => return Ended::Stop,
                 Err(e) => return Ended::Broken(format!("backfill failed: {e}")),
             }
         }
+        if let Some(ended) = self.backfill_added().await {
+            return ended;
+        }
         let idle = self.options.idle_timeout.unwrap_or(Duration::MAX);
         loop {
             let next = tokio::time::timeout(idle, envelopes.next());
+            let probe_due = self.probe.as_ref().map(|p| p.next_at);
+            let probe_timer = async move {
+                match probe_due {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 item = next => match item {
                     Ok(Some(Ok(envelope))) => {
                         self.alive_ns = self.options.clock.now_ns();
-                        if !self.deliver(envelope).await {
+                        let confirms = self
+                            .probe
+                            .as_ref()
+                            .is_some_and(|p| p.topic == envelope.content_topic);
+                        if confirms {
+                            // The node applied the change: what was stored before is in the store.
+                            self.probe = None;
+                            if let Some(ended) = self.backfill_added().await {
+                                return ended;
+                            }
+                        } else if !self.deliver(envelope).await {
                             return Ended::Stop;
                         }
                     }
@@ -473,20 +561,85 @@ impl Worker {
                     Ok(None) => return Ended::Broken("the node ended the stream".into()),
                     Err(_) => return Ended::Broken("no traffic within the idle timeout".into()),
                 },
-                message = self.control.recv() => match message {
-                    Some(Control::SetTopics(topics)) => {
-                        self.topics = topics;
-                        let request = SubscribeRequest { content_topics: self.topics.iter().cloned().collect() };
-                        if updates.send(request).await.is_err() {
-                            return Ended::Broken("could not update the topic set".into());
+                message = self.control.recv() => {
+                    match message {
+                        Some(Control::SetTopics(topics)) => self.topics = topics,
+                        Some(Control::AddTopics { topics, since_ns }) => {
+                            self.topics.extend(topics.iter().cloned());
+                            self.backfills.push((topics, since_ns));
+                            // A fresh probe topic: only this change (or a later one) adds it.
+                            self.probe = Some(Probe {
+                                topic: probe_topic(),
+                                attempt: 0,
+                                next_at: tokio::time::Instant::now(),
+                            });
                         }
+                        None => return Ended::Stop,
                     }
-                    None => return Ended::Stop,
-                },
+                    let mut content_topics: Vec<String> = self.topics.iter().cloned().collect();
+                    content_topics.extend(self.probe.as_ref().map(|p| p.topic.clone()));
+                    if updates.send(SubscribeRequest { content_topics }).await.is_err() {
+                        return Ended::Broken("could not update the topic set".into());
+                    }
+                }
+                () = probe_timer => {
+                    if let Err(e) = self.publish_probe().await {
+                        if !e.is_retryable() {
+                            // Resubscribing confirms the change instead.
+                            return Ended::Broken(format!("could not confirm a topic change: {e}"));
+                        }
+                        tracing::debug!(error = %e, "probe publish failed; retrying");
+                    }
+                }
                 () = self.events.closed() => return Ended::Stop,
             }
         }
     }
+
+    /// Publishes a probe envelope on the probe topic and schedules the next one.
+    async fn publish_probe(&mut self) -> Result<()> {
+        let Some(probe) = self.probe.as_mut() else {
+            return Ok(());
+        };
+        let delay = self.options.retry.delay(probe.attempt);
+        probe.attempt = probe.attempt.saturating_add(1);
+        probe.next_at = tokio::time::Instant::now() + delay;
+        let envelope = Envelope {
+            content_topic: probe.topic.clone(),
+            timestamp_ns: self.options.clock.now_ns(),
+            message: rand::rng().random::<[u8; 16]>().to_vec(),
+        };
+        self.api.publish(vec![envelope]).await
+    }
+
+    /// Delivers the stored history of topics added since, once the node applied their addition.
+    /// `Some` when the connection ends.
+    async fn backfill_added(&mut self) -> Option<Ended> {
+        let until_ns = self.future();
+        while let Some((topics, since_ns)) = self.backfills.pop() {
+            // Only topics still subscribed.
+            let topics: Vec<String> = topics
+                .into_iter()
+                .filter(|t| self.topics.contains(t))
+                .collect();
+            match self.backfill(&topics, since_ns, until_ns).await {
+                Ok(true) => {}
+                Ok(false) => return Some(Ended::Stop),
+                Err(e) => {
+                    self.backfills.push((topics, since_ns));
+                    return Some(Ended::Broken(format!("backfill failed: {e}")));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A fresh ephemeral topic (the node never stores what is published there).
+fn probe_topic() -> String {
+    let nonce: [u8; 16] = rand::rng().random();
+    let hex: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{PROBE_PREFIX}{hex}/proto")
 }
 
 #[cfg(test)]

@@ -32,8 +32,8 @@ use xmtp_client::content::{
 };
 use xmtp_client::{
     Address, ApiConfig, Client, ClientOptions, Consent, Conversation, ConversationContext,
-    ConversationVersion, Direction, FileBackend, LocalWallet, MessageQuery, MessageResult,
-    PreKeyRotationRisks,
+    ConversationVersion, Direction, FileBackend, LocalWallet, ManualClock, MessageQuery,
+    MessageResult, PreKeyRotationRisks,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -195,7 +195,8 @@ impl Peer {
                 }
                 if request["frozen_clock"].as_bool() == Some(true) {
                     // Every send in the same millisecond, as a fast sender's can be.
-                    options = options.with_clock(Arc::new(FrozenClock(xmtp_api::now_ns())));
+                    // A clock that stands still.
+                    options = options.with_clock(Arc::new(ManualClock::at_system_now()));
                 }
                 let client = Client::create(&wallet, options.clone()).await?;
                 let address = client.address().to_string();
@@ -309,16 +310,6 @@ impl Peer {
             }
             other => Err(format!("unknown command {other:?}").into()),
         }
-    }
-}
-
-/// A clock that stands still (`create` with `frozen_clock: true`).
-#[derive(Debug)]
-struct FrozenClock(u64);
-
-impl xmtp_client::Clock for FrozenClock {
-    fn now_ns(&self) -> u64 {
-        self.0
     }
 }
 

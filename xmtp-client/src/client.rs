@@ -42,6 +42,9 @@ pub struct ClientOptions {
     /// What "now" is: message send times, invitation and consent timestamps, auth tokens and
     /// sync cursors all come from it. The system clock by default.
     pub clock: Arc<dyn Clock>,
+    /// The network API to use instead of gRPC to the node at [`Self::api`]: another
+    /// transport, a recording proxy, an in-memory node (see [`Self::with_network`]).
+    pub network: Option<Arc<dyn XmtpApi>>,
 }
 
 impl ClientOptions {
@@ -53,6 +56,29 @@ impl ClientOptions {
             persistence: None,
             legacy_contact_only: false,
             clock: Arc::new(SystemClock),
+            network: None,
+        }
+    }
+
+    /// The same options, talking to the network through `api` rather than gRPC to
+    /// [`Self::api`]. The client asks it for an authenticated version
+    /// ([`XmtpApi::authenticated`]) once it has signed in, and publishes through that.
+    pub fn with_network(mut self, api: Arc<dyn XmtpApi>) -> Self {
+        self.network = Some(api);
+        self
+    }
+
+    /// The unauthenticated network API these options name: [`Self::network`], or a gRPC
+    /// connection to [`Self::api`] made now.
+    async fn connect(&self) -> Result<Arc<dyn XmtpApi>> {
+        match &self.network {
+            Some(api) => Ok(Arc::clone(api)),
+            None => {
+                let mut config = self.api.clone();
+                // Cached auth tokens age by the client's clock too.
+                config.clock = Arc::clone(&self.clock);
+                Ok(Arc::new(GrpcApi::connect(config).await?))
+            }
         }
     }
 
@@ -76,6 +102,7 @@ impl core::fmt::Debug for ClientOptions {
             .field("persistence", &self.persistence.is_some())
             .field("legacy_contact_only", &self.legacy_contact_only)
             .field("clock", &self.clock)
+            .field("network", &self.network.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -123,7 +150,7 @@ enum Stage {
 pub struct IdentitySetup {
     wallet: Address,
     options: ClientOptions,
-    api: GrpcApi,
+    api: Arc<dyn XmtpApi>,
     stage: Stage,
 }
 
@@ -138,9 +165,9 @@ impl core::fmt::Debug for IdentitySetup {
 impl IdentitySetup {
     /// Looks for `wallet`'s stored keys on the network (the newest private-store envelope).
     pub async fn start(wallet: Address, options: ClientOptions) -> Result<Self> {
-        let api = GrpcApi::connect(options.api.clone()).await?;
+        let api = options.connect().await?;
         let stored = query_all(
-            &api,
+            api.as_ref(),
             vec![topic::private_store(&wallet.to_string())],
             QueryOptions {
                 page_size: 1,
@@ -202,10 +229,8 @@ impl IdentitySetup {
             Stage::Store(request, bundle) => {
                 let sealed = request.finish(bytes.expose())?;
                 let bundle = (**bundle).clone();
-                let authed = self.api.clone().with_auth(Arc::new(
-                    KeystoreAuth::new(Arc::new(bundle.clone()))
-                        .with_clock(Arc::clone(&self.options.clock)),
-                ));
+                let authed =
+                    authenticated(&self.api, Arc::new(bundle.clone()), &self.options.clock);
                 authed
                     .publish(vec![Envelope {
                         content_topic: topic::private_store(&self.wallet.to_string()),
@@ -220,7 +245,7 @@ impl IdentitySetup {
     }
 
     async fn finish(&mut self, bundle: PrivateKeyBundle) -> Result<Client> {
-        let client = Client::build(bundle, self.api.clone(), self.options.clone()).await?;
+        let client = Client::build(bundle, Arc::clone(&self.api), self.options.clone()).await?;
         self.stage = Stage::Done;
         Ok(client)
     }
@@ -282,15 +307,18 @@ impl Client {
     /// wallet involved.
     pub async fn from_keys(keys: &[u8], options: ClientOptions) -> Result<Self> {
         let bundle = PrivateKeyBundle::decode_any(keys)?.bundle;
-        let api = GrpcApi::connect(options.api.clone()).await?;
+        let api = options.connect().await?;
         Self::build(bundle, api, options).await
     }
 
-    async fn build(bundle: PrivateKeyBundle, api: GrpcApi, options: ClientOptions) -> Result<Self> {
+    async fn build(
+        bundle: PrivateKeyBundle,
+        api: Arc<dyn XmtpApi>,
+        options: ClientOptions,
+    ) -> Result<Self> {
         let address = bundle.wallet_address();
         let bundle = Arc::new(bundle);
-        let auth = KeystoreAuth::new(Arc::clone(&bundle)).with_clock(Arc::clone(&options.clock));
-        let api: Arc<dyn XmtpApi> = Arc::new(api.with_auth(Arc::new(auth)));
+        let api = authenticated(&api, Arc::clone(&bundle), &options.clock);
         let local = match options.persistence {
             Some(backend) => {
                 // Reading and opening the sealed state is blocking file I/O.
@@ -392,7 +420,7 @@ impl Client {
                 message: sealed,
             }])
             .await?;
-        let api = GrpcApi::connect(options.api.clone()).await?;
+        let api = options.connect().await?;
         Self::build(bundle, api, options).await
     }
 
@@ -556,6 +584,17 @@ impl Client {
     pub fn is_persistent(&self) -> bool {
         self.inner.local.is_some()
     }
+}
+
+/// `api` publishing with `bundle`'s auth tokens, made by `clock` ([`XmtpApi::authenticated`]).
+fn authenticated(
+    api: &Arc<dyn XmtpApi>,
+    bundle: Arc<PrivateKeyBundle>,
+    clock: &Arc<dyn Clock>,
+) -> Arc<dyn XmtpApi> {
+    let auth = KeystoreAuth::new(bundle).with_clock(Arc::clone(clock));
+    api.authenticated(Arc::new(auth))
+        .unwrap_or_else(|| Arc::clone(api))
 }
 
 fn poisoned() -> Error {

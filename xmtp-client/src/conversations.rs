@@ -13,7 +13,6 @@ use xmtp_keystore::store::KeystoreState;
 use xmtp_keystore::v1::seal_v1_message;
 use xmtp_keystore::v2::{SealOptions, seal_v2_message};
 use xmtp_keystore::{ContactBundle, ConversationStore};
-use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::message_contents as pb;
 use xmtp_proto::topic;
 
@@ -903,13 +902,13 @@ impl Conversation {
         }
     }
 
-    /// The persisted form of a v2 conversation (JS `TopicMap.TopicData`), for
+    /// The secret of a v2 conversation in its persisted form (JS `TopicMap.TopicData`), for
     /// [`decode_envelope`](crate::decode_envelope) in a notification handler. It holds the
     /// conversation key: keep it secret.
-    pub fn topic_data(&self) -> Option<TopicData> {
+    pub fn topic_data(&self) -> Option<crate::ConversationSecret> {
         match &*self.kind {
             Kind::V1(_) => None,
-            Kind::V2(c) => Some(c.to_topic_data()),
+            Kind::V2(c) => Some(c.export_topic_data().into()),
         }
     }
 

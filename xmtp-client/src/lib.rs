@@ -19,10 +19,12 @@ pub use conversations::{
     ListFilter, ListOrder, MessageQuery, PreparedMessage, SendOptions, SyncReport,
 };
 pub use error::{Error, Result};
-pub use message::{DecodedMessage, MessageResult, UndecodableMessage, decode_envelope};
+pub use message::{
+    ConversationSecret, DecodedMessage, MessageResult, UndecodableMessage, decode_envelope,
+};
 pub use signer::{SignerError, WalletSigner};
 pub use streams::ConnectionEvent;
-pub use xmtp_api::{ApiConfig, Clock, Envelope, SkewedClock, SystemClock};
+pub use xmtp_api::{ApiConfig, Clock, Envelope, ManualClock, SkewedClock, SystemClock, XmtpApi};
 pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
 pub use xmtp_keystore::SignatureRequest;
 pub use xmtp_keystore::preferences::Consent;

@@ -1,12 +1,11 @@
 //! Decoded messages, per-item failures, and decoding one envelope without a client.
 
 use xmtp_api::Envelope;
-use xmtp_crypto::Address;
+use xmtp_crypto::{Address, SecretBytes};
 use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages_cached};
 use xmtp_keystore::v1::{OpenedV1Message, open_v1_message};
 use xmtp_keystore::v2::{OpenedV2Message, open_v2_message, open_v2_message_cached};
 use xmtp_keystore::{ConversationStore, PrivateKeyBundle, VerifiedBundleCache};
-use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::topic;
 
 use crate::content::{CodecRegistry, Content, ContentTypeId};
@@ -214,16 +213,54 @@ pub(crate) fn decode_v1_page(
         .collect()
 }
 
-/// Decodes one v2 envelope with only the conversation's persisted `TopicData` (what
+/// A v2 conversation's secret as [`Conversation::topic_data`](crate::Conversation::topic_data)
+/// exports it: the encoded `TopicMap.TopicData` that xmtp-js persists (topic, peer, creation
+/// time and the conversation key), enough to decrypt every message of the conversation. Zeroized
+/// on drop, printed as `[redacted]`, no serde; store it only where a key may be stored.
+pub struct ConversationSecret(SecretBytes);
+
+impl ConversationSecret {
+    /// Takes the bytes of an exported secret (checked when it is used).
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        Self(SecretBytes::from_slice(bytes))
+    }
+
+    /// The encoded `TopicMap.TopicData`, e.g. to store it.
+    pub fn expose(&self) -> &[u8] {
+        self.0.expose()
+    }
+
+    /// The conversation it opens, for the identity `me`.
+    pub(crate) fn open(&self, me: Address) -> Result<xmtp_keystore::Conversation> {
+        Ok(xmtp_keystore::Conversation::import_topic_data(
+            me,
+            self.0.expose(),
+        )?)
+    }
+}
+
+impl From<SecretBytes> for ConversationSecret {
+    fn from(bytes: SecretBytes) -> Self {
+        Self(bytes)
+    }
+}
+
+impl core::fmt::Debug for ConversationSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ConversationSecret([redacted])")
+    }
+}
+
+/// Decodes one v2 envelope with only the conversation's secret (what
 /// [`Conversation::topic_data`](crate::Conversation::topic_data) exports): no network and no
 /// client, e.g. in a push-notification handler. `me` is the recipient's wallet; the sender must be
 /// `me` or the conversation's peer.
 pub fn decode_envelope(
     me: Address,
-    topic_data: &TopicData,
+    secret: &ConversationSecret,
     envelope: &Envelope,
     registry: &CodecRegistry,
 ) -> Result<DecodedMessage> {
-    let conversation = xmtp_keystore::Conversation::from_topic_data(me, topic_data)?;
+    let conversation = secret.open(me)?;
     decode_v2(&conversation, registry, envelope, None)
 }

@@ -48,13 +48,8 @@ mod tests {
     use super::*;
 
     /// A clock that stands still, so every stamp after the first is the 1 ms step.
-    #[derive(Debug)]
-    struct Frozen(u64);
-
-    impl Clock for Frozen {
-        fn now_ns(&self) -> u64 {
-            self.0
-        }
+    fn frozen(now_ns: u64) -> Arc<xmtp_api::ManualClock> {
+        Arc::new(xmtp_api::ManualClock::new(now_ns))
     }
 
     #[test]
@@ -80,7 +75,7 @@ mod tests {
     #[test]
     fn a_burst_runs_ahead_of_the_clock_by_the_excess_then_the_clock_takes_over() {
         let start = 1_700_000_000_123_456_789;
-        let stamps = SendStamps::new(Arc::new(Frozen(start)));
+        let stamps = SendStamps::new(frozen(start));
         let burst: Vec<u64> = (0..5).map(|_| stamps.next()).collect();
         let first = start / MS_NS * MS_NS;
         assert_eq!(
@@ -89,7 +84,7 @@ mod tests {
             "the first stamp is the clock's millisecond, each next one 1 ms later"
         );
         let later = SendStamps {
-            clock: Arc::new(Frozen(start + 60_000 * MS_NS)),
+            clock: frozen(start + 60_000 * MS_NS),
             last: AtomicU64::new(burst[4]),
         };
         assert_eq!(later.next(), first + 60_000 * MS_NS, "the clock again");
@@ -98,7 +93,7 @@ mod tests {
     #[test]
     fn a_clock_that_steps_back_never_makes_a_stamp_go_back() {
         let stamps = SendStamps {
-            clock: Arc::new(Frozen(1_000 * MS_NS)),
+            clock: frozen(1_000 * MS_NS),
             last: AtomicU64::new(5_000 * MS_NS),
         };
         assert_eq!(stamps.next(), 5_001 * MS_NS);

@@ -8,7 +8,7 @@ use xmtp_api::{Envelope, StreamEvent, Subscription, SubscriptionOptions};
 use xmtp_proto::topic;
 
 use crate::client::Client;
-use crate::conversations::{Conversation, Conversations, MessageQuery, SeenIds};
+use crate::conversations::{Conversation, Conversations, SeenIds};
 use crate::error::Result;
 use crate::message::MessageResult;
 
@@ -218,21 +218,14 @@ impl Conversations {
                     Ok(_) => continue,
                     Err(e) => return Some((Err(e), st)),
                 };
-                if let Err(e) = st.sub.add_topics([conversation.topic().to_owned()]) {
+                // Its history from its creation and what follows, each once: the subscription
+                // reads the stored part only once the node relays the topic live, so nothing
+                // published meanwhile falls between the two.
+                if let Err(e) = st
+                    .sub
+                    .add_topics_since([conversation.topic().to_owned()], conversation.created_ns())
+                {
                     return Some((Err(e.into()), st));
-                }
-                let query = MessageQuery {
-                    start_ns: Some(conversation.created_ns()),
-                    ..MessageQuery::all()
-                };
-                match conversation.messages(query).await {
-                    Ok(items) => st.pending.extend(
-                        items
-                            .into_iter()
-                            .filter(|m| m.as_ref().map_or(true, |m| st.seen.first_time(&m.id)))
-                            .map(Ok),
-                    ),
-                    Err(e) => st.pending.push_back(Err(e)),
                 }
             }
         })

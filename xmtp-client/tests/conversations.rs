@@ -299,9 +299,11 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
     };
     // Mallory learnt the topic and key (e.g. a leaked TopicData) and signs with her own keys.
     let mallory_keys = PrivateKeyBundle::decode(mallory.export_keys().expose()).unwrap();
-    let leaked =
-        xmtp_keystore::Conversation::from_topic_data(alice.address(), &first.topic_data().unwrap())
-            .unwrap();
+    let leaked = xmtp_keystore::Conversation::import_topic_data(
+        alice.address(),
+        first.topic_data().unwrap().expose(),
+    )
+    .unwrap();
     let forged_content = alice
         .registry()
         .encode_to_bytes(&Content::from("forged"), None)

@@ -34,9 +34,9 @@ fn sealed(
     content: &[u8],
     ts: u64,
 ) -> Envelope {
-    let leaked = xmtp_keystore::Conversation::from_topic_data(
+    let leaked = xmtp_keystore::Conversation::import_topic_data(
         owner.address(),
-        &conversation.topic_data().unwrap(),
+        conversation.topic_data().unwrap().expose(),
     )
     .unwrap();
     let message =

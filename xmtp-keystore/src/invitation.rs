@@ -237,6 +237,19 @@ impl Conversation {
         }
     }
 
+    /// [`Self::to_topic_data`] encoded, the protobuf copy wiped: it holds the conversation key.
+    pub fn export_topic_data(&self) -> SecretBytes {
+        SecretBytes::new(Wiped::new(self.to_topic_data()).encode_to_vec())
+    }
+
+    /// Reads [`Self::export_topic_data`]'s bytes back for the identity `me`.
+    pub fn import_topic_data(me: Address, bytes: &[u8]) -> Result<Self> {
+        let data = Wiped::new(xmtp_proto::decode::<
+            xmtp_proto::keystore_api::v1::topic_map::TopicData,
+        >(bytes)?);
+        Self::from_topic_data(me, &data)
+    }
+
     /// Reads a persisted `TopicData` back for the identity `me`.
     pub fn from_topic_data(
         me: Address,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod batch;
 mod bundle;
 mod bundle_cache;
+mod clock;
 mod contact;
 mod error;
 mod identity;
@@ -22,6 +23,7 @@ pub use crate::bundle::{DecodedPrivateKeyBundle, PrivateKeyBundle};
 pub use crate::bundle_cache::{
     DEFAULT_BUNDLE_CACHE_CAPACITY, MAX_CACHED_BUNDLE_LEN, VerifiedBundleCache,
 };
+pub use crate::clock::{Clock, ManualClock, SkewedClock, SystemClock, now_ns};
 pub use crate::contact::{ContactBundle, choose_contact};
 pub use crate::error::{Error, Result};
 pub use crate::identity::{IdentityCreation, SignatureRequest, SignatureRequestKind};

@@ -104,6 +104,12 @@ impl Wipe for pb::InvitationV1 {
     }
 }
 
+impl Wipe for ks::topic_map::TopicData {
+    fn wipe(&mut self) {
+        self.invitation.wipe();
+    }
+}
+
 impl Wipe for ks::TopicMap {
     fn wipe(&mut self) {
         for data in self.topics.values_mut() {

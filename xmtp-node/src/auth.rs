@@ -104,9 +104,8 @@ fn lowercase_set(list: &[String]) -> HashSet<String> {
 }
 
 fn now_ns() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    // The one system-clock reading, shared with the client side (xmtp-keystore).
+    xmtp_keystore::now_ns()
 }
 
 impl Authorizer {

@@ -88,9 +88,8 @@ async fn bind(what: &'static str, addr: SocketAddr) -> Result<TcpListener> {
 }
 
 fn now_ns() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+    // The one system-clock reading, shared with the client side (xmtp-keystore).
+    xmtp_keystore::now_ns()
 }
 
 impl Node {

@@ -25,7 +25,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{
@@ -656,10 +656,8 @@ fn envelope_from_row(
 }
 
 fn now_ns() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    // The one system-clock reading, shared with the client side (xmtp-keystore).
+    i64::try_from(xmtp_keystore::now_ns()).unwrap_or(i64::MAX)
 }
 
 fn writers_gone() -> StoreError {

@@ -195,9 +195,8 @@ fn writer_gone() -> StoreError {
 }
 
 fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    // The one system-clock reading, shared with the client side (xmtp-keystore).
+    i64::try_from(xmtp_keystore::now_ns()).unwrap_or(i64::MAX)
 }
 
 impl SqliteStore {

@@ -893,16 +893,27 @@ pub async fn grpc_subscriptions(config: NodeConfig) {
     assert_eq!(sub2.message().await.unwrap().unwrap().message, b"1");
     assert_eq!(next_on(&mut all, &[&a, &b]).await.message, b"1");
 
-    // Replace Subscribe2's topics with `b` only.
+    // Replace Subscribe2's topics with `b` (and a probe topic). The node does not acknowledge
+    // the change: it has applied it once a probe published on the probe topic arrives.
+    let probe = m_topic();
     tx.send(api::SubscribeRequest {
-        content_topics: vec![b.clone()],
+        content_topics: vec![b.clone(), probe.clone()],
     })
     .await
     .unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let probing = async {
+        loop {
+            n.publish_grpc(vec![envelope(&probe, 0, b"probe")]).await;
+        }
+    };
+    tokio::select! {
+        got = sub2.message() => assert_eq!(got.unwrap().unwrap().content_topic, probe),
+        () = probing => {}
+    }
     n.publish_grpc(vec![envelope(&a, 2, b"3"), envelope(&b, 2, b"4")])
         .await;
-    assert_eq!(sub2.message().await.unwrap().unwrap().message, b"4");
+    // Probes published before the first one arrived may follow it.
+    assert_eq!(next_on(&mut sub2, &[&a, &b]).await.message, b"4");
     assert_eq!(sub.message().await.unwrap().unwrap().message, b"3");
     // `*` is a literal topic, not "everything": `sub` gets the `*` envelope and never `b`'s.
     n.publish_grpc(vec![envelope("*", 3, b"star")]).await;
