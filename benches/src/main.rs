@@ -7,6 +7,9 @@
 
 mod report;
 mod scenario;
+mod soak;
+mod storm;
+mod streams;
 mod target;
 
 use std::time::Duration;
@@ -29,6 +32,18 @@ pub enum Scenario {
     QueryCursor,
     /// Live deliveries to `--streams` subscriptions while publishing at `--fanout-rate` (N5).
     Fanout,
+    /// Many idle subscriptions (`--streams` gRPC, `--http-streams` gateway), each on its own topic
+    /// and a shared one: node memory per stream, connect time, then delivery while publishing at
+    /// `--fanout-rate` to random topics (issue 17). Not in the default set.
+    Streams,
+    /// `--streams` reconnecting xmtp-api subscriptions; the in-process node restarts under them:
+    /// time until all are live again, and every envelope delivered once (issue 17). Not in the
+    /// default set.
+    ReconnectStorm,
+    /// Mixed load (publish, batches, queries and their next pages, `--streams` subscriptions)
+    /// for `--duration` with a node restart half way: RSS and p99 window by window
+    /// (`--soak-window`), first windows against last (issue 17). Not in the default set.
+    Soak,
 }
 
 impl Scenario {
@@ -40,6 +55,9 @@ impl Scenario {
             Self::Query => "query",
             Self::QueryCursor => "query-cursor",
             Self::Fanout => "fanout",
+            Self::Streams => "streams",
+            Self::ReconnectStorm => "reconnect-storm",
+            Self::Soak => "soak",
         }
     }
 }
@@ -60,6 +78,14 @@ pub struct Args {
     /// Drive a running node at this gRPC URL instead of starting one (e.g. http://127.0.0.1:5556).
     #[arg(long, conflicts_with = "db")]
     pub grpc: Option<String>,
+
+    /// The running node's HTTP gateway URL (with `--grpc`; the streams scenario's HTTP streams).
+    #[arg(long, requires = "grpc")]
+    pub http: Option<String>,
+
+    /// The running node's process id, to read its memory (streams).
+    #[arg(long, requires = "grpc")]
+    pub node_pid: Option<u32>,
 
     /// Verify auth tokens on the in-process node and send a token with every publish.
     #[arg(long)]
@@ -135,13 +161,37 @@ pub struct Args {
     #[arg(long, default_value_t = 500.0)]
     pub fanout_rate: f64,
 
-    /// HTTP/2 connections carrying the fanout streams.
+    /// HTTP/2 connections carrying the fanout and streams scenarios' gRPC streams.
     #[arg(long, default_value_t = 8)]
     pub stream_connections: usize,
+
+    /// HTTP gateway streams in the streams scenario (one connection each).
+    #[arg(long, default_value_t = 0)]
+    pub http_streams: u64,
+
+    /// Loopback source addresses (127.0.0.2 and up) the HTTP streams connect from.
+    #[arg(long, default_value_t = 40)]
+    pub http_sources: u64,
+
+    /// Shared topics in the streams scenario (each stream also subscribes to one of them).
+    #[arg(long, default_value_t = 100)]
+    pub shared_topics: u64,
 
     /// Seconds to wait for the last deliveries after fanout publishing stops.
     #[arg(long, default_value_t = 5.0)]
     pub grace: f64,
+
+    /// reconnect-storm: seconds to wait for every client to be live again after the restart.
+    #[arg(long, default_value_t = 120)]
+    pub reconnect_wait: u64,
+
+    /// soak: seconds per window of figures.
+    #[arg(long, default_value_t = 60.0)]
+    pub soak_window: f64,
+
+    /// soak: queries per second (each followed by its next page when there is one).
+    #[arg(long, default_value_t = 200.0)]
+    pub query_rate: f64,
 
     /// Print one JSON object per scenario instead of a text line.
     #[arg(long)]

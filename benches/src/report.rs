@@ -64,6 +64,15 @@ pub struct ScenarioResult {
     /// Fanout: deliveries per second.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deliveries_per_s: Option<f64>,
+    /// Streams: memory per stream, open times, duplicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub streams: Option<crate::streams::StreamsFigures>,
+    /// Reconnect storm: open, restart and resubscribe times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storm: Option<crate::storm::StormFigures>,
+    /// Soak: the windows and the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soak: Option<crate::soak::SoakFigures>,
     /// `/proc/loadavg` (1, 5, 15 min) when the scenario ended.
     pub load_average: String,
 }
@@ -121,6 +130,41 @@ impl ScenarioResult {
             line.push_str(&format!(
                 "  delivered {delivered}/{expected} ({rate:.0}/s, lost {})",
                 self.lost.unwrap_or(0)
+            ));
+        }
+        if let Some(s) = &self.streams {
+            line.push_str(&format!(
+                "  duplicated {}\n  streams: {} gRPC open in {:.1}s, {} HTTP open in {:.1}s; RSS KiB {:?} (anon {:?}){}: {:.2} KiB/gRPC stream, {:.2} KiB/HTTP stream",
+                s.duplicated,
+                s.grpc_streams,
+                s.grpc_open_s,
+                s.http_streams,
+                s.http_open_s,
+                s.rss_kib,
+                s.rss_anon_kib,
+                if s.node_only_memory { "" } else { " (node and load generator in one process)" },
+                s.kib_per_grpc_stream,
+                s.kib_per_http_stream,
+            ));
+        }
+        if let Some(s) = &self.storm {
+            line.push_str(&format!(
+                "  duplicated {}\n  storm: {} clients open in {:.1}s; node restarted in {:.2}s; {} live again, the last {:.2}s after the node was back",
+                s.duplicated, s.clients, s.open_s, s.restart_s, s.resubscribed, s.resubscribed_s
+            ));
+        }
+        if let Some(s) = &self.soak {
+            line.push_str(&format!(
+                "  duplicated {}\n  soak: {} windows, first/last {}: RSS {:.0} -> {:.0} KiB, publish p99 {:.2} -> {:.2} ms; restart {:.2}s; target {}",
+                s.duplicated,
+                s.windows.len(),
+                s.compared,
+                s.rss_first_kib,
+                s.rss_last_kib,
+                s.p99_first_ms,
+                s.p99_last_ms,
+                s.restart_s,
+                if s.met { "met" } else { "MISSED" }
             ));
         }
         line.push_str(&format!("  load {}", self.load_average));

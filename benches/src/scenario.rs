@@ -19,7 +19,7 @@ use crate::{Args, Scenario};
 
 /// Runs one scenario against a fresh node.
 pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
-    let target = Target::start(args).await?;
+    let mut target = Target::start(args).await?;
     eprintln!(
         "loadgen: {} on {} ({})",
         scenario.name(),
@@ -38,6 +38,9 @@ pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
             Err(e) => Err(e),
         },
         Scenario::Fanout => fanout(&target, args).await,
+        Scenario::Streams => crate::streams::run(&target, args).await,
+        Scenario::ReconnectStorm => crate::storm::run(&mut target, args).await,
+        Scenario::Soak => crate::soak::run(&mut target, args).await,
     };
     target.finish().await?;
     let mut result = result?;
@@ -47,7 +50,7 @@ pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
 }
 
 /// A cheap deterministic mix (splitmix64), to spread requests over topics.
-fn mix(mut x: u64) -> u64 {
+pub(crate) fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -66,15 +69,136 @@ fn fanout_topic(i: u64) -> String {
     format!("/xmtp/0/m-loadgen-fanout-{i}/proto")
 }
 
+/// The sequence number `b` a [`payload`] carries.
+pub(crate) fn sequence_of(message: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(message.get(8..16)?.try_into().ok()?))
+}
+
+/// Opens an xmtp-api subscription to one topic, at most `opening`'s permits at a time.
+pub(crate) async fn open_subscription(
+    api: Arc<dyn xmtp_api::XmtpApi>,
+    topic: String,
+    opening: &tokio::sync::Semaphore,
+) -> Result<xmtp_api::Subscription> {
+    let _permit = opening.acquire().await?;
+    Ok(
+        xmtp_api::Subscription::open(api, vec![topic], xmtp_api::SubscriptionOptions::default())
+            .await?,
+    )
+}
+
+/// Waits up to `grace` for `delivered` to reach `expected`, then ends the stream tasks.
+pub(crate) async fn settle(
+    delivered: &AtomicU64,
+    expected: u64,
+    grace: f64,
+    tasks: Vec<JoinHandle<()>>,
+) {
+    let until = Instant::now() + Duration::from_secs_f64(grace.max(0.0));
+    while delivered.load(Ordering::Relaxed) < expected && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for task in &tasks {
+        task.abort();
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
+/// Paces an open-loop publisher: every millisecond, how many envelopes are due (at most 50, the
+/// batch limit), until the duration or the count cap is reached.
+pub(crate) struct Pacer {
+    start: Instant,
+    end: Instant,
+    rate: f64,
+    cap: u64,
+    /// Envelopes handed out so far.
+    pub sent: u64,
+    tick: tokio::time::Interval,
+}
+
+impl Pacer {
+    pub(crate) fn new(rate: f64, duration: Duration, cap: u64) -> Self {
+        let start = Instant::now();
+        let mut tick = tokio::time::interval(Duration::from_millis(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        Self {
+            start,
+            end: start + duration,
+            rate: rate.max(0.001),
+            cap,
+            sent: 0,
+            tick,
+        }
+    }
+
+    /// The next batch as a range of sequence numbers, or `None` when done.
+    pub(crate) async fn next(&mut self) -> Option<std::ops::Range<u64>> {
+        loop {
+            self.tick.tick().await;
+            let now = Instant::now();
+            if now >= self.end || self.sent >= self.cap {
+                return None;
+            }
+            let due = (((now - self.start).as_secs_f64() * self.rate) as u64 + 1).min(self.cap);
+            let n = due.saturating_sub(self.sent).min(50);
+            if n > 0 {
+                let range = self.sent..self.sent + n;
+                self.sent += n;
+                return Some(range);
+            }
+        }
+    }
+
+    /// When pacing began.
+    pub(crate) fn start(&self) -> Instant {
+        self.start
+    }
+}
+
+/// Publishes one request of a paced publisher and counts it in `result`; true if it succeeded.
+pub(crate) async fn publish_counted(
+    publisher: &mut Client,
+    target: &Target,
+    envelopes: Vec<Envelope>,
+    result: &mut ScenarioResult,
+) -> bool {
+    let n = envelopes.len() as u64;
+    match publisher
+        .publish(request(
+            target.authorization.as_ref(),
+            PublishRequest { envelopes },
+        ))
+        .await
+    {
+        Ok(_) => {
+            result.requests += 1;
+            result.envelopes += n;
+            true
+        }
+        Err(status) => {
+            result.errors += 1;
+            result
+                .first_error
+                .get_or_insert_with(|| format!("publish: {status}"));
+            false
+        }
+    }
+}
+
 /// A `len`-byte payload, unique per (`a`, `b`) so that no two envelopes share a dedupe key.
-fn payload(len: usize, a: u64, b: u64) -> Vec<u8> {
+pub(crate) fn payload(len: usize, a: u64, b: u64) -> Vec<u8> {
     let mut body = vec![0x5a; len];
     body[..8].copy_from_slice(&a.to_be_bytes());
     body[8..16].copy_from_slice(&b.to_be_bytes());
     body
 }
 
-fn request<T>(authorization: Option<&MetadataValue<Ascii>>, message: T) -> tonic::Request<T> {
+pub(crate) fn request<T>(
+    authorization: Option<&MetadataValue<Ascii>>,
+    message: T,
+) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Some(value) = authorization {
         request
@@ -499,57 +623,27 @@ async fn fanout(target: &Target, args: &Args) -> Result<ScenarioResult> {
         concurrency: args.streams,
         ..ScenarioResult::default()
     };
-    let cap = args.max_ops.unwrap_or(u64::MAX);
-    let rate = args.fanout_rate.max(0.001);
-    let start = Instant::now();
-    let _ = start_cell.set(start);
-    let end = start + args.duration();
+    let mut pacer = Pacer::new(
+        args.fanout_rate,
+        args.duration(),
+        args.max_ops.unwrap_or(u64::MAX),
+    );
+    let _ = start_cell.set(pacer.start());
     let mut expected = 0u64;
-    let mut sent = 0u64;
-    let mut tick = tokio::time::interval(Duration::from_millis(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        tick.tick().await;
-        let now = Instant::now();
-        if now >= end || sent >= cap {
-            break;
-        }
-        let due = (((now - start).as_secs_f64() * rate) as u64 + 1).min(cap);
-        let n = due.saturating_sub(sent).min(50);
-        if n == 0 {
-            continue;
-        }
+    while let Some(batch) = pacer.next().await {
         let timestamp_ns = unix_ns();
-        let envelopes: Vec<Envelope> = (sent..sent + n)
+        let envelopes: Vec<Envelope> = batch
+            .clone()
             .map(|i| Envelope {
                 content_topic: fanout_topic(i % topics),
                 timestamp_ns,
                 message: payload(args.payload, u64::MAX, i),
             })
             .collect();
-        let reach: u64 = (sent..sent + n)
-            .map(|i| subscribers[(i % topics) as usize])
-            .sum();
-        match publisher
-            .publish(request(
-                target.authorization.as_ref(),
-                PublishRequest { envelopes },
-            ))
-            .await
-        {
-            Ok(_) => {
-                result.requests += 1;
-                result.envelopes += n;
-                expected += reach;
-            }
-            Err(status) => {
-                result.errors += 1;
-                result
-                    .first_error
-                    .get_or_insert_with(|| format!("publish: {status}"));
-            }
+        let reach: u64 = batch.map(|i| subscribers[(i % topics) as usize]).sum();
+        if publish_counted(&mut publisher, target, envelopes, &mut result).await {
+            expected += reach;
         }
-        sent += n;
     }
     let grace_until = Instant::now() + Duration::from_secs_f64(args.grace.max(0.0));
     while delivered.load(Ordering::Relaxed) < expected && Instant::now() < grace_until {

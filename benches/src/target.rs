@@ -20,11 +20,17 @@ pub type Client = MessageApiClient<Channel>;
 pub struct Target {
     /// gRPC URL of the node.
     pub url: String,
+    /// HTTP gateway URL of the node, when known.
+    pub http_url: Option<String>,
     /// `sqlite`, `postgres` or `remote`.
     pub backend: &'static str,
     /// `authorization` header value for publishes, when `--auth`.
     pub authorization: Option<MetadataValue<tonic::metadata::Ascii>>,
     node: Option<RunningNode>,
+    /// How the in-process node was started, to start it again (`restart`).
+    config: Option<NodeConfig>,
+    /// The default SQLite file's directory, removed with the target.
+    _dir: Option<tempfile::TempDir>,
     /// PostgreSQL URL and the scenario's schema, dropped at the end.
     schema: Option<(String, String)>,
 }
@@ -60,9 +66,12 @@ impl Target {
         if let Some(url) = &args.grpc {
             return Ok(Self {
                 url: url.clone(),
+                http_url: args.http.clone(),
                 backend: "remote",
                 authorization,
                 node: None,
+                config: None,
+                _dir: None,
                 schema: None,
             });
         }
@@ -73,8 +82,15 @@ impl Target {
         config.subscriber_queue = 16 * 1024;
         config.sqlite_sync = args.sync.into();
         let mut schema = None;
+        let mut dir = None;
         let backend = match args.db.as_deref() {
-            None => "sqlite",
+            None => {
+                // A file of our own rather than `Database::Temporary`, so that a restart finds it.
+                let tmp = tempfile::tempdir().context("a directory for the node's database")?;
+                config.database = Database::Sqlite(tmp.path().join("loadgen.db"));
+                dir = Some(tmp);
+                "sqlite"
+            }
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 let name = format!(
                     "xmtp_loadgen_{}_{}",
@@ -97,7 +113,7 @@ impl Target {
                 "sqlite"
             }
         };
-        let node = match Node::start(config).await {
+        let node = match Node::start(config.clone()).await {
             Ok(node) => node,
             Err(e) => {
                 drop_schema(schema.as_ref()).await;
@@ -106,9 +122,12 @@ impl Target {
         };
         Ok(Self {
             url: node.grpc_url(),
+            http_url: Some(node.http_url()),
             backend,
             authorization,
             node: Some(node),
+            config: Some(config),
+            _dir: dir,
             schema,
         })
     }
@@ -126,6 +145,23 @@ impl Target {
             clients.push(MessageApiClient::new(channel).max_decoding_message_size(64 << 20));
         }
         Ok(clients)
+    }
+
+    /// Stops the in-process node and starts it again on the same addresses and store.
+    pub async fn restart(&mut self) -> Result<()> {
+        let (Some(node), Some(config)) = (self.node.take(), self.config.as_mut()) else {
+            anyhow::bail!("only an in-process node can be restarted (no --grpc)");
+        };
+        config.http_addr = node.http_addr();
+        config.grpc_addr = node.grpc_addr();
+        node.shutdown().await.context("stopping the node")?;
+        let node = Node::start(config.clone())
+            .await
+            .context("starting the node again")?;
+        self.url = node.grpc_url();
+        self.http_url = Some(node.http_url());
+        self.node = Some(node);
+        Ok(())
     }
 
     /// Stops the node and drops the scenario's PostgreSQL schema.

@@ -143,3 +143,86 @@ fn open_loop_runs_at_most_the_requested_rate() {
         assert!((1..=101).contains(&requests), "{result}");
     }
 }
+
+#[test]
+fn streams_scenario_counts_every_delivery_on_both_transports() {
+    // 60 gRPC and 20 HTTP streams, each on its own topic and one of 4 shared ones.
+    let results = loadgen(&[
+        "--streams",
+        "60",
+        "--http-streams",
+        "20",
+        "--http-sources",
+        "3",
+        "--shared-topics",
+        "4",
+        "--stream-connections",
+        "2",
+        "--fanout-rate",
+        "400",
+        "--max-ops",
+        "200",
+        "streams",
+    ]);
+    let [streams] = &results[..] else {
+        panic!("one result: {results:?}")
+    };
+    assert_eq!(u(streams, "errors"), 0, "{streams}");
+    assert_eq!(u(streams, "envelopes"), 200);
+    assert_eq!(u(streams, "lost"), 0, "{streams}");
+    assert_eq!(u(streams, "delivered"), u(streams, "expected"));
+    let figures = &streams["streams"];
+    assert_eq!(u(figures, "grpc_streams"), 60);
+    assert_eq!(u(figures, "http_streams"), 20);
+    assert_eq!(u(figures, "duplicated"), 0);
+}
+
+#[test]
+fn reconnect_storm_brings_every_client_back_with_nothing_lost() {
+    let results = loadgen(&[
+        "--streams",
+        "50",
+        "--stream-connections",
+        "2",
+        "reconnect-storm",
+    ]);
+    let [storm] = &results[..] else {
+        panic!("one result: {results:?}")
+    };
+    assert_eq!(u(storm, "errors"), 0, "{storm}");
+    assert_eq!(u(storm, "expected"), 100);
+    assert_eq!(u(storm, "delivered"), 100);
+    assert_eq!(u(storm, "lost"), 0);
+    assert_eq!(u(&storm["storm"], "resubscribed"), 50);
+}
+
+#[test]
+fn soak_rides_over_a_restart_without_errors_or_losses() {
+    // Three 1 s windows, the restart in the middle one; only the counts are asserted.
+    let results = loadgen(&[
+        "--streams",
+        "20",
+        "--stream-connections",
+        "2",
+        "--duration",
+        "3",
+        "--warmup",
+        "0.5",
+        "--soak-window",
+        "1",
+        "--rate",
+        "100",
+        "--batch",
+        "5",
+        "--query-rate",
+        "20",
+        "soak",
+    ]);
+    let [soak] = &results[..] else {
+        panic!("one result: {results:?}")
+    };
+    assert_eq!(u(soak, "errors"), 0, "{soak}");
+    assert_eq!(u(soak, "lost"), 0, "{soak}");
+    assert_eq!(u(soak, "delivered"), u(soak, "expected"));
+    assert_eq!(soak["soak"]["windows"].as_array().unwrap().len(), 3);
+}

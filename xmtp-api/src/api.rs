@@ -370,10 +370,20 @@ impl GrpcApi {
 
 /// A status with the causes tonic attached (a refused connection, a rustls alert) in its message.
 fn map_status(status: tonic::Status) -> Error {
-    let message = match std::error::Error::source(&status) {
+    let source = std::error::Error::source(&status);
+    let message = match source {
         Some(cause) => format!("{}: {}", status.message(), error_chain(cause)),
         None => status.message().to_owned(),
     };
+    // A status with a cause was made here by tonic, not sent by the node (a node's status comes
+    // in trailers, without one): the connection failed under the call, as when a node restarts
+    // (CANCELLED "operation was canceled", UNKNOWN "connection reset", INTERNAL "h2 protocol
+    // error ... not a result of an error" after its GOAWAY) or a proxy drops the connection.
+    // Whether the node acted on the call is unknown; every unary call is safe to repeat (a
+    // node stores identical envelopes once).
+    if source.is_some() {
+        return Error::Transport(message);
+    }
     Error::Status {
         code: status.code(),
         message,
@@ -472,5 +482,29 @@ impl XmtpApi for GrpcApi {
             .await
             .map_err(map_status)?;
         Ok(envelope_stream(response.into_inner()))
+    }
+}
+
+#[cfg(test)]
+mod transport_tests {
+    use std::sync::Arc;
+
+    use super::{Code, map_status};
+
+    #[test]
+    fn a_call_cut_by_a_failed_connection_is_retried() {
+        // What tonic reported for calls in flight while the node restarted (loadgen soak).
+        for (code, message) in [
+            (Code::Cancelled, "operation was canceled"),
+            (Code::Unknown, "transport error"),
+            (Code::Internal, "h2 protocol error"),
+        ] {
+            let mut status = tonic::Status::new(code, message);
+            status.set_source(Arc::new(std::io::Error::other("connection reset")));
+            assert!(map_status(status).is_retryable(), "{code:?}");
+        }
+        // The node's own CANCELLED (a status in the trailers, no local cause) is its answer.
+        let answered = tonic::Status::new(Code::Cancelled, "cancelled by the node");
+        assert!(!map_status(answered).is_retryable());
     }
 }

@@ -94,12 +94,16 @@ pub async fn explain(error: anyhow::Error, node_url: &str) -> anyhow::Error {
             Some(xmtp_client::Error::Api(api)) => Some(api),
             _ => cause.downcast_ref::<xmtp_api::Error>(),
         };
-        matches!(
-            api.and_then(xmtp_api::Error::code),
-            Some(
-                xmtp_api::Code::Internal | xmtp_api::Code::Unknown | xmtp_api::Code::Unimplemented
+        // A transport failure too: tonic may report the garbled reply with a local cause.
+        matches!(api, Some(xmtp_api::Error::Transport(_)))
+            || matches!(
+                api.and_then(xmtp_api::Error::code),
+                Some(
+                    xmtp_api::Code::Internal
+                        | xmtp_api::Code::Unknown
+                        | xmtp_api::Code::Unimplemented
+                )
             )
-        )
     });
     if grpc_garbled && crate::probe::is_http_gateway(node_url).await {
         return Failure::new(
