@@ -12,13 +12,16 @@ use crate::tls::TlsFiles;
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Database {
-    /// An SQLite file (created if missing).
+    /// An SQLite file (created if missing). Needs the `sqlite` feature (a default one): without
+    /// it, [`Node::start`](crate::Node::start) refuses it with [`Error::Config`](crate::Error).
     Sqlite(PathBuf),
-    /// An SQLite file in a fresh temporary directory, deleted at shutdown: for tests.
+    /// An SQLite file in a fresh temporary directory, deleted at shutdown: for tests. Needs the
+    /// `sqlite` feature.
     Temporary,
     /// Envelopes in memory only ([`MemoryStore`](crate::store::MemoryStore)): for tests.
     Memory,
-    /// A PostgreSQL connection URL (`postgres://...`).
+    /// A PostgreSQL connection URL (`postgres://...`). Needs the `postgres` feature: without
+    /// it, [`Node::start`](crate::Node::start) refuses it with [`Error::Config`](crate::Error).
     Postgres(String),
     /// A store built by the caller (any backend implementing [`Store`]).
     Custom(Arc<dyn Store>),
@@ -186,7 +189,7 @@ pub struct NodeConfig {
     /// How often the stored-envelope gauge is refreshed.
     pub metrics_period: Duration,
     /// With [`Database::Postgres`]: a PEM file of CA certificates the server's TLS certificate
-    /// must chain to (see [`PostgresOptions`](crate::store::postgres::PostgresOptions)).
+    /// must chain to (see `store::postgres::PostgresOptions`).
     pub postgres_root_certificates: Option<PathBuf>,
     /// Serve TLS on both listeners with this certificate and key (re-read on SIGHUP and
     /// [`RunningNode::reload_tls`](crate::RunningNode::reload_tls)); `None` serves plaintext,
@@ -271,11 +274,15 @@ impl Default for NodeConfig {
 }
 
 impl NodeConfig {
-    /// For tests: a temporary SQLite database and free loopback ports; auth and rate limits on
-    /// as in production.
+    /// For tests: a temporary SQLite database (in memory when built without the `sqlite`
+    /// feature) and free loopback ports; auth and rate limits on as in production.
     pub fn ephemeral() -> Self {
         Self {
-            database: Database::Temporary,
+            database: if cfg!(feature = "sqlite") {
+                Database::Temporary
+            } else {
+                Database::Memory
+            },
             http_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             grpc_addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             ..Self::default()

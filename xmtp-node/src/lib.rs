@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "cli")]
 mod args;
 mod auth;
 mod config;
@@ -21,6 +22,7 @@ mod slow;
 pub mod store;
 mod tls;
 
+#[cfg(feature = "cli")]
 pub use args::{NodeArgs, StopSignal, SyncArg};
 pub use config::{
     AuthConfig, Bucket, Cidr, ConnectionLimits, Database, NodeConfig, RateLimitConfig,

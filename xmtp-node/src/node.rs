@@ -20,8 +20,11 @@ use crate::metrics::Metrics;
 use crate::ratelimit::{Limiter, ResponseBudget};
 use crate::relay::Hub;
 use crate::service::Service;
+#[cfg(feature = "postgres")]
 use crate::store::postgres::{PostgresOptions, PostgresStore};
-use crate::store::{MemoryStore, SqliteOptions, SqliteStore, Store};
+use crate::store::{MemoryStore, Store};
+#[cfg(feature = "sqlite")]
+use crate::store::{SqliteOptions, SqliteStore};
 use crate::tls::{NodeHandshake, ReloadableCert, TlsHandshake};
 
 /// How long shutdown waits for in-flight calls before cutting them.
@@ -57,6 +60,7 @@ impl std::fmt::Debug for RunningNode {
 
 async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
     Ok(match &config.database {
+        #[cfg(feature = "sqlite")]
         Database::Sqlite(path) => {
             let path = path.clone();
             let options = SqliteOptions {
@@ -68,8 +72,12 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
                 .map_err(|e| Error::Config(format!("opening SQLite: {e}")))??;
             Arc::new(store)
         }
+        #[cfg(feature = "sqlite")]
         Database::Temporary => Arc::new(SqliteStore::temporary()?),
+        #[cfg(not(feature = "sqlite"))]
+        Database::Sqlite(_) | Database::Temporary => return Err(not_built("SQLite", "sqlite")),
         Database::Memory => Arc::new(MemoryStore::new()),
+        #[cfg(feature = "postgres")]
         Database::Postgres(url) => {
             let options = PostgresOptions {
                 tls_root_certificates: config.postgres_root_certificates.clone(),
@@ -77,8 +85,18 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
             };
             Arc::new(PostgresStore::connect(url, options).await?)
         }
+        #[cfg(not(feature = "postgres"))]
+        Database::Postgres(_) => return Err(not_built("PostgreSQL", "postgres")),
         Database::Custom(store) => Arc::clone(store),
     })
+}
+
+/// A configuration naming a backend this build left out.
+#[cfg(not(all(feature = "sqlite", feature = "postgres")))]
+fn not_built(backend: &str, feature: &str) -> Error {
+    Error::Config(format!(
+        "this build of xmtp-node has no {backend} backend (build it with the `{feature}` feature)"
+    ))
 }
 
 async fn bind(what: &'static str, addr: SocketAddr) -> Result<TcpListener> {

@@ -85,6 +85,7 @@ async fn kill_9_under_load_loses_nothing_acknowledged_sqlite() {
     integrity_ok(&db);
 }
 
+#[cfg(feature = "postgres")]
 #[cfg_attr(not(xmtp_test_postgres), ignore = "needs XMTP_TEST_POSTGRES_URL")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_under_load_loses_nothing_acknowledged_postgres() {

@@ -193,6 +193,7 @@ async fn next_event(sub: &mut Subscription) -> StreamEvent {
 }
 
 /// The stream resumes over TLS after the node restarts on the same port and store.
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn a_subscription_reconnects_across_a_node_restart() {
     let pki = pki();

@@ -9,12 +9,16 @@ pub mod topic;
 pub use error::{Error, Result};
 pub use prost::{DecodeError, Message};
 
+// The generated modules in `src/gen` are committed (regenerate with
+// `cargo run --manifest-path xmtp-proto/codegen/Cargo.toml`; `.ci/run` checks they are current),
+// so users of this crate do not build protox and the code generators.
+
 /// `xmtp.message_contents`: keys, signatures, ciphertexts, contacts, messages, invitations,
 /// content, private preferences and frames (protocol.md §1.1–1.13).
 #[allow(missing_docs)]
 pub mod message_contents {
-    include!(concat!(env!("OUT_DIR"), "/xmtp.message_contents.rs"));
-    include!(concat!(env!("OUT_DIR"), "/xmtp.message_contents.serde.rs"));
+    include!("gen/xmtp.message_contents.rs");
+    include!("gen/xmtp.message_contents.serde.rs");
 }
 
 /// `xmtp.message_api.*`: the network API.
@@ -26,8 +30,8 @@ pub mod message_api {
     /// `grpc-server`.
     #[allow(missing_docs)]
     pub mod v1 {
-        include!(concat!(env!("OUT_DIR"), "/xmtp.message_api.v1.rs"));
-        include!(concat!(env!("OUT_DIR"), "/xmtp.message_api.v1.serde.rs"));
+        include!("gen/xmtp.message_api.v1.rs");
+        include!("gen/xmtp.message_api.v1.serde.rs");
     }
 }
 
@@ -37,8 +41,8 @@ pub mod keystore_api {
     /// `PrivatePreferencesActionMap` are what JS persists.
     #[allow(missing_docs)]
     pub mod v1 {
-        include!(concat!(env!("OUT_DIR"), "/xmtp.keystore_api.v1.rs"));
-        include!(concat!(env!("OUT_DIR"), "/xmtp.keystore_api.v1.serde.rs"));
+        include!("gen/xmtp.keystore_api.v1.rs");
+        include!("gen/xmtp.keystore_api.v1.serde.rs");
 
         pub use get_conversation_hmac_keys_response::{HmacKeyData, HmacKeys};
     }
@@ -46,8 +50,7 @@ pub mod keystore_api {
 
 /// Encoded `google.protobuf.FileDescriptorSet` of every `.proto` file in this crate (with
 /// source info), e.g. for gRPC server reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/file_descriptor_set.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("gen/file_descriptor_set.bin");
 
 /// Decodes one protobuf message of type `M` from untrusted bytes.
 ///

@@ -7,10 +7,29 @@
 use async_trait::async_trait;
 
 mod memory;
+#[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 pub use memory::MemoryStore;
-pub use sqlite::{SqliteOptions, SqliteStore, SqliteSync};
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteOptions, SqliteStore};
+
+/// When a SQLite commit is durable: SQLite's `synchronous` setting in WAL mode. (Defined with or
+/// without the `sqlite` feature, so [`NodeConfig`](crate::NodeConfig) has the same fields in
+/// every build.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SqliteSync {
+    /// `synchronous=NORMAL`: a commit survives the node process crashing or being killed, but
+    /// the last commits before a power loss or kernel crash may be lost (never corrupted: the WAL
+    /// is synced at every checkpoint). The default: no fsync per commit.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: the WAL is synced at every commit, so an acknowledged publish also
+    /// survives a power loss, at the price of one fsync per (group) commit.
+    Full,
+}
 
 /// `SHA-256(content_topic || message)`: the envelope's id, its dedupe key with the timestamp,
 /// and the digest in paging cursors (network.md 5.2).

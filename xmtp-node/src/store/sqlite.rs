@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use super::{Cursor, Direction, Query, Store, StoreError, StoredEnvelope};
+use super::{Cursor, Direction, Query, SqliteSync, Store, StoreError, StoredEnvelope};
 
 /// Schema version this code writes; a database with a newer version is refused.
 const SCHEMA_VERSION: i64 = 2;
@@ -131,26 +131,10 @@ enum WriteOp {
     },
 }
 
-/// When a commit is durable: SQLite's `synchronous` setting in WAL mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SqliteSync {
-    /// `synchronous=NORMAL`: a commit survives the node process crashing or being killed, but
-    /// the last commits before a power loss or kernel crash may be lost (never corrupted: the WAL
-    /// is synced at every checkpoint). The default: no fsync per commit.
-    #[default]
-    Normal,
-    /// `synchronous=FULL`: the WAL is synced at every commit, so an acknowledged publish also
-    /// survives a power loss, at the price of one fsync per (group) commit.
-    Full,
-}
-
-impl SqliteSync {
-    fn pragma(self) -> &'static str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Full => "FULL",
-        }
+fn sync_pragma(sync: SqliteSync) -> &'static str {
+    match sync {
+        SqliteSync::Normal => "NORMAL",
+        SqliteSync::Full => "FULL",
     }
 }
 
@@ -244,7 +228,7 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        conn.pragma_update(None, "synchronous", options.sync.pragma())
+        conn.pragma_update(None, "synchronous", sync_pragma(options.sync))
             .map_err(open_err)?;
         tune(&conn, WRITER_CACHE_KIB).map_err(open_err)?;
         // Checkpoints run on their own thread: done by the writer, each one stalled every

@@ -27,7 +27,9 @@ use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_api::v1::message_api_client::MessageApiClient;
 
 pub mod load;
+#[cfg(feature = "postgres")]
 pub mod pg;
+#[cfg(feature = "cli")]
 pub mod process;
 
 pub type Grpc = MessageApiClient<Channel>;
