@@ -950,7 +950,22 @@ async fn stream_survives_a_node_restart() {
     let mut human_out = BufReader::new(human.stdout.take().unwrap()).lines();
     let mut human_err = BufReader::new(human.stderr.take().unwrap()).lines();
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let ready: Value = serde_json::from_str(&next_line(&mut stdout).await).unwrap();
+    // A stream that exits before subscribing says why on stderr (1 run in ~50 under load did).
+    let first = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
+        .await
+        .expect("nothing printed")
+        .unwrap();
+    let Some(first) = first else {
+        let mut why = Vec::new();
+        while let Ok(Some(line)) = stderr.next_line().await {
+            why.push(line);
+        }
+        panic!(
+            "xmtp stream --json ended before subscribing ({:?}): {why:?}",
+            child.wait().await
+        );
+    };
+    let ready: Value = serde_json::from_str(&first).unwrap();
     assert_eq!(ready["event"], "subscribed", "{ready}");
     assert!(next_line(&mut human_err).await.contains("streaming"));
     tokio::spawn(async move { while let Ok(Some(_)) = stderr.next_line().await {} });
