@@ -98,6 +98,8 @@ impl Tracker {
         if let Ok(mut first) = self.first_error.lock() {
             first.get_or_insert(error);
         }
+        // A stream that failed to open counts towards `wait_opened` too.
+        self.opened_changed.notify_waiters();
     }
 
     fn opened(&self) {
