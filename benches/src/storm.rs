@@ -1,5 +1,5 @@
 //! The `reconnect-storm` scenario (issue 17): `--streams` clients, each an xmtp-api
-//! [`Subscription`] (Subscribe2, reconnecting with jittered exponential backoff, backfilling what
+//! `Subscription` (Subscribe2, reconnecting with jittered exponential backoff, backfilling what
 //! it missed), on a topic of its own over `--stream-connections` connections. One envelope per
 //! topic is published and must arrive live; then the node is restarted under them on the same
 //! ports and store, one more envelope per topic is published at once (most clients are not back
