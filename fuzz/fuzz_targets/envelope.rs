@@ -16,7 +16,7 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("envelope"), |data: &[u8]| {
     assert_round_trip(&envelope);
     let f = fixtures();
     let registry = CodecRegistry::new();
-    let _ = xmtp_client::decode_envelope(me(), &f.topic_data, &envelope, &registry);
+    let _ = xmtp_client::decode_envelope(me(), &f.secret, &envelope, &registry);
     let _ = xmtp_keystore::v1::open_v1_message(&f.bob, &envelope.message, &envelope.content_topic);
     let _ = xmtp_keystore::invitation::open_invitation(
         &f.invitee,

@@ -40,7 +40,7 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("message_v2"), |data: &[u8]|
         timestamp_ns: f.v2_created_ns,
         message: payload,
     };
-    let decoded = xmtp_client::decode_envelope(me(), &f.topic_data, &envelope, &CodecRegistry::new());
+    let decoded = xmtp_client::decode_envelope(me(), &f.secret, &envelope, &CodecRegistry::new());
     if let Ok(decoded) = decoded {
         let opened = opened.expect("the client decoded what the keystore cannot open");
         assert_eq!(decoded.sender, opened.sender);

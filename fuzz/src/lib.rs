@@ -36,8 +36,10 @@ pub struct Fixtures {
     pub invitee: PrivateKeyBundle,
     /// The TV-1 v2 conversation as Alice sees it (TV-10a messages belong to it).
     pub conversation: Conversation,
-    /// Its persisted form, as `xmtp_client::decode_envelope` takes it.
+    /// Its persisted form.
     pub topic_data: TopicData,
+    /// The same as the exported secret `xmtp_client::decode_envelope` takes.
+    pub secret: xmtp_client::ConversationSecret,
     /// The TV-10a `MessageV2.header_bytes` (a real header on the conversation topic).
     pub v2_header_bytes: Vec<u8>,
     /// The TV-10a header's `created_ns`.
@@ -99,6 +101,7 @@ pub fn fixtures() -> &'static Fixtures {
             bob,
             invitee,
             conversation,
+            secret: xmtp_client::ConversationSecret::from_bytes(&xmtp_proto::Message::encode_to_vec(&topic_data)),
             topic_data,
             v2_header_bytes: bytes(&tv10a, &["header_bytes"]),
             v2_created_ns: created_ns,

@@ -184,7 +184,19 @@ impl KeystoreBackend for FileBackend {
         tmp.write_all(sealed)?;
         tmp.as_file().sync_all()?;
         if self.path.exists() {
-            fs::rename(&self.path, &self.previous)?;
+            // The current state becomes the previous one through a second name (a hard link, or
+            // a copy where links are refused), so the state file never goes missing: another
+            // process of the same profile may be reading it at any moment.
+            let staged = tempfile::Builder::new()
+                .prefix(".prev")
+                .make_in(dir, |staged| {
+                    fs::hard_link(&self.path, staged)
+                        .or_else(|_| fs::copy(&self.path, staged).map(drop))
+                })?;
+            staged
+                .into_temp_path()
+                .persist(&self.previous)
+                .map_err(|e| Error::Io(e.error))?;
         }
         tmp.persist(&self.path).map_err(|e| Error::Io(e.error))?;
         #[cfg(unix)]
@@ -416,6 +428,42 @@ impl<B: KeystoreBackend> LocalKeystore<B> {
 
 #[cfg(test)]
 mod tests {
+
+    /// A reader of the state file (another process of the same profile) never finds it
+    /// missing while the state is saved again and again: it was renamed to `.prev` before the
+    /// new state took its place.
+    #[test]
+    fn the_state_file_never_goes_missing_while_it_is_saved() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let backend = FileBackend::new(dir.path().join("state"));
+        backend.write(b"first").unwrap();
+        let done = AtomicBool::new(false);
+        let missing = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let mut missing = 0;
+                while !done.load(Ordering::Relaxed) {
+                    if backend.read().unwrap().is_none() {
+                        missing += 1;
+                    }
+                }
+                missing
+            });
+            for i in 0..2000u32 {
+                backend.write(&i.to_be_bytes()).unwrap();
+            }
+            done.store(true, Ordering::Relaxed);
+            reader.join().unwrap()
+        });
+        assert_eq!(missing, 0, "reads that found no state file");
+        assert_eq!(backend.read().unwrap().unwrap(), 1999u32.to_be_bytes());
+        assert_eq!(
+            backend.read_previous().unwrap().unwrap(),
+            1998u32.to_be_bytes()
+        );
+        // No staged names are left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
     use proptest::prelude::*;
 
     use super::*;
