@@ -104,17 +104,14 @@ impl Shared {
 
     fn record(&self, publish: bool, elapsed: Duration, count: u64) {
         if let Ok(mut current) = self.current.lock() {
-            let (slot, counter) = if publish {
-                (&mut current.publish, 0)
+            let current = &mut *current;
+            let (latencies, counter) = if publish {
+                (&mut current.publish, &mut current.published)
             } else {
-                (&mut current.query, 1)
+                (&mut current.query, &mut current.queries)
             };
-            record(slot.get_or_insert_with(histogram), elapsed);
-            if counter == 0 {
-                current.published += count;
-            } else {
-                current.queries += count;
-            }
+            record(latencies.get_or_insert_with(histogram), elapsed);
+            *counter += count;
         }
     }
 }

@@ -94,12 +94,7 @@ fn topic(i: u64) -> String {
 }
 
 /// Publishes envelope `round * clients + s` on client `s`'s topic, for every client.
-async fn publish_round(
-    apis: &[Arc<dyn XmtpApi>],
-    clients: u64,
-    round: u64,
-    size: usize,
-) -> Result<()> {
+async fn publish_round(api: &dyn XmtpApi, clients: u64, round: u64, size: usize) -> Result<()> {
     let mut s = 0;
     while s < clients {
         let end = (s + BATCH as u64).min(clients);
@@ -111,8 +106,7 @@ async fn publish_round(
                 message: payload(size, u64::MAX, round * clients + i),
             })
             .collect();
-        apis[0]
-            .publish(envelopes)
+        api.publish(envelopes)
             .await
             .with_context(|| format!("publishing round {round}"))?;
         s = end;
@@ -203,7 +197,7 @@ pub async fn run(target: &mut Target, args: &Args) -> Result<ScenarioResult> {
     );
 
     // Round 0: live.
-    publish_round(&apis, clients, 0, args.payload).await?;
+    publish_round(apis[0].as_ref(), clients, 0, args.payload).await?;
     let grace = Duration::from_secs_f64(args.grace.max(0.0));
     tracker
         .wait(Instant::now() + grace, |t| {
@@ -216,14 +210,10 @@ pub async fn run(target: &mut Target, args: &Args) -> Result<ScenarioResult> {
     target.restart().await?;
     let back = Instant::now();
     figures.restart_s = (back - restart).as_secs_f64();
-    let mut publisher: Vec<Arc<dyn XmtpApi>> = vec![Arc::new(
-        GrpcApi::connect(ApiConfig::new(target.url.clone()))
-            .await
-            .context("reconnecting the publisher")?,
-    )];
-    let published = publish_round(&publisher, clients, 1, args.payload).await;
-    publisher.clear();
-    published?;
+    let publisher = GrpcApi::connect(ApiConfig::new(target.url.clone()))
+        .await
+        .context("reconnecting the publisher")?;
+    publish_round(&publisher, clients, 1, args.payload).await?;
     let wait_for = Duration::from_secs(args.reconnect_wait);
     let all_back = tracker
         .wait(back + wait_for, |t| {
