@@ -606,8 +606,9 @@ async fn forged_expired_replayed_and_wrong_wallet_tokens() {
         ),
         ("not base64", "Bearer ***".to_owned(), "extracting token"),
         (
+            // Large, yet under the 64 KiB header limit on both transports.
             "huge",
-            format!("Bearer {}", "A".repeat(64 * 1024)),
+            format!("Bearer {}", "A".repeat(48 * 1024)),
             "extracting token",
         ),
     ];
@@ -627,18 +628,37 @@ async fn forged_expired_replayed_and_wrong_wallet_tokens() {
             .metadata_mut()
             .insert("authorization", header.parse().unwrap());
         let err = grpc.publish(request).await.unwrap_err();
-        if *what == "huge" {
-            // Over the header-list limit (--max-header-bytes, 64 KiB): refused before any
-            // handler, by HTTP/2 (431, or GOAWAY ENHANCE_YOUR_CALM when far over).
-            assert!(
-                err.code() == tonic::Code::ResourceExhausted || err.message().contains("431"),
-                "{err:?}"
-            );
-            continue;
-        }
         assert_eq!(err.code(), tonic::Code::Unauthenticated, "{what}: {err:?}");
         assert!(err.message().contains(message), "{what}: {err:?}");
     }
+    // Over the header limit (--max-header-bytes, 64 KiB) a token is refused before any handler:
+    // by HTTP/1 with 431 (or a closed connection while the client still writes), by HTTP/2 with
+    // 431 or GOAWAY ENHANCE_YOUR_CALM. A 1 MiB header is so far over that no single read can
+    // hold it, so the refusal never depends on how the bytes were split (a token just over the
+    // limit was sometimes parsed whole from one read and answered 401).
+    let over = format!("Bearer {}", "A".repeat(1024 * 1024));
+    match n
+        .http
+        .post(format!("{}/message/v1/publish", n.base))
+        .header("authorization", &over)
+        .body(body.clone())
+        .send()
+        .await
+    {
+        Ok(response) => assert_eq!(response.status().as_u16(), 431),
+        Err(e) => assert!(!e.is_timeout() && !e.is_status(), "{e:?}"),
+    }
+    let mut request = tonic::Request::new(api::PublishRequest {
+        envelopes: vec![envelope(&topic, 1, b"x")],
+    });
+    request
+        .metadata_mut()
+        .insert("authorization", over.parse().unwrap());
+    let err = grpc.publish(request).await.unwrap_err();
+    assert!(
+        err.code() == tonic::Code::ResourceExhausted || err.message().contains("431"),
+        "{err:?}"
+    );
     let mut grpc = n.grpc().await;
     // Nothing got in.
     let got_in = common::load::stored(&mut grpc, std::slice::from_ref(&topic)).await;
