@@ -3,6 +3,8 @@
 
 mod encoded_content;
 mod error;
+#[cfg(any(feature = "grpc-client", feature = "grpc-server"))]
+mod grpc_codec;
 mod redact;
 pub mod topic;
 

@@ -117,6 +117,8 @@ fn generate(proto_dir: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
         .build_client(true)
         .build_server(true)
         .build_transport(true)
+        // Prost with small first buffers: an idle stream holds its encoder's buffer.
+        .codec_path("crate::grpc_codec::LeanCodec")
         .client_mod_attribute(".", r#"#[cfg(feature = "grpc-client")]"#)
         .server_mod_attribute(".", r#"#[cfg(feature = "grpc-server")]"#)
         .emit_rerun_if_changed(false)

@@ -259,7 +259,7 @@ pub mod message_api_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = crate::grpc_codec::LeanCodec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/xmtp.message_api.v1.MessageApi/Publish",
             );
@@ -284,7 +284,7 @@ pub mod message_api_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = crate::grpc_codec::LeanCodec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/xmtp.message_api.v1.MessageApi/Subscribe",
             );
@@ -309,7 +309,7 @@ pub mod message_api_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = crate::grpc_codec::LeanCodec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/xmtp.message_api.v1.MessageApi/Subscribe2",
             );
@@ -334,7 +334,7 @@ pub mod message_api_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = crate::grpc_codec::LeanCodec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/xmtp.message_api.v1.MessageApi/SubscribeAll",
             );
@@ -358,7 +358,7 @@ pub mod message_api_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = crate::grpc_codec::LeanCodec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/xmtp.message_api.v1.MessageApi/Query",
             );
@@ -383,7 +383,7 @@ pub mod message_api_client {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = crate::grpc_codec::LeanCodec::default();
             let path = http::uri::PathAndQuery::from_static(
                 "/xmtp.message_api.v1.MessageApi/BatchQuery",
             );
@@ -570,7 +570,7 @@ pub mod message_api_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = PublishSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = crate::grpc_codec::LeanCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -616,7 +616,7 @@ pub mod message_api_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = SubscribeSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = crate::grpc_codec::LeanCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -664,7 +664,7 @@ pub mod message_api_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = Subscribe2Svc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = crate::grpc_codec::LeanCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -710,7 +710,7 @@ pub mod message_api_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = SubscribeAllSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = crate::grpc_codec::LeanCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -753,7 +753,7 @@ pub mod message_api_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = QuerySvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = crate::grpc_codec::LeanCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
@@ -798,7 +798,7 @@ pub mod message_api_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = BatchQuerySvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
+                        let codec = crate::grpc_codec::LeanCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(
                                 accept_compression_encodings,
