@@ -6,13 +6,11 @@ use std::sync::Arc;
 use futures::stream::{BoxStream, StreamExt};
 use xmtp_api::{Envelope, QueryOptions, SortDirection, query_all, query_pages};
 use xmtp_crypto::Address;
-use xmtp_keystore::batch::{open_invitations, open_v1_messages};
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::preferences::Consent;
-use xmtp_keystore::store::KeystoreState;
-use xmtp_keystore::v1::seal_v1_message;
-use xmtp_keystore::v2::{SealOptions, seal_v2_message};
-use xmtp_keystore::{ContactBundle, ConversationStore};
+use xmtp_keystore::{
+    Consent, ContactBundle, ConversationStore, KeystoreState, SealOptions,
+    deterministic_invitation, open_invitation, open_invitations, open_v1_messages, seal_invitation,
+    seal_v1_message, seal_v2_message,
+};
 use xmtp_proto::message_contents as pb;
 use xmtp_proto::topic;
 
@@ -33,7 +31,7 @@ pub(crate) struct V1Conversation {
 
 impl V1Conversation {
     /// The conversation a v1 message opened on an intro topic belongs to, dated by its sending.
-    fn opened(opened: xmtp_keystore::v1::OpenedV1Message) -> Self {
+    fn opened(opened: xmtp_keystore::OpenedV1Message) -> Self {
         Self {
             peer: opened.peer,
             topic: opened.conversation_topic,
@@ -186,11 +184,11 @@ pub struct ConsentProof {
 impl ConsentProof {
     /// The text the recipient-to-be signs to let `sender` message it.
     pub fn text(timestamp_ms: u64, sender: Address) -> String {
-        xmtp_keystore::preferences::consent_proof_text(timestamp_ms, &sender.to_string())
+        xmtp_keystore::consent_proof_text(timestamp_ms, &sender.to_string())
     }
 
     fn to_proto(&self) -> pb::ConsentProofPayload {
-        xmtp_keystore::preferences::consent_proof_payload(&self.signature, self.timestamp_ms)
+        xmtp_keystore::consent_proof_payload(&self.signature, self.timestamp_ms)
     }
 }
 
@@ -470,7 +468,7 @@ impl Client {
             envelopes
                 .iter()
                 .filter(|e| {
-                    let digest = xmtp_keystore::v1::message_id(&e.message);
+                    let digest = xmtp_keystore::message_id(&e.message);
                     !(only_fresh && state.seen_invitations.contains_key(&digest))
                         && batch.insert(digest)
                 })
@@ -490,7 +488,7 @@ impl Client {
         let mut stored = Vec::new();
         for (envelope, result) in fresh.iter().zip(opened) {
             state.seen_invitations.insert(
-                xmtp_keystore::v1::message_id(&envelope.message),
+                xmtp_keystore::message_id(&envelope.message),
                 envelope.timestamp_ns,
             );
             match result {
@@ -917,7 +915,7 @@ impl Conversation {
     pub fn hmac_keys(&self) -> Vec<(u64, xmtp_crypto::SecretKey32)> {
         match &*self.kind {
             Kind::V1(_) => Vec::new(),
-            Kind::V2(c) => xmtp_keystore::v2::hmac_keys(c, self.client.now_ns() / 1_000_000),
+            Kind::V2(c) => xmtp_keystore::hmac_keys(c, self.client.now_ns() / 1_000_000),
         }
     }
 
