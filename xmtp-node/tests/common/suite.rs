@@ -849,11 +849,13 @@ pub async fn gateway_details(mut config: NodeConfig) {
         h["access-control-allow-methods"],
         "GET,HEAD,POST,PUT,PATCH,DELETE"
     );
+    // Header names are case-insensitive; tower-http sends them in lower case.
     assert!(
         h["access-control-allow-headers"]
             .to_str()
             .unwrap()
-            .contains("X-Client-Version")
+            .split(',')
+            .any(|name| name.eq_ignore_ascii_case("X-Client-Version"))
     );
     assert!(preflight.text().await.unwrap().is_empty());
 
