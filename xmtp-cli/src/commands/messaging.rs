@@ -158,8 +158,9 @@ pub(crate) fn parse_since(text: &str) -> Result<u64, String> {
     }
     output::parse_utc(text).ok_or_else(|| {
         format!(
-            "{text:?} is not a time: use a duration ago (90s, 15m, 2h, 7d), a UTC date or time \
-             (2026-01-31, 2026-01-31T12:00:00Z) or nanoseconds since the epoch"
+            "{text:?} is not a time: use a duration ago (90s, 15m, 2h, 7d), a UTC date \
+             (2026-01-31), an RFC 3339 time (2026-01-31T12:00:00Z) or nanoseconds since the \
+             epoch"
         )
     })
 }
