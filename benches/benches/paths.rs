@@ -9,10 +9,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use xmtp_keystore::batch::{open_invitations, open_v2_messages, open_v2_messages_cached};
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::v2::{SealOptions, open_v2_message, open_v2_message_cached, seal_v2_message};
-use xmtp_keystore::{SignedPublicKeyBundle, VerifiedBundleCache};
+use xmtp_keystore::{
+    SealOptions, SignedPublicKeyBundle, VerifiedBundleCache, deterministic_invitation,
+    open_invitation, open_invitations, open_v2_message, open_v2_message_cached, open_v2_messages,
+    open_v2_messages_cached, seal_invitation, seal_v2_message,
+};
 
 use crate::common::{
     Inbox, MESSAGE_LEN, T0_MS, conversation, identity, invitations, pool, random_bytes, refs,

@@ -49,7 +49,7 @@ fn bearer_token() -> Result<MetadataValue<tonic::metadata::Ascii>> {
     let bundle = creation
         .finish(signature.to_bytes_v27().expose(), now_ms)
         .context("creating the load generator's identity")?;
-    let token = xmtp_keystore::auth::create_auth_token(&bundle, unix_ns());
+    let token = xmtp_keystore::create_auth_token(&bundle, unix_ns());
     format!("Bearer {token}")
         .parse()
         .context("token is not a header value")

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use libfuzzer_sys::fuzz_target;
 use xmtp_fuzz::{NOW_NS, select};
-use xmtp_keystore::auth::{verify_auth_header, verify_token};
+use xmtp_keystore::{verify_auth_header, verify_token};
 use xmtp_proto::message_api::v1 as api;
 
 const MAX_AGE_NS: u64 = 3_600_000_000_000;

@@ -17,8 +17,8 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("envelope"), |data: &[u8]| {
     let f = fixtures();
     let registry = CodecRegistry::new();
     let _ = xmtp_client::decode_envelope(me(), &f.secret, &envelope, &registry);
-    let _ = xmtp_keystore::v1::open_v1_message(&f.bob, &envelope.message, &envelope.content_topic);
-    let _ = xmtp_keystore::invitation::open_invitation(
+    let _ = xmtp_keystore::open_v1_message(&f.bob, &envelope.message, &envelope.content_topic);
+    let _ = xmtp_keystore::open_invitation(
         &f.invitee,
         &envelope.message,
         envelope.timestamp_ns,

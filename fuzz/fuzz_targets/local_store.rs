@@ -1,4 +1,4 @@
-//! The encrypted local keystore file (`xmtp_keystore::store::LocalKeystore`). Selector byte:
+//! The encrypted local keystore file (`xmtp_keystore::LocalKeystore`). Selector byte:
 //! 0: the bytes are the stored file, opened with Alice's fixed `StoreKey`, alone and again with a
 //!    good previous state beside it;
 //! 1: the bytes are the plaintext state, sealed properly under that key, so the record parsing
@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use xmtp_fuzz::{me, saved_store, seal_store_file, select, store_key};
-use xmtp_keystore::store::{KeystoreBackend as _, KeystoreState, LocalKeystore, MemoryBackend};
+use xmtp_keystore::{KeystoreBackend as _, KeystoreState, LocalKeystore, MemoryBackend};
 use xmtp_proto::keystore_api::v1 as ks;
 use xmtp_proto::message_contents as pb;
 

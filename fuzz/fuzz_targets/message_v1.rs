@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use xmtp_client::content::CodecRegistry;
 use xmtp_fuzz::{fixtures, select};
-use xmtp_keystore::v1::{open_v1_message, seal_v1_message};
+use xmtp_keystore::{open_v1_message, seal_v1_message};
 use xmtp_proto::topic;
 
 fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("message_v1"), |data: &[u8]| {

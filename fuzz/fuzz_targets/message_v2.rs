@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use xmtp_client::Envelope;
 use xmtp_client::content::CodecRegistry;
 use xmtp_fuzz::{fixtures, me, seal, select};
-use xmtp_keystore::v2::open_v2_message;
+use xmtp_keystore::open_v2_message;
 use xmtp_proto::Message as _;
 use xmtp_proto::message_contents as pb;
 

@@ -1,4 +1,4 @@
-//! Private preferences and consent (`xmtp_keystore::preferences`). Selector byte:
+//! Private preferences and consent (xmtp-keystore's preferences). Selector byte:
 //! 0: a payload from my preferences topic (anyone can publish there), opened with `open_action`;
 //! 1: the bytes are the plaintext of a `PrivatePreferencesAction`, sealed properly with
 //!    `self_encrypt`, so the action decoding behind the encryption is reached;
@@ -10,7 +10,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use xmtp_fuzz::{NOW_MS, fixtures, own_wallet_address, select};
-use xmtp_keystore::preferences::{
+use xmtp_keystore::{
     CONSENT_PROOF_MAX_AGE_MS, Consent, ConsentAction, ConsentState, open_action, seal_action,
     self_decrypt, self_encrypt, verify_consent_proof,
 };
@@ -89,7 +89,7 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("preferences"), |data: &[u8]
             let my_wallet = own_wallet_address();
             let peer = fixtures().bob.wallet_address();
             // Reached only after the age check in `verify_consent_proof`: any timestamp here.
-            let _ = xmtp_keystore::preferences::consent_proof_text(proof.timestamp, &peer.to_string());
+            let _ = xmtp_keystore::consent_proof_text(proof.timestamp, &peer.to_string());
             if verify_consent_proof(&proof, my_wallet, peer, NOW_MS).is_ok() {
                 assert!(proof.timestamp <= NOW_MS, "a proof from the future verified");
                 assert!(NOW_MS - proof.timestamp <= CONSENT_PROOF_MAX_AGE_MS, "a stale proof verified");

@@ -11,8 +11,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use xmtp_fuzz::{BLOB_SECRET, me, select};
-use xmtp_keystore::storage::{self, BlobKind};
-use xmtp_keystore::{EncryptedPrivateKeyBundle, PrivateKeyBundle};
+use xmtp_keystore::{BlobKind, EncryptedPrivateKeyBundle, PrivateKeyBundle};
 
 fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("private_key_bundle"), |data: &[u8]| {
     let Some((mode, data)) = select(data, 5) else {
@@ -36,16 +35,16 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("private_key_bundle"), |data
             }
         }
         2 => {
-            let _ = storage::import_bundle(data, BLOB_SECRET);
+            let _ = xmtp_keystore::import_bundle(data, BLOB_SECRET);
         }
         3 => {
-            let _ = storage::import_conversations(data, BLOB_SECRET, me());
+            let _ = xmtp_keystore::import_conversations(data, BLOB_SECRET, me());
         }
         _ => {
-            let blob = storage::seal_blob(BlobKind::TopicMap, BLOB_SECRET, data);
-            if let Ok(store) = storage::import_conversations(&blob, BLOB_SECRET, me()) {
-                let again = storage::export_conversations(&store, BLOB_SECRET);
-                let back = storage::import_conversations(&again, BLOB_SECRET, me())
+            let blob = xmtp_keystore::seal_blob(BlobKind::TopicMap, BLOB_SECRET, data);
+            if let Ok(store) = xmtp_keystore::import_conversations(&blob, BLOB_SECRET, me()) {
+                let again = xmtp_keystore::export_conversations(&store, BLOB_SECRET);
+                let back = xmtp_keystore::import_conversations(&again, BLOB_SECRET, me())
                     .expect("re-exported conversations import");
                 assert_eq!(back.len(), store.len());
             }

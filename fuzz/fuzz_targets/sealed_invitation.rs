@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use xmtp_fuzz::{fixtures, my_pre_key, seal, select};
-use xmtp_keystore::invitation::open_invitation;
+use xmtp_keystore::open_invitation;
 use xmtp_proto::Message as _;
 use xmtp_proto::message_contents as pb;
 

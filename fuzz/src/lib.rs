@@ -8,8 +8,7 @@ pub mod seeds;
 use std::sync::OnceLock;
 
 use xmtp_crypto::{Address, LocalWallet};
-use xmtp_keystore::store::StoreKey;
-use xmtp_keystore::{Conversation, PrivateKeyBundle};
+use xmtp_keystore::{Conversation, PrivateKeyBundle, StoreKey};
 use xmtp_proto::keystore_api::v1::topic_map::TopicData;
 use xmtp_proto::message_contents as pb;
 
@@ -101,7 +100,9 @@ pub fn fixtures() -> &'static Fixtures {
             bob,
             invitee,
             conversation,
-            secret: xmtp_client::ConversationSecret::from_bytes(&xmtp_proto::Message::encode_to_vec(&topic_data)),
+            secret: xmtp_client::ConversationSecret::from_bytes(
+                &xmtp_proto::Message::encode_to_vec(&topic_data),
+            ),
             topic_data,
             v2_header_bytes: bytes(&tv10a, &["header_bytes"]),
             v2_created_ns: created_ns,
@@ -132,8 +133,8 @@ pub fn store_key() -> StoreKey {
 }
 
 /// The file `LocalKeystore::save` writes for Alice's store holding `fill`'s state.
-pub fn saved_store(fill: impl FnOnce(&mut xmtp_keystore::store::KeystoreState)) -> Vec<u8> {
-    use xmtp_keystore::store::{KeystoreBackend as _, LocalKeystore, MemoryBackend};
+pub fn saved_store(fill: impl FnOnce(&mut xmtp_keystore::KeystoreState)) -> Vec<u8> {
+    use xmtp_keystore::{KeystoreBackend as _, LocalKeystore, MemoryBackend};
     let mut store =
         LocalKeystore::open(MemoryBackend::new(), store_key(), me()).expect("an empty store opens");
     fill(&mut store.state);
@@ -161,7 +162,7 @@ pub fn select(data: &[u8], modes: u8) -> Option<(u8, &[u8])> {
 /// sender seals: lets a target put fuzzed plaintext behind authenticated encryption.
 pub fn seal(secret: &[u8], plaintext: &[u8], aad: &[u8]) -> pb::Ciphertext {
     // A fixed salt and nonce keep a crashing input reproducible.
-    xmtp_keystore::storage::ciphertext_to_proto(&xmtp_crypto::encrypt_with(
+    xmtp_keystore::ciphertext_to_proto(&xmtp_crypto::encrypt_with(
         secret,
         plaintext,
         aad,

@@ -6,15 +6,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use xmtp_client::content::{CodecRegistry, Compression, Content};
 use xmtp_crypto::LocalWallet;
-use xmtp_keystore::auth::AuthToken;
-use xmtp_keystore::invitation::{Invitation, seal_invitation};
-use xmtp_keystore::preferences::{
-    CONSENT_PROOF_MAX_AGE_MS, ConsentAction, consent_proof_payload, consent_proof_text, seal_action,
+use xmtp_keystore::{
+    AuthToken, CONSENT_PROOF_MAX_AGE_MS, ConsentAction, ContactBundle, ConversationStore,
+    IdentityCreation, Invitation, KeyStorageRequest, PrivateKeyBundle, SealOptions,
+    consent_proof_payload, consent_proof_text, export_bundle, export_conversations, seal_action,
+    seal_invitation, seal_v1_message, seal_v2_message,
 };
-use xmtp_keystore::storage::{KeyStorageRequest, export_bundle, export_conversations};
-use xmtp_keystore::v1::seal_v1_message;
-use xmtp_keystore::v2::{SealOptions, seal_v2_message};
-use xmtp_keystore::{ContactBundle, ConversationStore, IdentityCreation, PrivateKeyBundle};
 use xmtp_proto::Message as _;
 use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_contents as pb;

@@ -3,11 +3,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use xmtp_keystore::PrivateKeyBundle;
+use xmtp_keystore::{Clock, PrivateKeyBundle, SystemClock};
 
 use crate::api::AuthTokenSource;
 use crate::error::Result;
-use xmtp_keystore::{Clock, SystemClock};
 
 /// Makes publish tokens from an identity's private key bundle, dated by a [`Clock`] (the system
 /// clock unless [`KeystoreAuth::with_clock`] says otherwise).
@@ -36,7 +35,7 @@ impl KeystoreAuth {
 #[async_trait]
 impl AuthTokenSource for KeystoreAuth {
     async fn create_token(&self) -> Result<String> {
-        Ok(xmtp_keystore::auth::create_auth_token(
+        Ok(xmtp_keystore::create_auth_token(
             &self.bundle,
             self.clock.now_ns(),
         ))

@@ -288,7 +288,7 @@ impl AuthTokenSource for CountingAuth {
         let n = self.made.fetch_add(1, Ordering::SeqCst);
         if n < self.expired {
             let two_hours_ago = now_ns() - 7_200 * 1_000_000_000;
-            return Ok(xmtp_keystore::auth::create_auth_token(
+            return Ok(xmtp_keystore::create_auth_token(
                 &self.bundle,
                 two_hours_ago,
             ));

@@ -157,8 +157,9 @@ enum Command {
         /// Only the conversation with this id (with an address).
         #[arg(long, value_name = "ID")]
         conversation_id: Option<String>,
-        /// Only messages sent since then: a duration ago (`90s`, `15m`, `2h`, `7d`), a UTC time
-        /// (`2026-01-31` or `2026-01-31T12:00:00Z`), or nanoseconds since the epoch.
+        /// Only messages sent since then: a duration ago (`90s`, `15m`, `2h`, `7d`), a UTC date
+        /// (`2026-01-31`), an RFC 3339 time (`2026-01-31T12:00:00Z`, `2026-01-31T14:00:00+02:00`),
+        /// or nanoseconds since the epoch.
         #[arg(long, value_name = "WHEN", value_parser = commands::parse_since)]
         since: Option<u64>,
     },

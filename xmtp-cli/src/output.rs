@@ -4,6 +4,7 @@ use std::io::Write as _;
 
 use anyhow::Context as _;
 use serde_json::{Value, json};
+use time::format_description::well_known::Rfc3339;
 use xmtp_client::content::{Content, NetworkId};
 use xmtp_client::{Conversation, ConversationVersion, DecodedMessage, UndecodableMessage};
 use xmtp_keystore::SignedPublicKey;
@@ -185,47 +186,29 @@ fn version(c: &Conversation) -> &'static str {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` (UTC) for nanoseconds since the epoch.
+/// RFC 3339 in UTC, to the second (`2026-01-31T12:00:00Z`), for nanoseconds since the epoch.
 pub fn timestamp(ns: u64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ns)) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        // Beyond year 9999: show the raw value rather than a wrong date.
-        Err(_) => format!("{ns}ns"),
-    }
+    let seconds = i64::try_from(ns / 1_000_000_000).unwrap_or(i64::MAX);
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        // Out of the formatter's range: the raw value rather than a wrong date.
+        .unwrap_or_else(|| format!("{ns}ns"))
 }
 
-/// Nanoseconds since the epoch for `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (UTC); `None` for
-/// anything else, including impossible dates such as February 30.
+/// Nanoseconds since the epoch for an RFC 3339 time (`2026-01-31T12:00:00Z`, any offset, any
+/// fraction of a second) or a UTC date (`2026-01-31`); `None` for anything else, including
+/// impossible dates such as February 30 and times before 1970.
 pub fn parse_utc(text: &str) -> Option<u64> {
-    let (date, clock) = match text.split_once('T') {
-        Some((date, clock)) => (date, Some(clock.strip_suffix('Z')?)),
-        None => (text, None),
-    };
-    let numbers = |text: &str, sep: char| -> Option<Vec<i32>> {
-        let parts: Option<Vec<i32>> = text.split(sep).map(|p| p.parse().ok()).collect();
-        parts.filter(|p| p.len() == 3)
-    };
-    let ymd = numbers(date, '-')?;
-    let month = time::Month::try_from(u8::try_from(ymd[1]).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(ymd[0], month, u8::try_from(ymd[2]).ok()?).ok()?;
-    let clock = match clock {
-        Some(clock) => {
-            let hms = numbers(clock, ':')?;
-            let [h, m, s] = [hms[0], hms[1], hms[2]].map(|n| u8::try_from(n).ok());
-            time::Time::from_hms(h?, m?, s?).ok()?
+    let time = match time::OffsetDateTime::parse(text, &Rfc3339) {
+        Ok(time) => time,
+        Err(_) => {
+            let date =
+                time::format_description::parse_borrowed::<2>("[year]-[month]-[day]").ok()?;
+            time::Date::parse(text, &date).ok()?.midnight().assume_utc()
         }
-        None => time::Time::MIDNIGHT,
     };
-    let nanos = date.with_time(clock).assume_utc().unix_timestamp_nanos();
-    u64::try_from(nanos).ok()
+    u64::try_from(time.unix_timestamp_nanos()).ok()
 }
 
 #[cfg(test)]
@@ -243,6 +226,12 @@ mod tests {
         assert_eq!(parse_utc("2000-01-01T25:00:00Z"), None);
         assert_eq!(parse_utc("2001-02-29"), None);
         assert_eq!(parse_utc("1969-12-31"), None);
+        assert_eq!(
+            parse_utc("2000-02-29T01:00:00.5+01:00"),
+            Some(951_782_400_500_000_000)
+        );
+        assert_eq!(parse_utc("2000-02-29T00:00:00"), None, "no offset");
+        assert_eq!(parse_utc("2000-02-29 "), None);
     }
 
     #[test]

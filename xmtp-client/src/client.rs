@@ -9,10 +9,9 @@ use xmtp_api::{
     SystemClock, XmtpApi, batch_query, query_all,
 };
 use xmtp_crypto::{Address, SecretBytes, WalletSignature};
-use xmtp_keystore::store::{KeystoreBackend, LocalKeystore, StoreKey};
 use xmtp_keystore::{
-    ContactBundle, EncryptedPrivateKeyBundle, IdentityCreation, KeyStorageRequest,
-    PrivateKeyBundle, SignatureRequest, choose_contact,
+    ContactBundle, EncryptedPrivateKeyBundle, IdentityCreation, KeyStorageRequest, KeystoreBackend,
+    LocalKeystore, PrivateKeyBundle, SignatureRequest, StoreKey, choose_contact,
 };
 use xmtp_proto::message_api::v1::PagingInfo;
 use xmtp_proto::topic;
@@ -342,7 +341,7 @@ impl Client {
         let consent = local
             .as_ref()
             .map(|l| {
-                let topic = xmtp_keystore::preferences::preferences_topic(&bundle);
+                let topic = xmtp_keystore::preferences_topic(&bundle);
                 crate::consent::ConsentBook::restore(&l.state, &topic)
             })
             .unwrap_or_default();
@@ -565,7 +564,7 @@ impl Client {
     /// (the file backend fsyncs); nothing when not persisting.
     pub(crate) async fn persist(
         &self,
-        change: impl FnOnce(&mut xmtp_keystore::store::KeystoreState),
+        change: impl FnOnce(&mut xmtp_keystore::KeystoreState),
     ) -> Result<()> {
         let Some(local) = &self.inner.local else {
             return Ok(());

@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use xmtp_api::{Envelope, QueryOptions, query_all};
 use xmtp_crypto::Address;
-use xmtp_keystore::preferences::{
-    Consent, ConsentAction, ConsentState, open_action, peers_allowed_by_proofs, preferences_topic,
-    seal_action,
+use xmtp_keystore::{
+    Consent, ConsentAction, ConsentState, KeystoreState, open_action, peers_allowed_by_proofs,
+    preferences_topic, seal_action,
 };
-use xmtp_keystore::store::KeystoreState;
 use xmtp_proto::Message as _;
 
 use crate::client::Client;

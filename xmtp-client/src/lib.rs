@@ -26,6 +26,6 @@ pub use signer::{SignerError, WalletSigner};
 pub use streams::ConnectionEvent;
 pub use xmtp_api::{ApiConfig, Clock, Envelope, ManualClock, SkewedClock, SystemClock, XmtpApi};
 pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
+pub use xmtp_keystore::Consent;
 pub use xmtp_keystore::SignatureRequest;
-pub use xmtp_keystore::preferences::Consent;
-pub use xmtp_keystore::store::{FileBackend, KeystoreBackend, MemoryBackend};
+pub use xmtp_keystore::{FileBackend, KeystoreBackend, MemoryBackend};

@@ -2,10 +2,11 @@
 
 use xmtp_api::Envelope;
 use xmtp_crypto::{Address, SecretBytes};
-use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages_cached};
-use xmtp_keystore::v1::{OpenedV1Message, open_v1_message};
-use xmtp_keystore::v2::{OpenedV2Message, open_v2_message, open_v2_message_cached};
-use xmtp_keystore::{ConversationStore, PrivateKeyBundle, VerifiedBundleCache};
+use xmtp_keystore::{
+    ConversationStore, EnvelopeRef, OpenedV1Message, OpenedV2Message, PrivateKeyBundle,
+    VerifiedBundleCache, open_v1_message, open_v1_messages, open_v2_message,
+    open_v2_message_cached, open_v2_messages_cached,
+};
 use xmtp_proto::topic;
 
 use crate::content::{CodecRegistry, Content, ContentTypeId};
@@ -60,7 +61,7 @@ pub type MessageResult = core::result::Result<DecodedMessage, UndecodableMessage
 
 pub(crate) fn undecodable(envelope: &Envelope, error: Error) -> UndecodableMessage {
     UndecodableMessage {
-        id: xmtp_keystore::v1::message_id(&envelope.message),
+        id: xmtp_keystore::message_id(&envelope.message),
         topic: envelope.content_topic.clone(),
         timestamp_ns: envelope.timestamp_ns,
         error,

@@ -8,7 +8,7 @@ use xmtp_api::{Envelope, StreamEvent, Subscription, SubscriptionOptions};
 use xmtp_proto::topic;
 
 use crate::client::Client;
-use crate::conversations::{Conversation, Conversations, SeenIds};
+use crate::conversations::{Conversation, Conversations};
 use crate::error::Result;
 use crate::message::MessageResult;
 
@@ -269,5 +269,46 @@ impl Conversation {
             })
             .boxed(),
         )
+    }
+}
+/// Ids delivered recently, to drop the overlap between a backfill query and a live stream.
+/// Bounded: the overlap is at most one backfill, so only the newest ids are kept.
+#[derive(Default)]
+pub(crate) struct SeenIds {
+    ids: HashSet<String>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl SeenIds {
+    const CAPACITY: usize = 4096;
+
+    pub(crate) fn first_time(&mut self, id: &str) -> bool {
+        if !self.ids.insert(id.to_owned()) {
+            return false;
+        }
+        self.order.push_back(id.to_owned());
+        if self.order.len() > Self::CAPACITY
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.ids.remove(&oldest);
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeenIds;
+
+    #[test]
+    fn seen_ids_drop_repeats_and_forget_the_oldest_beyond_capacity() {
+        let mut seen = SeenIds::default();
+        assert!(seen.first_time("a"));
+        assert!(!seen.first_time("a"));
+        for i in 0..SeenIds::CAPACITY {
+            assert!(seen.first_time(&i.to_string()));
+        }
+        assert!(seen.first_time("a"), "the oldest id is forgotten");
+        assert!(!seen.first_time(&(SeenIds::CAPACITY - 1).to_string()));
     }
 }

@@ -11,8 +11,7 @@ use xmtp_client::{
     Address, Client, ClientOptions, ConversationContext, ConversationVersion, Envelope,
     FileBackend, LocalWallet, SkewedClock,
 };
-use xmtp_keystore::PrivateKeyBundle;
-use xmtp_keystore::store::{LocalKeystore, StoreKey};
+use xmtp_keystore::{LocalKeystore, PrivateKeyBundle, StoreKey};
 use xmtp_node::RunningNode;
 use xmtp_proto::topic;
 

@@ -14,10 +14,10 @@ use xmtp_client::{
     Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, MessageQuery, MessageResult,
     SendOptions, decode_envelope,
 };
-use xmtp_keystore::PrivateKeyBundle;
-use xmtp_keystore::invitation::{deterministic_invitation, seal_invitation};
-use xmtp_keystore::store::{LocalKeystore, StoreKey};
-use xmtp_keystore::v2::{SealOptions, seal_v2_message};
+use xmtp_keystore::{
+    LocalKeystore, PrivateKeyBundle, SealOptions, StoreKey, deterministic_invitation,
+    seal_invitation, seal_v2_message,
+};
 
 fn ok(items: Vec<MessageResult>) -> Vec<DecodedMessage> {
     items.into_iter().map(|m| m.unwrap()).collect()

@@ -17,9 +17,9 @@ use common::{conversation_with_id, listed, next, node, options, user};
 use xmtp_api::{QueryOptions, query_all};
 use xmtp_client::content::{Attachment, Compression, Content};
 use xmtp_client::{Client, Conversation, Envelope, Error, MessageQuery, MessageResult};
-use xmtp_keystore::PrivateKeyBundle;
-use xmtp_keystore::invitation::{deterministic_invitation, seal_invitation};
-use xmtp_keystore::v2::{SealOptions, seal_v2_message};
+use xmtp_keystore::{
+    PrivateKeyBundle, SealOptions, deterministic_invitation, seal_invitation, seal_v2_message,
+};
 use xmtp_proto::Message as _;
 
 fn keys(client: &Client) -> PrivateKeyBundle {

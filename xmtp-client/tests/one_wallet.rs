@@ -11,8 +11,7 @@ use xmtp_client::{
     Address, Client, ClientOptions, Conversation, ConversationContext, ConversationVersion,
     LocalWallet,
 };
-use xmtp_keystore::PrivateKeyBundle;
-use xmtp_keystore::invitation::{Invitation, deterministic_invitation, seal_invitation};
+use xmtp_keystore::{Invitation, PrivateKeyBundle, deterministic_invitation, seal_invitation};
 use xmtp_node::RunningNode;
 use xmtp_proto::topic;
 

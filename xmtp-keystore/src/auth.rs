@@ -2,7 +2,7 @@
 //! them (§3.2), in one place so both sides agree byte for byte.
 //!
 //! ```
-//! use xmtp_keystore::auth::{AuthToken, DEFAULT_MAX_AGE_NS, verify_auth_header};
+//! use xmtp_keystore::{AuthToken, DEFAULT_MAX_AGE_NS, verify_auth_header};
 //! # use xmtp_keystore::{IdentityCreation};
 //! # use xmtp_crypto::LocalWallet;
 //! # let wallet = LocalWallet::generate();

@@ -10,9 +10,9 @@ use xmtp_proto::message_contents as pb;
 use xmtp_proto::topic;
 
 use crate::bundle::PrivateKeyBundle;
+use crate::ciphertext::{ciphertext_to_proto, decrypt_proto};
 use crate::error::{Error, Result};
 use crate::keys::SignedPublicKeyBundle;
-use crate::storage::{ciphertext_to_proto, decrypt_proto};
 use crate::wipe::Wiped;
 
 /// HKDF salt of the deterministic invitation key (32 ASCII bytes).

@@ -10,9 +10,9 @@ use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
 
 use crate::bundle::PrivateKeyBundle;
+use crate::ciphertext::{ciphertext_to_proto, decrypt_proto};
 use crate::error::{Error, Result};
 use crate::invitation::Conversation;
-use crate::storage::{ciphertext_to_proto, decrypt_proto};
 
 const TOPIC_SALT: &[u8] = b"XMTP_PRIVATE_PREFERENCES_TOPIC";
 const ENCRYPTION_SALT: &[u8] = b"XMTP_PRIVATE_PREFERENCES_ENCRYPTION";

@@ -10,9 +10,9 @@ use xmtp_proto::topic;
 
 use crate::batch::{EnvelopeRef, open_v1_messages};
 use crate::bundle::PrivateKeyBundle;
+use crate::ciphertext::{ciphertext_to_proto, decrypt_proto};
 use crate::error::{Error, Result};
 use crate::keys::PublicKeyBundle;
-use crate::storage::{ciphertext_to_proto, decrypt_proto};
 
 /// A v1 message ready to publish.
 #[derive(Clone, Debug)]

@@ -13,10 +13,10 @@ use xmtp_proto::message_contents as pb;
 
 use crate::bundle::PrivateKeyBundle;
 use crate::bundle_cache::VerifiedBundleCache;
+use crate::ciphertext::ciphertext_to_proto;
 use crate::error::{Error, Result};
 use crate::invitation::Conversation;
 use crate::keys::{KeySignature, SignedPublicKeyBundle};
-use crate::storage::ciphertext_to_proto;
 use crate::v1::message_id;
 use crate::wire;
 

@@ -6,7 +6,7 @@ include!("common/helpers.rs");
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use xmtp_crypto::{PrivateKey, keccak256};
-use xmtp_keystore::auth::{
+use xmtp_keystore::{
     AuthError, AuthToken, DEFAULT_MAX_AGE_NS, create_auth_token, verify_auth_header,
 };
 use xmtp_proto::Message;

@@ -4,23 +4,16 @@
 include!("common/helpers.rs");
 
 use xmtp_crypto::{Address, LocalWallet, PrivateKey, SecretBytes, encrypt, sha256_concat};
-use xmtp_keystore::batch::{EnvelopeRef, open_v1_messages, open_v2_messages, save_invitations};
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::preferences::{
-    Consent, ConsentAction, ConsentState, consent_proof_payload, consent_proof_text, open_action,
-    peers_allowed_by_proofs, preferences_topic, seal_action, verify_consent_proof,
-};
-use xmtp_keystore::storage::{
-    export_bundle, export_conversations, import_bundle, import_conversations,
-};
-use xmtp_keystore::v1::{
-    SealedV1Message, discover_v1_conversations, open_v1_message, seal_v1_message,
-};
-use xmtp_keystore::v2::{SealOptions, hmac_keys, open_v2_message, seal_v2_message};
 use xmtp_keystore::{
-    ContactBundle, Conversation, ConversationStore, EncryptedPrivateKeyBundle, Error,
-    IdentityCreation, KeySignature, KeyStorageRequest, PrivateKeyBundle, SignedPublicKeyBundle,
-    choose_contact,
+    Consent, ConsentAction, ConsentState, ContactBundle, Conversation, ConversationStore,
+    EncryptedPrivateKeyBundle, EnvelopeRef, Error, IdentityCreation, KeySignature,
+    KeyStorageRequest, PrivateKeyBundle, SealOptions, SealedV1Message, SignedPublicKeyBundle,
+    choose_contact, consent_proof_payload, consent_proof_text, deterministic_invitation,
+    discover_v1_conversations, export_bundle, export_conversations, hmac_keys, import_bundle,
+    import_conversations, open_action, open_invitation, open_v1_message, open_v1_messages,
+    open_v2_message, open_v2_messages, peers_allowed_by_proofs, preferences_topic,
+    save_invitations, seal_action, seal_invitation, seal_v1_message, seal_v2_message,
+    verify_consent_proof,
 };
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
@@ -397,8 +390,7 @@ fn v2_messages_round_trip_and_every_check() {
     ));
     // A holder of the key material who is not a participant (c signs correctly with its own keys).
     let c_encoded =
-        xmtp_keystore::v2::seal_v2_message(&c, &cb, b"intruder", 1, SealOptions::default())
-            .unwrap();
+        xmtp_keystore::seal_v2_message(&c, &cb, b"intruder", 1, SealOptions::default()).unwrap();
     assert!(matches!(
         open_v2_message(&cb, &c_encoded.payload),
         Err(Error::NotParticipant { .. })

@@ -3,9 +3,10 @@
 
 include!("common/helpers.rs");
 
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::store::{FileBackend, KeystoreBackend, LocalKeystore, MemoryBackend, StoreKey};
-use xmtp_keystore::{Error, PrivateKeyBundle};
+use xmtp_keystore::{
+    Error, FileBackend, KeystoreBackend, LocalKeystore, MemoryBackend, PrivateKeyBundle, StoreKey,
+    deterministic_invitation, open_invitation, seal_invitation,
+};
 
 fn filled<B: KeystoreBackend>(
     backend: B,

@@ -6,16 +6,12 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use xmtp_crypto::{Address, LocalWallet, PrivateKey, SecretBytes};
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::storage::{
-    BlobKind, export_bundle, export_conversations, import_bundle, import_conversations, open_blob,
-    seal_blob,
-};
-use xmtp_keystore::v1::{open_v1_message, seal_v1_message};
-use xmtp_keystore::v2::{SealOptions, open_v2_message, seal_v2_message};
 use xmtp_keystore::{
-    Conversation, ConversationStore, EncryptedPrivateKeyBundle, IdentityCreation, Invitation,
-    KeyStorageRequest, PrivateKeyBundle,
+    BlobKind, Conversation, ConversationStore, EncryptedPrivateKeyBundle, IdentityCreation,
+    Invitation, KeyStorageRequest, PrivateKeyBundle, SealOptions, deterministic_invitation,
+    export_bundle, export_conversations, import_bundle, import_conversations, open_blob,
+    open_invitation, open_v1_message, open_v2_message, seal_blob, seal_invitation, seal_v1_message,
+    seal_v2_message,
 };
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;

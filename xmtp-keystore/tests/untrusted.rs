@@ -10,18 +10,14 @@ use std::sync::{Arc, LazyLock};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use xmtp_crypto::LocalWallet;
-use xmtp_keystore::batch::{EnvelopeRef, open_invitations, open_v1_messages, open_v2_messages};
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::preferences::{ConsentAction, open_action, seal_action, self_decrypt};
-use xmtp_keystore::storage::{
-    export_bundle, export_conversations, import_bundle, import_conversations,
-};
-use xmtp_keystore::store::{KeystoreBackend, LocalKeystore, MemoryBackend, StoreKey};
-use xmtp_keystore::v1::{discover_v1_conversations, open_v1_message, seal_v1_message};
-use xmtp_keystore::v2::{SealOptions, open_v2_message, open_v2_unchecked_sender, seal_v2_message};
 use xmtp_keystore::{
-    ContactBundle, Conversation, ConversationStore, EncryptedPrivateKeyBundle, KeyStorageRequest,
-    PrivateKeyBundle, SignedPublicKeyBundle, choose_contact,
+    ConsentAction, ContactBundle, Conversation, ConversationStore, EncryptedPrivateKeyBundle,
+    EnvelopeRef, KeyStorageRequest, KeystoreBackend, LocalKeystore, MemoryBackend,
+    PrivateKeyBundle, SealOptions, SignedPublicKeyBundle, StoreKey, choose_contact,
+    deterministic_invitation, discover_v1_conversations, export_bundle, export_conversations,
+    import_bundle, import_conversations, open_action, open_invitation, open_invitations,
+    open_v1_message, open_v1_messages, open_v2_message, open_v2_messages, open_v2_unchecked_sender,
+    seal_action, seal_invitation, seal_v1_message, seal_v2_message, self_decrypt,
 };
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;

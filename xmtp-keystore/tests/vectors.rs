@@ -4,13 +4,11 @@
 include!("common/helpers.rs");
 
 use xmtp_crypto::{Address, LocalWallet};
-use xmtp_keystore::invitation::{Conversation, deterministic_invitation, open_invitation};
-use xmtp_keystore::preferences::{consent_proof_text, js_utc_string, topic_identifier_for_key};
-use xmtp_keystore::storage::enable_identity_text;
-use xmtp_keystore::v2::{SealOptions, open_v2_message, open_v2_unchecked_sender, seal_v2_message};
 use xmtp_keystore::{
-    ContactBundle, EncryptedPrivateKeyBundle, Error, KeySignature, KeyStorageRequest,
-    PublicKeyBundle, SignedPublicKey, SignedPublicKeyBundle,
+    ContactBundle, Conversation, EncryptedPrivateKeyBundle, Error, KeySignature, KeyStorageRequest,
+    PublicKeyBundle, SealOptions, SignedPublicKey, SignedPublicKeyBundle, consent_proof_text,
+    deterministic_invitation, enable_identity_text, js_utc_string, open_invitation,
+    open_v2_message, open_v2_unchecked_sender, seal_v2_message, topic_identifier_for_key,
 };
 use xmtp_proto::Message;
 use xmtp_proto::message_contents as pb;
@@ -245,7 +243,7 @@ fn tv08a_js_v1_message_decrypts() {
     );
     let (_, stranger) = new_identity(1_700_000_000_000);
     assert!(matches!(
-        xmtp_keystore::v1::open_v1_message(&stranger, &message, &topic),
+        xmtp_keystore::open_v1_message(&stranger, &message, &topic),
         Err(Error::NotForMe)
     ));
 }
@@ -397,7 +395,7 @@ fn tv10a_v2_message_byte_exact() {
         alice.signed_public_bundle().encode(),
         v.bytes("sender_signed_public_key_bundle")
     );
-    let hmac = xmtp_keystore::v2::sender_hmac_key(
+    let hmac = xmtp_keystore::sender_hmac_key(
         &v.bytes("key_material"),
         v.u64("period"),
         alice.wallet_address(),

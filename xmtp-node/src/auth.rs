@@ -36,7 +36,7 @@ pub(crate) struct Authorizer {
 ///
 /// The key is the SHA-256 of the whole `authorization` value: verification is a pure function of
 /// that value and the clock, so the only thing a hit must re-check is the token's age, with the
-/// same comparison as [`xmtp_keystore::auth::verify_token`]. Failures are never cached.
+/// same comparison as [`xmtp_keystore::verify_token`]. Failures are never cached.
 struct TokenCache {
     capacity: usize,
     entries: Mutex<HashMap<[u8; 32], CachedToken>>,
@@ -142,9 +142,8 @@ impl Authorizer {
         if let Some(caller) = self.tokens.get(&key, now_ns, self.max_age_ns) {
             return Ok(caller);
         }
-        let wallet: Address =
-            xmtp_keystore::auth::verify_auth_header(header, now_ns, self.max_age_ns)
-                .map_err(|e| tonic::Status::unauthenticated(e.to_string()))?;
+        let wallet: Address = xmtp_keystore::verify_auth_header(header, now_ns, self.max_age_ns)
+            .map_err(|e| tonic::Status::unauthenticated(e.to_string()))?;
         let wallet = wallet.to_string();
         let priority = self.allow.contains(&wallet.to_ascii_lowercase());
         let caller = Caller { wallet, priority };
@@ -223,8 +222,8 @@ pub(crate) fn allowed_to_publish(topic: &str, wallet: &str) -> bool {
 mod tests {
     use super::*;
     use xmtp_crypto::LocalWallet;
+    use xmtp_keystore::AuthToken;
     use xmtp_keystore::IdentityCreation;
-    use xmtp_keystore::auth::AuthToken;
 
     const HOUR_NS: u64 = 3_600_000_000_000;
 
@@ -261,8 +260,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), tonic::Code::Unauthenticated);
         let uncached =
-            xmtp_keystore::auth::verify_auth_header(&header, created + HOUR_NS + 1, HOUR_NS)
-                .unwrap_err();
+            xmtp_keystore::verify_auth_header(&header, created + HOUR_NS + 1, HOUR_NS).unwrap_err();
         assert_eq!(err.message(), uncached.to_string());
         // The expired entry is gone and an expired token is never cached.
         assert_eq!(auth.tokens.len(), 0);

@@ -2,20 +2,22 @@
 //! grpc-gateway v2 in front of the reference node.
 
 use std::convert::Infallible;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
-use axum::middleware::{self, Next};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use futures_util::StreamExt;
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use tonic::{Code, Status};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use xmtp_proto::Message;
 use xmtp_proto::message_api::v1 as api;
 
@@ -27,8 +29,30 @@ use crate::relay::Filter;
 use crate::service::{Budgeted, CallContext, Service};
 
 const PROTOBUF: &str = "application/x-protobuf";
-const ALLOW_HEADERS: &str = "Content-Type,Accept,Authorization,X-Client-Version,X-App-Version,Baggage,DNT,Sec-CH-UA,Sec-CH-UA-Mobile,Sec-CH-UA-Platform,Sentry-Trace,User-Agent,x-libxmtp-version,x-app-version";
-const ALLOW_METHODS: &str = "GET,HEAD,POST,PUT,PATCH,DELETE";
+/// The request headers a browser may send, as the reference node's CORS allows them.
+const ALLOW_HEADERS: [&str; 13] = [
+    "content-type",
+    "accept",
+    "authorization",
+    "x-client-version",
+    "x-app-version",
+    "baggage",
+    "dnt",
+    "sec-ch-ua",
+    "sec-ch-ua-mobile",
+    "sec-ch-ua-platform",
+    "sentry-trace",
+    "user-agent",
+    "x-libxmtp-version",
+];
+const ALLOW_METHODS: [Method; 6] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+];
 
 #[derive(Clone)]
 pub(crate) struct Gateway {
@@ -40,21 +64,71 @@ pub(crate) struct Gateway {
     pub(crate) max_query_request_bytes: usize,
 }
 
-/// The router with every route, CORS and the JSON 404/501 bodies.
+/// The router with every route, CORS, the body limit of each route, gzip on the query routes
+/// and the JSON 404/501 bodies.
 pub(crate) fn router(gateway: Gateway) -> Router {
     let rpc = |route: MethodRouter<Gateway>| route.fallback(method_not_allowed);
+    let publish_limit = gateway.max_request_bytes;
+    let limit = gateway.max_query_request_bytes;
     Router::new()
-        .route("/message/v1/publish", rpc(post(publish)))
-        .route("/message/v1/query", rpc(post(query)))
-        .route("/message/v1/batch-query", rpc(post(batch_query)))
-        .route("/message/v1/subscribe", rpc(post(subscribe)))
-        .route("/message/v1/subscribe-all", rpc(post(subscribe_all)))
+        .route(
+            "/message/v1/publish",
+            rpc(body_limit(post(publish), publish_limit)),
+        )
+        .route(
+            "/message/v1/query",
+            rpc(body_limit(post(query), limit).layer(gzip())),
+        )
+        .route(
+            "/message/v1/batch-query",
+            rpc(body_limit(post(batch_query), limit).layer(gzip())),
+        )
+        .route(
+            "/message/v1/subscribe",
+            rpc(body_limit(post(subscribe), limit)),
+        )
+        .route(
+            "/message/v1/subscribe-all",
+            rpc(body_limit(post(subscribe_all), limit)),
+        )
         .route("/healthz", rpc(get(healthz)))
         .route("/metrics", rpc(get(metrics)))
         .fallback(not_found)
         .layer(DefaultBodyLimit::disable())
-        .layer(middleware::from_fn(cors))
+        .layer(cors())
         .with_state(gateway)
+}
+
+/// `Access-Control-Allow-Origin: *` on every response; any `OPTIONS` is a preflight, answered
+/// 200 with the allowed methods and headers.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods(ALLOW_METHODS)
+        .allow_headers(ALLOW_HEADERS.map(HeaderName::from_static))
+}
+
+/// Gzip when the client's `Accept-Encoding` takes it (its q-values honoured), compressed as the
+/// body is written rather than all at once; replies under 32 bytes stay as they are.
+fn gzip() -> CompressionLayer {
+    CompressionLayer::new().quality(CompressionLevel::Fastest)
+}
+
+/// The route's body limit: a body is cut off past `limit` bytes (its read fails, and the
+/// handler answers `RESOURCE_EXHAUSTED`, 429), and a declared `Content-Length` over it is
+/// refused before the body is read with the same JSON error.
+fn body_limit(route: MethodRouter<Gateway>, limit: usize) -> MethodRouter<Gateway> {
+    route
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(middleware::map_response(
+            move |response: Response| async move {
+                if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    error_response(&too_large(limit))
+                } else {
+                    response
+                }
+            },
+        ))
 }
 
 /// grpc-gateway's `HTTPStatusFromCode`.
@@ -113,39 +187,6 @@ async fn method_not_allowed() -> Response {
     error_response(&Status::unimplemented("Method Not Allowed"))
 }
 
-async fn cors(request: Request, next: Next) -> Response {
-    let allow_origin = (
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    if request.method() == http::Method::OPTIONS
-        && request
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-    {
-        return (
-            StatusCode::OK,
-            [
-                allow_origin,
-                (
-                    header::ACCESS_CONTROL_ALLOW_HEADERS,
-                    HeaderValue::from_static(ALLOW_HEADERS),
-                ),
-                (
-                    header::ACCESS_CONTROL_ALLOW_METHODS,
-                    HeaderValue::from_static(ALLOW_METHODS),
-                ),
-            ],
-        )
-            .into_response();
-    }
-    let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert(allow_origin.0, allow_origin.1);
-    response
-}
-
 /// Body formats: protobuf when the Content-Type says so, JSON otherwise (whatever the header).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -179,18 +220,21 @@ fn too_large(limit: usize) -> Status {
     ))
 }
 
+/// Reads the body, which the route's [`body_limit`] cuts off past `limit` bytes.
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Status> {
     use http_body_util::BodyExt as _;
-    // A declared length over the limit is refused before a byte of the body is read.
-    if http_body::Body::size_hint(&body).lower() > limit as u64 {
-        return Err(too_large(limit));
-    }
-    match http_body_util::Limited::new(body, limit).collect().await {
+    match body.collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large(limit)),
-        Err(e) => Err(Status::invalid_argument(format!(
-            "reading request body: {e}"
-        ))),
+        Err(e) => {
+            let e = e.into_inner();
+            if e.is::<http_body_util::LengthLimitError>() {
+                Err(too_large(limit))
+            } else {
+                Err(Status::invalid_argument(format!(
+                    "reading request body: {e}"
+                )))
+            }
+        }
     }
 }
 
@@ -211,7 +255,6 @@ struct Call {
     ctx: CallContext,
     inbound: Format,
     outbound: Format,
-    gzip: bool,
     body: Bytes,
 }
 
@@ -226,10 +269,6 @@ impl Gateway {
         body: Body,
     ) -> Result<Call, Status> {
         let (inbound, outbound) = formats(headers);
-        let gzip = headers
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("gzip"));
         let mut ctx = CallContext {
             ip: client_ip(
                 Some(peer.ip()),
@@ -252,18 +291,16 @@ impl Gateway {
             ctx,
             inbound,
             outbound,
-            gzip,
             body: read_body(body, limit).await?,
         })
     }
 }
 
-/// A unary reply: JSON (or protobuf if asked), gzipped when `gzip` and the client accepts it.
-/// The reply's permit is resized to the bytes actually written (JSON is about 4/3 of the
-/// protobuf it was taken for); a reply that no longer fits the budget is refused (429).
+/// A unary reply: JSON (or protobuf if asked). The reply's permit is resized to the bytes it
+/// holds (JSON is about 4/3 of the protobuf it was taken for); a reply that no longer fits the
+/// budget is refused (429).
 fn unary_response<T: Message>(
     call: &Call,
-    gzip_allowed: bool,
     reply: Budgeted<T>,
     to_json: impl FnOnce(&T) -> String,
 ) -> Result<Response, Status> {
@@ -273,19 +310,6 @@ fn unary_response<T: Message>(
         Format::Protobuf => (PROTOBUF, value.encode_to_vec()),
     };
     drop(value);
-    let mut headers = vec![(header::CONTENT_TYPE, HeaderValue::from_static(content_type))];
-    let body = if gzip_allowed && call.gzip {
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        match encoder.write_all(&body).and_then(|()| encoder.finish()) {
-            Ok(compressed) => {
-                headers.push((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
-                compressed
-            }
-            Err(_) => body,
-        }
-    } else {
-        body
-    };
     // The bytes stay counted until the body has been written.
     let permit = match permit {
         Some(mut permit) => {
@@ -299,14 +323,14 @@ fn unary_response<T: Message>(
         permit,
     ));
     let mut response = (StatusCode::OK, body).into_response();
-    for (name, value) in headers {
-        response.headers_mut().insert(name, value);
-    }
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     Ok(response)
 }
 
 macro_rules! unary_handler {
-    ($name:ident, $method:literal, $kind:expr, $request:ty, $service_fn:ident, $gzip:expr, $to_json:expr) => {
+    ($name:ident, $method:literal, $kind:expr, $request:ty, $service_fn:ident, $to_json:expr) => {
         async fn $name(
             State(gateway): State<Gateway>,
             ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -327,7 +351,7 @@ macro_rules! unary_handler {
                 Err(status) => Err(status),
             };
             // Encoded first, so that a reply refused at its written size is counted as refused.
-            let response = result.and_then(|reply| unary_response(&call, $gzip, reply, $to_json));
+            let response = result.and_then(|reply| unary_response(&call, reply, $to_json));
             match gateway.service.observed("http", $method, started, response) {
                 Ok(response) => response,
                 Err(status) => error_response(&status),
@@ -342,7 +366,6 @@ unary_handler!(
     Kind::Publish,
     api::PublishRequest,
     publish,
-    false,
     |_| "{}".to_owned()
 );
 unary_handler!(
@@ -351,7 +374,6 @@ unary_handler!(
     Kind::General,
     api::QueryRequest,
     query,
-    true,
     json::query_response
 );
 unary_handler!(
@@ -360,7 +382,6 @@ unary_handler!(
     Kind::General,
     api::BatchQueryRequest,
     batch_query,
-    true,
     json::batch_query_response
 );
 

@@ -1587,3 +1587,54 @@ async fn json_replies_count_their_written_size_in_the_response_budget() {
     still_serves(&n).await;
     n.node.shutdown().await.unwrap();
 }
+
+/// `Accept-Encoding` is read with its q-values: `gzip;q=0` refuses gzip (the old check,
+/// `contains("gzip")`, compressed anyway), and a large query reply (5 MB of JSON) is gzipped
+/// as it is written (chunked, no `Content-Length`; it was compressed whole before the first
+/// byte went out) and decodes to the uncompressed reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gzip_follows_accept_encoding_q_values_and_streams_large_replies() {
+    let n = TestNode::start(config()).await;
+    let topic = m_topic();
+    for ts in 1..=4u8 {
+        n.publish_grpc(vec![envelope(&topic, ts.into(), &vec![ts; 1_000_000])])
+            .await;
+    }
+    let body = serde_json::json!({ "contentTopics": [topic] }).to_string();
+    let (status, headers, plain) = n.post("/message/v1/query", body.clone(), &[]).await;
+    assert_eq!(status, 200);
+    assert!(headers.get("content-encoding").is_none());
+    assert!(plain.len() > 5_000_000, "{}", plain.len());
+    let query = |accept: &'static str| {
+        n.http
+            .post(format!("{}/message/v1/query", n.base))
+            .header("accept-encoding", accept)
+            .body(body.clone())
+            .send()
+    };
+    for refused in ["gzip;q=0", "identity, gzip;q=0", "deflate"] {
+        let response = query(refused).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers().get("content-encoding").is_none(),
+            "{refused}: {:?}",
+            response.headers()
+        );
+        assert_eq!(response.text().await.unwrap(), plain, "{refused}");
+    }
+    for accepted in ["gzip", "br;q=1.0, gzip;q=0.5"] {
+        let response = query(accepted).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{accepted}");
+        assert_eq!(response.content_length(), None, "{accepted}: sent whole");
+        let compressed = response.bytes().await.unwrap();
+        assert!(compressed.len() < plain.len() / 10, "{}", compressed.len());
+        let mut json = String::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert_eq!(json, plain, "{accepted}");
+    }
+    still_serves(&n).await;
+    n.node.shutdown().await.unwrap();
+}

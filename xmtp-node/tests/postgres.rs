@@ -672,7 +672,7 @@ async fn node_suite_on_postgres() {
     let Some(schema) = TestSchema::new() else {
         return;
     };
-    common::run_suite(|| {
+    common::suite::run_suite(|| {
         let (url, options) = (schema.url.clone(), schema.options());
         async move {
             let store = PostgresStore::connect(&url, options).await.unwrap();

@@ -7,10 +7,10 @@ use std::time::Duration;
 use criterion::Criterion;
 use rand::Rng as _;
 use xmtp_crypto::LocalWallet;
-use xmtp_keystore::batch::EnvelopeRef;
-use xmtp_keystore::invitation::{deterministic_invitation, open_invitation, seal_invitation};
-use xmtp_keystore::v2::{SealOptions, seal_v2_message};
-use xmtp_keystore::{Conversation, ConversationStore, IdentityCreation, PrivateKeyBundle};
+use xmtp_keystore::{
+    Conversation, ConversationStore, EnvelopeRef, IdentityCreation, PrivateKeyBundle, SealOptions,
+    deterministic_invitation, open_invitation, seal_invitation, seal_v2_message,
+};
 use xmtp_proto::message_contents as pb;
 
 /// Identity creation time used by every fixture (ms).
@@ -60,7 +60,7 @@ pub fn sealed_invitation(
     to: &PrivateKeyBundle,
     conversation_id: Option<&str>,
     created_ns: u64,
-) -> xmtp_keystore::invitation::SealedInvitation {
+) -> xmtp_keystore::SealedInvitation {
     let context = conversation_id.map(|id| pb::invitation_v1::Context {
         conversation_id: id.to_owned(),
         metadata: Default::default(),
@@ -103,7 +103,7 @@ pub fn seal(
     conversation: &Conversation,
     content: &[u8],
     created_ns: u64,
-) -> xmtp_keystore::v2::SealedV2Message {
+) -> xmtp_keystore::SealedV2Message {
     seal_v2_message(
         from,
         conversation,

@@ -13,10 +13,10 @@ use xmtp_proto::Message;
 use xmtp_proto::keystore_api::v1 as ks;
 use xmtp_proto::message_contents as pb;
 
+use crate::blob::{BlobKind, open_blob, seal_blob};
 use crate::bundle::PrivateKeyBundle;
 use crate::error::{Error, Result};
 use crate::invitation::ConversationStore;
-use crate::storage::{BlobKind, open_blob, seal_blob};
 use crate::wipe::Wiped;
 
 /// Version of the plaintext state layout written by this crate.
@@ -78,7 +78,7 @@ impl StoreKey {
 /// ```
 /// use xmtp_crypto::LocalWallet;
 /// use xmtp_keystore::IdentityCreation;
-/// use xmtp_keystore::store::{FileBackend, LocalKeystore, StoreKey};
+/// use xmtp_keystore::{FileBackend, LocalKeystore, StoreKey};
 ///
 /// let wallet = LocalWallet::generate();
 /// let creation = IdentityCreation::new(wallet.address(), 1_700_000_000_000);
