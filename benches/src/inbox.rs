@@ -100,6 +100,10 @@ pub struct Phase {
     pub cpu_percent: f64,
     /// RSS (KiB) at the start, at the end, and the largest of the once-a-second samples.
     pub rss_kib: [u64; 3],
+    /// The longest wait between two samples, in seconds: well above 1 when the whole machine
+    /// stalled (seen on this VM: every process paused for about 55 s), which stretches
+    /// `seconds` and dilutes `cpu_percent`.
+    pub max_gap_s: f64,
     /// `/proc/loadavg` (1, 5, 15 min) at the end.
     pub load_average: String,
 }
@@ -341,13 +345,22 @@ impl ListenerProcess {
         })
     }
 
-    /// The listener's next line, within `timeout`.
+    /// The listener's next line, within `timeout`; lines that are not JSON objects (an SDK's
+    /// own logging) are passed on to stderr.
     async fn next_line(&mut self, timeout: Duration, what: &str) -> Result<ListenerLine> {
-        let line = tokio::time::timeout(timeout, self.stdout.next_line())
-            .await
-            .with_context(|| format!("no {what} from the listener within {timeout:?}"))??
-            .with_context(|| format!("the listener exited before its {what}"))?;
-        serde_json::from_str(&line).with_context(|| format!("the listener's {what}: {line}"))
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let line = tokio::time::timeout_at(deadline, self.stdout.next_line())
+                .await
+                .with_context(|| format!("no {what} from the listener within {timeout:?}"))??
+                .with_context(|| format!("the listener exited before its {what}"))?;
+            if !line.starts_with('{') {
+                eprintln!("listener: {line}");
+                continue;
+            }
+            return serde_json::from_str(&line)
+                .with_context(|| format!("the listener's {what}: {line}"));
+        }
     }
 }
 
@@ -382,7 +395,7 @@ impl Sample {
 async fn watch_phase(pid: u32, end: impl Future<Output = ()>) -> Phase {
     tokio::pin!(end);
     let first = Sample::take(pid);
-    let mut max_rss = first.rss_kib;
+    let (mut max_rss, mut max_gap, mut previous) = (first.rss_kib, Duration::ZERO, first.at);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.tick().await;
     let last = loop {
@@ -392,6 +405,8 @@ async fn watch_phase(pid: u32, end: impl Future<Output = ()>) -> Phase {
         };
         let sample = Sample::take(pid);
         max_rss = max_rss.max(sample.rss_kib);
+        max_gap = max_gap.max(sample.at - previous);
+        previous = sample.at;
         if ended {
             break sample;
         }
@@ -405,6 +420,7 @@ async fn watch_phase(pid: u32, end: impl Future<Output = ()>) -> Phase {
             0.0
         },
         rss_kib: [first.rss_kib, last.rss_kib, max_rss],
+        max_gap_s: max_gap.as_secs_f64(),
         load_average: load_average(),
     }
 }
@@ -597,17 +613,19 @@ async fn publish_messages(conversations: &[Conversation], args: &Args) -> Sent {
 pub fn listener_line(l: &ListenerFigures) -> String {
     let kib = |k: u64| format!("{:.1} MiB", k as f64 / 1024.0);
     format!(
-        "{}: signed in {:.0} ms, stream live in {:.0} ms (again {:.0} ms); at rest {:.0}s: CPU {:.2}%, RSS {} (max {}), load {}; publishing {:.0}s: CPU {:.1}%, RSS {} (max {}), load {}; delivered {}/{} (lost {}, duplicated {}, unexpected {}), p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; errors {}",
+        "{}: signed in {:.0} ms, stream live in {:.0} ms (again {:.0} ms); at rest {:.0}s (longest sample gap {:.1}s): CPU {:.2}%, RSS {} (max {}), load {}; publishing {:.0}s (gap {:.1}s): CPU {:.1}%, RSS {} (max {}), load {}; delivered {}/{} (lost {}, duplicated {}, unexpected {}), p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; errors {}",
         l.listener,
         l.create_ms,
         l.start_ms,
         l.warm_start_ms,
         l.rest.seconds,
+        l.rest.max_gap_s,
         l.rest.cpu_percent,
         kib(l.rest.rss_kib[1]),
         kib(l.rest.rss_kib[2]),
         l.rest.load_average,
         l.traffic.seconds,
+        l.traffic.max_gap_s,
         l.traffic.cpu_percent,
         kib(l.traffic.rss_kib[1]),
         kib(l.traffic.rss_kib[2]),

@@ -17,6 +17,12 @@ import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { createClient, subscriptionReady, walletFromKey } from '../lib/xmtp.mjs';
 
+// stdout carries this script's lines only: the SDK's own console.log ("Stream connection closed.
+// Resubscribing") goes to stderr.
+// A pipe takes 64 KiB at once: the report is written in full before the process exits.
+const emit = (line) => new Promise((resolve) => process.stdout.write(`${JSON.stringify(line)}\n`, resolve));
+console.log = console.error;
+
 /** How long opening the stream may take (the SDK lists 10,000 conversations in minutes). */
 const LIVE_MS = 30 * 60 * 1000;
 
@@ -40,7 +46,7 @@ async function main() {
   const [stream, startMs] = await liveStream(client);
   const [warm, warmStartMs] = await liveStream(client);
   await warm.return();
-  console.log(JSON.stringify({ event: 'live', create_ms: createMs, start_ms: startMs, warm_start_ms: warmStartMs }));
+  await emit({ event: 'live', create_ms: createMs, start_ms: startMs, warm_start_ms: warmStartMs });
 
   const received = [];
   const distinct = new Set();
@@ -94,11 +100,11 @@ async function main() {
     done();
   })();
   await finished;
-  console.log(JSON.stringify({ event: 'report', received, errors, first_error: firstError }));
+  await emit({ event: 'report', received, errors, first_error: firstError });
 }
 
 main().then(
-  // The SDK keeps sockets and timers alive; the run is over (stdout to a pipe is synchronous).
+  // The SDK keeps sockets and timers alive; the run is over (stdout is flushed).
   () => process.exit(0),
   (e) => {
     console.error(e?.stack ?? e);
