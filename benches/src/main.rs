@@ -5,6 +5,7 @@
 //! database and bounded by time and by count, and prints one result line per scenario (or one
 //! JSON object per line with `--json`). See BENCHMARKS.md for the commands and the figures.
 
+mod inbox;
 mod report;
 mod scenario;
 mod soak;
@@ -44,6 +45,11 @@ pub enum Scenario {
     /// for `--duration` with a node restart half way: RSS and p99 window by window
     /// (`--soak-window`), first windows against last (issue 17). Not in the default set.
     Soak,
+    /// One xmtp-client `Client` in a process of its own (and xmtp-js beside it with
+    /// `--listeners rust,js`) streaming all messages of `--conversations` conversations: how long
+    /// the stream takes to start, its CPU and RSS at rest (`--rest`) and under `--message-rate`
+    /// messages/s, delivery latency, every message once (issue 17). Not in the default set.
+    Inbox,
 }
 
 impl Scenario {
@@ -58,6 +64,7 @@ impl Scenario {
             Self::Streams => "streams",
             Self::ReconnectStorm => "reconnect-storm",
             Self::Soak => "soak",
+            Self::Inbox => "inbox",
         }
     }
 }
@@ -192,6 +199,22 @@ pub struct Args {
     /// soak: queries per second (each followed by its next page when there is one).
     #[arg(long, default_value_t = 200.0)]
     pub query_rate: f64,
+
+    /// inbox: conversations in the streaming client's inbox.
+    #[arg(long, default_value_t = 10_000)]
+    pub conversations: u64,
+
+    /// inbox: seconds the streaming client is watched at rest before publishing.
+    #[arg(long, default_value_t = 30.0)]
+    pub rest: f64,
+
+    /// inbox: messages published per second, round-robin over the conversations.
+    #[arg(long, default_value_t = 1_000.0)]
+    pub message_rate: f64,
+
+    /// inbox: the SDKs that stream, one after the other on the same fixture.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "rust")]
+    pub listeners: Vec<inbox::Listener>,
 
     /// Print one JSON object per scenario instead of a text line.
     #[arg(long)]

@@ -18,6 +18,13 @@ pub fn record(histogram: &mut Histogram<u64>, elapsed: Duration) {
     histogram.saturating_record(micros.max(1));
 }
 
+/// `/proc/loadavg` now: the 1, 5 and 15 minute load averages.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 /// What one scenario measured.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ScenarioResult {
@@ -73,6 +80,9 @@ pub struct ScenarioResult {
     /// Soak: the windows and the verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub soak: Option<crate::soak::SoakFigures>,
+    /// Inbox: the fixture and each streaming client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbox: Option<crate::inbox::InboxFigures>,
     /// `/proc/loadavg` (1, 5, 15 min) when the scenario ended.
     pub load_average: String,
 }
@@ -98,9 +108,7 @@ impl ScenarioResult {
             self.p999_ms = ms(latencies.value_at_quantile(0.999));
             self.max_ms = ms(latencies.max());
         }
-        self.load_average = std::fs::read_to_string("/proc/loadavg")
-            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-            .unwrap_or_default();
+        self.load_average = load_average();
     }
 
     /// Prints the result on stdout: one text line, or one JSON object.
@@ -166,6 +174,16 @@ impl ScenarioResult {
                 s.restart_s,
                 if s.met { "met" } else { "MISSED" }
             ));
+        }
+        if let Some(inbox) = &self.inbox {
+            let f = &inbox.fixture;
+            line.push_str(&format!(
+                "\n  inbox: {} conversations (sealed {:.1}s, published {:.1}s, peer listed {:.1}s)",
+                f.conversations, f.seal_s, f.publish_s, f.peer_list_s
+            ));
+            for listener in &inbox.listeners {
+                line.push_str(&format!("\n  {}", crate::inbox::listener_line(listener)));
+            }
         }
         line.push_str(&format!("  load {}", self.load_average));
         println!("{line}");

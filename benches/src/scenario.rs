@@ -41,6 +41,7 @@ pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
         Scenario::Streams => crate::streams::run(&target, args).await,
         Scenario::ReconnectStorm => crate::storm::run(&mut target, args).await,
         Scenario::Soak => crate::soak::run(&mut target, args).await,
+        Scenario::Inbox => crate::inbox::run(&target, args).await,
     };
     target.finish().await?;
     let mut result = result?;

@@ -133,7 +133,7 @@ fn topics_of(s: u64, shared: u64) -> Vec<String> {
 }
 
 /// Resident and anonymous resident KiB of a process.
-fn memory_kib(pid: u32) -> (u64, u64) {
+pub(crate) fn memory_kib(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status

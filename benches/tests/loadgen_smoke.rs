@@ -226,3 +226,39 @@ fn soak_rides_over_a_restart_without_errors_or_losses() {
     assert_eq!(u(soak, "delivered"), u(soak, "expected"));
     assert_eq!(soak["soak"]["windows"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn inbox_streams_every_message_of_every_conversation_once() {
+    // 50 conversations, 100 messages round-robin: every conversation topic delivers twice.
+    let results = loadgen(&[
+        "--conversations",
+        "50",
+        "--rest",
+        "0.2",
+        "--message-rate",
+        "400",
+        "--max-ops",
+        "100",
+        "--grace",
+        "30",
+        "inbox",
+    ]);
+    let [inbox] = &results[..] else {
+        panic!("one result: {results:?}")
+    };
+    assert_eq!(u(inbox, "errors"), 0, "{inbox}");
+    assert_eq!(u(inbox, "lost"), 0, "{inbox}");
+    assert_eq!(u(&inbox["inbox"]["fixture"], "conversations"), 50);
+    let listeners = inbox["inbox"]["listeners"].as_array().unwrap();
+    let [rust] = &listeners[..] else {
+        panic!("one listener: {listeners:?}")
+    };
+    assert_eq!(rust["listener"], "xmtp-rs");
+    assert_eq!(u(rust, "published"), 100);
+    assert_eq!(u(rust, "delivered"), 100);
+    assert_eq!(u(rust, "duplicated"), 0);
+    assert_eq!(u(rust, "unexpected"), 0);
+    assert!(rust["start_ms"].as_f64().unwrap() > 0.0, "{rust}");
+    // The listener's RSS was read from /proc at the end of the rest phase.
+    assert!(rust["rest"]["rss_kib"][1].as_u64().unwrap() > 0, "{rust}");
+}

@@ -11,11 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
-import { createClient } from '../lib/xmtp.mjs';
-
-const require = createRequire(import.meta.url);
-const { privateKeyToAccount } = require('viem/accounts');
+import { createClient, walletFromKey } from '../lib/xmtp.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -27,16 +23,6 @@ const { values: flags } = parseArgs({
 
 function fail(message) {
   throw new Error(`js-bench: ${message}`);
-}
-
-/** The fixture's reader as the SDK's Signer, backed by viem as in lib/xmtp.mjs. */
-function walletFromKey(hex) {
-  const account = privateKeyToAccount(`0x${hex}`);
-  return {
-    getAddress: async () => account.address,
-    signMessage: async (message) =>
-      account.signMessage({ message: typeof message === 'string' ? message : { raw: message } }),
-  };
 }
 
 async function timed(work) {

@@ -40,6 +40,16 @@ export function newWallet() {
   return wallet;
 }
 
+/** The wallet of private key `hex` (no 0x) as the SDK's `Signer`, backed by viem. */
+export function walletFromKey(hex) {
+  const account = privateKeyToAccount(`0x${hex}`);
+  return {
+    getAddress: async () => account.address,
+    signMessage: async (message) =>
+      account.signMessage({ message: typeof message === 'string' ? message : { raw: message } }),
+  };
+}
+
 /** A random address that has never been registered on the node. */
 export function strangerAddress() {
   return newWallet().account.address;

@@ -144,11 +144,13 @@ impl Client {
             return Ok((0, Vec::new()));
         }
         let bundle = Arc::clone(&self.inner.bundle);
-        let owned = fresh.clone();
-        let opened =
-            tokio::task::spawn_blocking(move || open_invitations(&bundle, &envelope_refs(&owned)))
-                .await
-                .map_err(|e| Error::Task(e.to_string()))?;
+        // The envelopes go to the blocking thread and come back: no second copy of them all.
+        let (fresh, opened) = tokio::task::spawn_blocking(move || {
+            let opened = open_invitations(&bundle, &envelope_refs(&fresh));
+            (fresh, opened)
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?;
         let mut state = self.inner.conversations.lock().await;
         let mut stored = Vec::new();
         for (envelope, result) in fresh.iter().zip(opened) {
