@@ -5,6 +5,7 @@ mod encoded_content;
 mod error;
 mod redact;
 pub mod topic;
+pub mod waku;
 
 pub use error::{Error, Result};
 pub use prost::{DecodeError, Message};
