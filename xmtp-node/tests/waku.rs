@@ -253,7 +253,10 @@ async fn a_hostile_peer_is_refused_without_harm() {
         "B forwarded none"
     );
     for node in [&a, &b] {
-        assert_eq!(stored(node, &topic).await, keys(std::slice::from_ref(&fine)));
+        assert_eq!(
+            stored(node, &topic).await,
+            keys(std::slice::from_ref(&fine))
+        );
     }
     let text = b.metrics_text().await;
     for (reason, n) in [("malformed", 1), ("too_big", 1), ("empty", 2)] {
