@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::config::{Database, NodeConfig};
+use crate::config::{Database, NodeConfig, WakuConfig};
 use crate::store::SqliteSync;
 use crate::tls::TlsFiles;
 
@@ -145,6 +145,26 @@ pub struct NodeArgs {
     /// the cost).
     #[arg(long, value_enum, default_value_t = SyncArg::Normal)]
     pub sync: SyncArg,
+    /// Be a Waku v2 relay peer: listen on this libp2p multiaddr (repeatable), e.g.
+    /// `/ip4/0.0.0.0/tcp/60000` or `/ip4/0.0.0.0/tcp/60001/ws`. `--waku-listen` or
+    /// `--waku-peer` turns the relay on (a build with the `waku` feature).
+    #[arg(long, value_name = "MULTIADDR")]
+    pub waku_listen: Vec<String>,
+    /// A static Waku peer, `/ip4/HOST/tcp/PORT/p2p/PEER_ID` (repeatable); dialled again when
+    /// the connection is lost.
+    #[arg(long, value_name = "MULTIADDR")]
+    pub waku_peer: Vec<String>,
+    /// The node key file (created if missing), so the peer id survives restarts [default: a
+    /// new key each start].
+    #[arg(long, value_name = "FILE")]
+    pub waku_key: Option<std::path::PathBuf>,
+    /// The pubsub topic relayed.
+    #[arg(long, value_name = "TOPIC", default_value = xmtp_proto::waku::DEFAULT_PUBSUB_TOPIC)]
+    pub waku_pubsub_topic: String,
+    /// A peer id whose relayed contact-/privatestore- envelopes are accepted (repeatable): relay
+    /// messages are unsigned, so those owner-only topics come from trusted nodes only.
+    #[arg(long, value_name = "PEER_ID")]
+    pub waku_trusted_peer: Vec<String>,
 }
 
 /// `--sync`: when a SQLite commit is durable.
@@ -238,6 +258,16 @@ impl NodeArgs {
         limits.max_connections_per_ip = self.max_connections_per_ip;
         limits.http2_max_concurrent_streams = self.http2_max_streams;
         limits.max_header_bytes = self.max_header_bytes;
+        if !self.waku_listen.is_empty() || !self.waku_peer.is_empty() {
+            config.waku = Some(WakuConfig {
+                listen: self.waku_listen,
+                peers: self.waku_peer,
+                key_file: self.waku_key,
+                pubsub_topic: self.waku_pubsub_topic,
+                trusted_peers: self.waku_trusted_peer,
+                ..WakuConfig::default()
+            });
+        }
         config
     }
 }

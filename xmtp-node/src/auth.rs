@@ -202,20 +202,28 @@ impl Authorizer {
     }
 }
 
+/// For a `contact-<addr>` or `privatestore-<addr>` topic under `/xmtp/0/`, the parts of its
+/// segment after the prefix (the owner first); `None` for an open topic.
+fn owner_parts(topic: &str) -> Option<std::str::Split<'_, char>> {
+    let rest = topic.strip_prefix("/xmtp/0/")?;
+    let mut parts = rest.split('/').next().unwrap_or_default().split('-');
+    matches!(parts.next(), Some("contact" | "privatestore")).then_some(parts)
+}
+
+/// Whether only its owner may publish on `topic` (`contact-`, `privatestore-`).
+#[cfg_attr(not(feature = "waku"), allow(dead_code))]
+pub(crate) fn is_restricted(topic: &str) -> bool {
+    owner_parts(topic).is_some()
+}
+
 /// `contact-<addr>` and `privatestore-<addr>` topics under `/xmtp/0/` belong to `<addr>`; every
 /// other topic is open. Addresses compare case-insensitively (the SDK always checksums).
 pub(crate) fn allowed_to_publish(topic: &str, wallet: &str) -> bool {
-    let Some(rest) = topic.strip_prefix("/xmtp/0/") else {
-        return true;
-    };
-    let segment = rest.split('/').next().unwrap_or_default();
-    let mut parts = segment.split('-');
-    match parts.next() {
-        Some("contact" | "privatestore") => parts
+    owner_parts(topic).is_none_or(|mut parts| {
+        parts
             .next()
-            .is_some_and(|owner| owner.eq_ignore_ascii_case(wallet)),
-        _ => true,
-    }
+            .is_some_and(|owner| owner.eq_ignore_ascii_case(wallet))
+    })
 }
 
 #[cfg(test)]

@@ -201,6 +201,57 @@ pub struct NodeConfig {
     pub connections: ConnectionLimits,
     /// Per-request limits and response budgets.
     pub limits: RequestLimits,
+    /// Be a Waku v2 relay peer of other nodes (needs the `waku` feature: without it,
+    /// [`Node::start`](crate::Node::start) refuses `Some` with [`Error::Config`](crate::Error)).
+    /// `None`, the default: no peer-to-peer networking.
+    pub waku: Option<WakuConfig>,
+}
+
+/// The node as a Waku v2 relay peer (issue 18, first slice): a libp2p host that relays every
+/// accepted envelope to its peers and stores what they relay (see the `waku` module docs for
+/// what is accepted from whom).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct WakuConfig {
+    /// Multiaddrs to listen on, e.g. `/ip4/0.0.0.0/tcp/60000` and `/ip4/0.0.0.0/tcp/8000/ws`
+    /// (port 0 picks a free port; the node's `waku()` peer lists the addresses bound). Empty:
+    /// dial out only.
+    pub listen: Vec<String>,
+    /// Static peers, dialled at start and again whenever the connection is lost. Each must end
+    /// in `/p2p/<peer id>`.
+    pub peers: Vec<String>,
+    /// The node key (libp2p protobuf encoding), created with a fresh Ed25519 key if missing, so
+    /// the peer id survives restarts. `None`: a new key (and peer id) each start.
+    pub key_file: Option<PathBuf>,
+    /// The one pubsub topic relayed (xmtp-node-go's by default).
+    pub pubsub_topic: String,
+    /// Peer ids whose relayed `contact-` and `privatestore-` envelopes are accepted: relay
+    /// messages are unsigned, so the owner-only rule of those topics cannot be checked, and
+    /// only nodes that checked it (trusted to) may hand them on.
+    pub trusted_peers: Vec<String>,
+    /// Relay messages accepted from one forwarding peer: more are dropped unforwarded.
+    pub per_peer: Bucket,
+    /// Message hashes remembered to deliver each relayed envelope to this node's subscribers
+    /// once (FIFO).
+    pub seen_capacity: usize,
+}
+
+impl Default for WakuConfig {
+    fn default() -> Self {
+        Self {
+            listen: Vec::new(),
+            peers: Vec::new(),
+            key_file: None,
+            pubsub_topic: xmtp_proto::waku::DEFAULT_PUBSUB_TOPIC.to_owned(),
+            trusted_peers: Vec::new(),
+            // 2,000 envelopes a second from one peer (the issue's load figure), bursts of 20,000.
+            per_peer: Bucket {
+                capacity: 20_000,
+                per_minute: 120_000,
+            },
+            seen_capacity: 100_000,
+        }
+    }
 }
 
 /// What one request may ask for and one response may hold (issue 15 §1, §2).
@@ -269,6 +320,7 @@ impl Default for NodeConfig {
             sqlite_sync: SqliteSync::default(),
             connections: ConnectionLimits::default(),
             limits: RequestLimits::default(),
+            waku: None,
         }
     }
 }

@@ -21,12 +21,14 @@ mod service;
 mod slow;
 pub mod store;
 mod tls;
+#[cfg(feature = "waku")]
+mod waku;
 
 #[cfg(feature = "cli")]
 pub use args::{NodeArgs, StopSignal, SyncArg};
 pub use config::{
     AuthConfig, Bucket, Cidr, ConnectionLimits, Database, NodeConfig, RateLimitConfig,
-    RequestLimits, RetentionConfig,
+    RequestLimits, RetentionConfig, WakuConfig,
 };
 pub use error::{Error, Result};
 pub use listener::raise_open_files_limit;
@@ -36,3 +38,5 @@ pub use service::{
     MAX_PREFERENCES_PAGE_SIZE, MAX_TOPIC_BYTES,
 };
 pub use tls::TlsFiles;
+#[cfg(feature = "waku")]
+pub use waku::{WakuPeer, WakuStatus};

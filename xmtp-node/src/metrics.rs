@@ -41,7 +41,13 @@ fn latency_histogram() -> Histogram {
 }
 
 impl Metrics {
+    #[cfg(test)]
     pub(crate) fn new() -> Self {
+        Self::with_more(|_| {})
+    }
+
+    /// The node's metrics and those `more` registers (a component's own, e.g. the Waku peer's).
+    pub(crate) fn with_more(more: impl FnOnce(&mut Registry)) -> Self {
         let mut registry = Registry::with_prefix("xmtp_node");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<MethodLabels, Histogram>::new_with_constructor(
@@ -87,6 +93,7 @@ impl Metrics {
             "Envelopes deleted by retention",
             expired_envelopes_deleted.clone(),
         );
+        more(&mut registry);
         Self {
             registry,
             requests,

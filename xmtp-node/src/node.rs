@@ -47,6 +47,8 @@ pub struct RunningNode {
     tls: Option<Arc<ReloadableCert>>,
     servers: Vec<JoinHandle<()>>,
     background: Vec<JoinHandle<()>>,
+    #[cfg(feature = "waku")]
+    waku: Option<crate::waku::WakuPeer>,
 }
 
 impl std::fmt::Debug for RunningNode {
@@ -75,7 +77,9 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
         #[cfg(feature = "sqlite")]
         Database::Temporary => Arc::new(SqliteStore::temporary()?),
         #[cfg(not(feature = "sqlite"))]
-        Database::Sqlite(_) | Database::Temporary => return Err(not_built("SQLite", "sqlite")),
+        Database::Sqlite(_) | Database::Temporary => {
+            return Err(not_built("SQLite backend", "sqlite"));
+        }
         Database::Memory => Arc::new(MemoryStore::new()),
         #[cfg(feature = "postgres")]
         Database::Postgres(url) => {
@@ -86,16 +90,16 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
             Arc::new(PostgresStore::connect(url, options).await?)
         }
         #[cfg(not(feature = "postgres"))]
-        Database::Postgres(_) => return Err(not_built("PostgreSQL", "postgres")),
+        Database::Postgres(_) => return Err(not_built("PostgreSQL backend", "postgres")),
         Database::Custom(store) => Arc::clone(store),
     })
 }
 
-/// A configuration naming a backend this build left out.
-#[cfg(not(all(feature = "sqlite", feature = "postgres")))]
-fn not_built(backend: &str, feature: &str) -> Error {
+/// A configuration naming a part (`what`) this build left out.
+#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "waku")))]
+fn not_built(what: &str, feature: &str) -> Error {
     Error::Config(format!(
-        "this build of xmtp-node has no {backend} backend (build it with the `{feature}` feature)"
+        "this build of xmtp-node has no {what} (build it with the `{feature}` feature)"
     ))
 }
 
@@ -114,6 +118,10 @@ impl Node {
     /// Opens the store, binds both listeners and starts serving. Fails with a clear error if the
     /// database cannot be opened or reached, or an address cannot be bound.
     pub async fn start(config: NodeConfig) -> Result<RunningNode> {
+        #[cfg(not(feature = "waku"))]
+        if config.waku.is_some() {
+            return Err(not_built("Waku relay", "waku"));
+        }
         let store = open_store(&config).await?;
         store.ping().await?;
         let tls = config
@@ -141,12 +149,33 @@ impl Node {
         let connections =
             Connections::new(&config.connections, &config.rate_limits.trusted_proxies);
 
-        let metrics = Arc::new(Metrics::new());
+        #[cfg(feature = "waku")]
+        let mut waku_metrics = None;
+        let metrics = Arc::new(Metrics::with_more(|_registry| {
+            #[cfg(feature = "waku")]
+            if config.waku.is_some() {
+                waku_metrics = Some(Arc::new(crate::waku::WakuMetrics::register(_registry)));
+            }
+        }));
         let hub = Hub::new(
             config.subscriber_queue,
             config.subscriber_queue_bytes,
             Arc::clone(&metrics),
         );
+        let mut background = Vec::new();
+        #[cfg(feature = "waku")]
+        let (relay_out, waku) = match (&config.waku, waku_metrics) {
+            (Some(waku), Some(waku_metrics)) => {
+                let started =
+                    crate::waku::start(waku, Arc::clone(&store), Arc::clone(&hub), waku_metrics)
+                        .await?;
+                background.extend(started.tasks);
+                (Some(started.relay_out), Some(started.peer))
+            }
+            _ => (None, None),
+        };
+        #[cfg(not(feature = "waku"))]
+        let relay_out = None;
         let service = Arc::new(Service {
             store: Arc::clone(&store),
             hub: Arc::clone(&hub),
@@ -159,9 +188,9 @@ impl Node {
                 config.limits.max_response_bytes_in_flight_per_address,
             ),
             topics_per_token: config.rate_limits.topics_per_token,
+            relay_out,
         });
         let stop = CancellationToken::new();
-        let mut background = Vec::new();
 
         if let Some(mut feed) = store.remote_feed() {
             let hub = Arc::clone(&hub);
@@ -302,6 +331,8 @@ impl Node {
             tls,
             servers: vec![http_server, grpc_server],
             background,
+            #[cfg(feature = "waku")]
+            waku,
         })
     }
 }
@@ -354,6 +385,12 @@ impl RunningNode {
     /// `http://<grpc_addr>` (`https://` with TLS): the endpoint for a gRPC client.
     pub fn grpc_url(&self) -> String {
         format!("{}://{}", self.scheme(), self.grpc_addr)
+    }
+
+    /// The node's Waku relay peer, when [`NodeConfig::waku`](crate::NodeConfig) asked for one.
+    #[cfg(feature = "waku")]
+    pub fn waku(&self) -> Option<&crate::waku::WakuPeer> {
+        self.waku.as_ref()
     }
 
     /// Re-reads the TLS certificate and key (as SIGHUP does). New connections get the new

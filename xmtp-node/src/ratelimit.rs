@@ -33,7 +33,7 @@ pub(crate) struct Limiter {
     publish_priority: DefaultKeyedRateLimiter<IpAddr>,
 }
 
-fn quota(bucket: Bucket, multiplier: u32) -> Quota {
+pub(crate) fn quota(bucket: Bucket, multiplier: u32) -> Quota {
     let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
     Quota::per_minute(nz(bucket.per_minute.saturating_mul(multiplier)))
         .allow_burst(nz(bucket.capacity.saturating_mul(multiplier)))

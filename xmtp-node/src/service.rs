@@ -68,7 +68,12 @@ pub(crate) struct Service {
     pub(crate) budget: Arc<ResponseBudget>,
     /// Topics that cost one more rate-limit token.
     pub(crate) topics_per_token: u32,
+    /// Hands each accepted envelope on to other nodes (the Waku relay), without waiting.
+    pub(crate) relay_out: Option<RelayOut>,
 }
+
+/// Called with every envelope Publish accepted, in request order, after it is stored.
+pub(crate) type RelayOut = Box<dyn Fn(&Arc<StoredEnvelope>) + Send + Sync>;
 
 /// The digest of an envelope: `SHA-256(content_topic || message)` (network.md §5.2).
 pub(crate) fn digest(topic: &str, message: &[u8]) -> store::Digest {
@@ -102,7 +107,7 @@ pub(crate) fn store_status(e: StoreError) -> Status {
     }
 }
 
-fn is_ephemeral(topic: &str) -> bool {
+pub(crate) fn is_ephemeral(topic: &str) -> bool {
     topic::category(topic).is_ephemeral()
 }
 
@@ -258,6 +263,9 @@ impl Service {
             .published_envelopes
             .inc_by(envelopes.len() as u64);
         for envelope in envelopes {
+            if let Some(relay_out) = &self.relay_out {
+                relay_out(&envelope);
+            }
             self.hub.publish(envelope);
         }
         Ok(Budgeted::free(api::PublishResponse {}))

@@ -7,6 +7,7 @@ mod error;
 mod grpc_codec;
 mod redact;
 pub mod topic;
+pub mod waku;
 
 pub use error::{Error, Result};
 pub use prost::{DecodeError, Message};

@@ -1,0 +1,893 @@
+//! The node as a Waku v2 relay peer (issue 18, first slice; waku.md §2–3).
+//!
+//! A libp2p host (TCP and WebSocket, Noise, yamux and mplex, identify, ping) runs Waku Relay:
+//! gossipsub under the single protocol id `/vac/waku/relay/2.0.0`, unsigned messages
+//! (`MessageAuthenticity::Anonymous`, `ValidationMode::Anonymous`), message id = SHA-256 of the
+//! data, one pubsub topic. Every envelope the node accepts from a client goes out as a
+//! 14/WAKU2-MESSAGE; every message a peer relays is checked, stored and handed to this node's
+//! subscribers.
+//!
+//! # What is accepted from whom
+//!
+//! Relay messages are unsigned: the only sender a node knows is the peer that forwarded the
+//! message, which may itself have had it from another. So a node accepts from a peer what a
+//! client could publish without proving who it is, checked as Publish checks it:
+//! - the data must decode as a `WakuMessage` with a content topic of 1 to 300 bytes and a
+//!   payload of 1 to [`MAX_MESSAGE_BYTES`] bytes (frames over gossipsub's transmit limit never
+//!   reach the node);
+//! - `contact-` and `privatestore-` envelopes may be written by their owner only, which a node
+//!   checks on the publisher's auth token. The token does not travel with the message, so such
+//!   envelopes are accepted only from the peers in [`WakuConfig::trusted_peers`]: nodes that
+//!   checked the token, or that trust the node they had it from. Trust is per hop, so a restricted
+//!   envelope crosses only edges of trust. A proof travelling with the message would lift this
+//!   (a later slice);
+//! - each forwarding peer has a token bucket ([`WakuConfig::per_peer`]); messages over it are
+//!   dropped.
+//!
+//! A refused message is not forwarded: gossipsub validation says Reject for malformed,
+//! oversized and untrusted restricted ones, Ignore for the rate limit and a full intake queue (an
+//! honest node relaying a busy network is not misbehaving).
+//!
+//! # Stored once, delivered once
+//!
+//! gossipsub drops a message whose id (SHA-256 of its bytes) it has seen recently, so a node
+//! never gets its own publish back and sees each encoding once. One envelope may still come in
+//! two encodings (a peer adding `meta`, say):
+//! - the store stores it once without a new key or migration: its dedupe key
+//!   `(timestamp_ns, SHA-256(topic || message))` is a function of exactly the fields the Waku
+//!   hash covers for one pubsub topic and no meta;
+//! - subscribers get it once through a FIFO set of the last [`WakuConfig::seen_capacity`] Waku
+//!   hashes (of the message this node would publish for the envelope), marked when a client's
+//!   envelope is relayed out and when a relayed one comes in. A repeat older than that window
+//!   is delivered again, as a client's repeated Publish already is (network.md §4.4).
+
+use std::collections::{HashSet, VecDeque};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use governor::{DefaultKeyedRateLimiter, RateLimiter};
+use libp2p::core::muxing::StreamMuxerBox;
+use libp2p::core::transport::Boxed;
+use libp2p::core::upgrade::{SelectUpgrade, Version};
+use libp2p::gossipsub::{self, IdentTopic, MessageAcceptance, MessageAuthenticity, MessageId};
+use libp2p::identity::Keypair;
+use libp2p::multiaddr::Protocol;
+use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
+use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
+use libp2p::{
+    Multiaddr, PeerId, Swarm, Transport, connection_limits, identify, noise, ping, tcp, yamux,
+};
+use libp2p_websocket as websocket;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use xmtp_proto::Message as _;
+use xmtp_proto::waku::{MessageHash, WakuMessage, envelope_hash};
+
+use crate::auth::is_restricted;
+use crate::config::WakuConfig;
+use crate::error::{Error, Result};
+use crate::ratelimit::quota;
+use crate::relay::Hub;
+use crate::service::{MAX_MESSAGE_BYTES, MAX_TOPIC_BYTES, RelayOut, is_ephemeral, to_stored};
+use crate::store::{Store, StoredEnvelope};
+
+/// Waku Relay's gossipsub protocol id (11/WAKU2-RELAY).
+const RELAY_PROTOCOL: &str = "/vac/waku/relay/2.0.0";
+/// Largest gossipsub frame: a 1 MiB envelope, its topic and Waku fields, and RPC framing.
+const MAX_TRANSMIT_BYTES: usize = 1024 * 1024 + 64 * 1024;
+/// Largest WebSocket message (each carries Noise frames of at most 64 KiB).
+const MAX_WEBSOCKET_MESSAGE: usize = 1024 * 1024;
+/// Envelopes waiting to be relayed out, and relayed ones waiting to be stored.
+const QUEUE: usize = 1024;
+/// How often lost static peers are dialled again.
+const REDIAL: Duration = Duration::from_secs(2);
+/// How often peer and mesh counts are refreshed (gossipsub grafts without an event).
+const REFRESH: Duration = Duration::from_millis(100);
+/// How long binding the listeners may take.
+const LISTEN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections kept open without a stream (mesh peers are kept open anyway).
+const IDLE_CONNECTION: Duration = Duration::from_secs(60);
+/// Largest node key file read.
+const MAX_KEY_FILE: u64 = 16 * 1024;
+
+#[derive(NetworkBehaviour)]
+struct Behaviour {
+    limits: connection_limits::Behaviour,
+    identify: identify::Behaviour,
+    ping: ping::Behaviour,
+    relay: gossipsub::Behaviour,
+}
+
+/// What the node's relay peer has seen so far ([`WakuPeer::status`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WakuStatus {
+    /// Peers connected.
+    pub peers: usize,
+    /// Peers in the relay mesh of the pubsub topic.
+    pub mesh_peers: usize,
+    /// Relayed envelopes accepted, stored and handed to this node's subscribers.
+    pub relayed_in: u64,
+    /// Envelopes published to the relay.
+    pub relayed_out: u64,
+    /// Relayed messages refused (malformed, oversized, restricted from an untrusted peer, over
+    /// the peer's rate, intake full).
+    pub refused: u64,
+    /// Relayed envelopes this node already had (not delivered again).
+    pub duplicates: u64,
+}
+
+/// The node's Waku relay peer, from [`RunningNode::waku`](crate::RunningNode::waku).
+pub struct WakuPeer {
+    peer_id: String,
+    listen_addrs: Vec<String>,
+    status: watch::Receiver<WakuStatus>,
+    outbox: mpsc::Sender<Outgoing>,
+    metrics: Arc<WakuMetrics>,
+}
+
+impl std::fmt::Debug for WakuPeer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WakuPeer")
+            .field("peer_id", &self.peer_id)
+            .field("listen_addrs", &self.listen_addrs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WakuPeer {
+    /// The node's libp2p peer id.
+    pub fn peer_id(&self) -> &str {
+        &self.peer_id
+    }
+
+    /// The addresses bound, each ending in `/p2p/<peer id>`: what other nodes' `--waku-peer`
+    /// takes.
+    pub fn listen_addrs(&self) -> &[String] {
+        &self.listen_addrs
+    }
+
+    /// The counts now (peer counts as of the relay task's last turn).
+    pub fn status(&self) -> WakuStatus {
+        let peers = *self.status.borrow();
+        self.metrics.status(peers.peers, peers.mesh_peers)
+    }
+
+    /// Waits until `condition` holds for the status, and returns that status (`None` if the
+    /// node stopped first). The relay task publishes the status after each event it handles,
+    /// and at least every 100 ms.
+    pub async fn wait_for(&self, condition: impl FnMut(&WakuStatus) -> bool) -> Option<WakuStatus> {
+        let mut status = self.status.clone();
+        status.wait_for(condition).await.ok().map(|s| *s)
+    }
+
+    /// Publishes `data` to the relay unchecked, as a hostile peer would: for tests.
+    #[doc(hidden)]
+    pub async fn relay_raw(&self, data: Vec<u8>) {
+        let _ = self.outbox.send(Outgoing::Raw(data)).await;
+    }
+}
+
+enum Outgoing {
+    Envelope(Arc<StoredEnvelope>),
+    Raw(Vec<u8>),
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Envelope(_) => f.write_str("Envelope(..)"),
+            Self::Raw(data) => write!(f, "Raw({} bytes)", data.len()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
+}
+
+/// The relay's metrics, registered with the node's.
+pub(crate) struct WakuMetrics {
+    peers: Gauge,
+    mesh_peers: Gauge,
+    relay_in: Counter,
+    relay_out: Counter,
+    relay_out_failed: Counter,
+    duplicates: Counter,
+    refused: Family<ReasonLabels, Counter>,
+    refused_total: AtomicU64,
+}
+
+impl WakuMetrics {
+    pub(crate) fn register(registry: &mut Registry) -> Self {
+        let metrics = Self {
+            peers: Gauge::default(),
+            mesh_peers: Gauge::default(),
+            relay_in: Counter::default(),
+            relay_out: Counter::default(),
+            relay_out_failed: Counter::default(),
+            duplicates: Counter::default(),
+            refused: Family::default(),
+            refused_total: AtomicU64::new(0),
+        };
+        for (name, help, gauge) in [
+            ("waku_peers", "Waku peers connected", &metrics.peers),
+            (
+                "waku_mesh_peers",
+                "Waku peers in the relay mesh of the pubsub topic",
+                &metrics.mesh_peers,
+            ),
+        ] {
+            registry.register(name, help, gauge.clone());
+        }
+        for (name, help, counter) in [
+            (
+                "waku_relay_in",
+                "Relayed envelopes accepted, stored and delivered to subscribers",
+                &metrics.relay_in,
+            ),
+            (
+                "waku_relay_out",
+                "Envelopes published to the Waku relay",
+                &metrics.relay_out,
+            ),
+            (
+                "waku_relay_out_failed",
+                "Envelopes not relayed (no peer, queue full)",
+                &metrics.relay_out_failed,
+            ),
+            (
+                "waku_relay_in_duplicates",
+                "Relayed envelopes this node already had",
+                &metrics.duplicates,
+            ),
+        ] {
+            registry.register(name, help, counter.clone());
+        }
+        registry.register(
+            "waku_relay_in_refused",
+            "Relayed messages refused, by reason",
+            metrics.refused.clone(),
+        );
+        metrics
+    }
+
+    fn status(&self, peers: usize, mesh_peers: usize) -> WakuStatus {
+        WakuStatus {
+            peers,
+            mesh_peers,
+            relayed_in: self.relay_in.get(),
+            relayed_out: self.relay_out.get(),
+            refused: self.refused_total.load(Ordering::Relaxed),
+            duplicates: self.duplicates.get(),
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal) {
+        self.refused
+            .get_or_create(&ReasonLabels {
+                reason: refusal.label(),
+            })
+            .inc();
+        self.refused_total.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Why a relayed message was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// Not a `WakuMessage`.
+    Malformed,
+    /// No content topic or no payload.
+    Empty,
+    /// Topic or payload over Publish's limits.
+    TooBig,
+    /// A `contact-`/`privatestore-` envelope from a peer not trusted with them.
+    Untrusted,
+    /// Over the forwarding peer's rate.
+    RateLimited,
+    /// The intake queue is full.
+    Busy,
+}
+
+impl Refusal {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed",
+            Self::Empty => "empty",
+            Self::TooBig => "too_big",
+            Self::Untrusted => "untrusted_restricted_topic",
+            Self::RateLimited => "rate_limited",
+            Self::Busy => "busy",
+        }
+    }
+
+    fn acceptance(self) -> MessageAcceptance {
+        match self {
+            Self::Malformed | Self::Empty | Self::TooBig | Self::Untrusted => {
+                MessageAcceptance::Reject
+            }
+            Self::RateLimited | Self::Busy => MessageAcceptance::Ignore,
+        }
+    }
+}
+
+/// The checks of a relayed message's bytes (see the module docs), `trusted` saying whether the
+/// forwarding peer may hand on restricted topics.
+fn admit(data: &[u8], trusted: bool) -> Result<StoredEnvelope, Refusal> {
+    let message: WakuMessage = xmtp_proto::decode(data).map_err(|_| Refusal::Malformed)?;
+    if message.content_topic.is_empty() || message.payload.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if message.content_topic.len() > MAX_TOPIC_BYTES || message.payload.len() > MAX_MESSAGE_BYTES {
+        return Err(Refusal::TooBig);
+    }
+    if !trusted && is_restricted(&message.content_topic) {
+        return Err(Refusal::Untrusted);
+    }
+    Ok(to_stored(message.into_envelope()))
+}
+
+/// The Waku hashes of the envelopes delivered lately, oldest forgotten first.
+struct Seen {
+    inner: Mutex<SeenInner>,
+}
+
+struct SeenInner {
+    set: HashSet<MessageHash>,
+    order: VecDeque<MessageHash>,
+    capacity: usize,
+}
+
+impl Seen {
+    fn new(capacity: usize) -> Self {
+        Self {
+            inner: Mutex::new(SeenInner {
+                set: HashSet::new(),
+                order: VecDeque::new(),
+                capacity: capacity.max(1),
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SeenInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks `hash`; false if it was already marked.
+    fn insert(&self, hash: MessageHash) -> bool {
+        let mut inner = self.lock();
+        if !inner.set.insert(hash) {
+            return false;
+        }
+        inner.order.push_back(hash);
+        if inner.order.len() > inner.capacity
+            && let Some(oldest) = inner.order.pop_front()
+        {
+            inner.set.remove(&oldest);
+        }
+        true
+    }
+}
+
+/// A started relay peer: the hook Publish calls, the handle, and the tasks to stop.
+pub(crate) struct Started {
+    pub(crate) relay_out: RelayOut,
+    pub(crate) peer: WakuPeer,
+    pub(crate) tasks: Vec<JoinHandle<()>>,
+}
+
+/// Builds the libp2p host, binds its listeners and starts relaying.
+pub(crate) async fn start(
+    config: &WakuConfig,
+    store: Arc<dyn Store>,
+    hub: Arc<Hub>,
+    metrics: Arc<WakuMetrics>,
+) -> Result<Started> {
+    let key = node_key(config.key_file.as_deref())?;
+    let local = key.public().to_peer_id();
+    let listen = config
+        .listen
+        .iter()
+        .map(|text| multiaddr("--waku-listen", text))
+        .collect::<Result<Vec<_>>>()?;
+    let peers = config
+        .peers
+        .iter()
+        .map(|text| static_peer(text))
+        .collect::<Result<Vec<_>>>()?;
+    let trusted = config
+        .trusted_peers
+        .iter()
+        .map(|text| {
+            text.parse::<PeerId>()
+                .map_err(|e| Error::Config(format!("--waku-trusted-peer {text}: {e}")))
+        })
+        .collect::<Result<HashSet<_>>>()?;
+    let topic = IdentTopic::new(config.pubsub_topic.clone());
+
+    let behaviour = Behaviour {
+        limits: connection_limits::Behaviour::new(
+            connection_limits::ConnectionLimits::default()
+                .with_max_pending_incoming(Some(64))
+                .with_max_established_incoming(Some(256))
+                .with_max_established_per_peer(Some(2)),
+        ),
+        identify: identify::Behaviour::new(
+            identify::Config::new("xmtp-node/1".to_owned(), key.public())
+                .with_agent_version(format!("xmtp-node/{}", env!("CARGO_PKG_VERSION"))),
+        ),
+        ping: ping::Behaviour::new(ping::Config::new()),
+        relay: relay_behaviour(&topic)?,
+    };
+    let transport = transport(&key).map_err(|e| Error::Config(format!("Noise: {e}")))?;
+    let mut swarm = Swarm::new(
+        transport,
+        behaviour,
+        local,
+        libp2p::swarm::Config::with_tokio_executor().with_idle_connection_timeout(IDLE_CONNECTION),
+    );
+    let listen_addrs = bind(&mut swarm, listen, local).await?;
+    tracing::info!(peer_id = %local, addrs = ?listen_addrs, "waku relay listening");
+
+    let seen = Arc::new(Seen::new(config.seen_capacity));
+    let (outbox_tx, outbox) = mpsc::channel(QUEUE);
+    let (inbox, inbox_rx) = mpsc::channel(QUEUE);
+    let (status_tx, status) = watch::channel(WakuStatus::default());
+    let relay = Relay {
+        swarm,
+        topic: topic.hash(),
+        peers,
+        trusted,
+        limiter: RateLimiter::keyed(quota(config.per_peer, 1)),
+        inbox,
+        outbox,
+        metrics: Arc::clone(&metrics),
+        status: status_tx,
+    };
+    let intake = Intake {
+        store,
+        hub,
+        seen: Arc::clone(&seen),
+        pubsub_topic: config.pubsub_topic.clone(),
+        metrics: Arc::clone(&metrics),
+    };
+    let relay_out: RelayOut = {
+        let outbox = outbox_tx.clone();
+        let pubsub_topic = config.pubsub_topic.clone();
+        let metrics = Arc::clone(&metrics);
+        Box::new(move |envelope: &Arc<StoredEnvelope>| {
+            seen.insert(envelope_hash(
+                &pubsub_topic,
+                &envelope.content_topic,
+                envelope.timestamp_ns,
+                &envelope.message,
+            ));
+            if outbox
+                .try_send(Outgoing::Envelope(Arc::clone(envelope)))
+                .is_err()
+            {
+                metrics.relay_out_failed.inc();
+            }
+        })
+    };
+    Ok(Started {
+        relay_out,
+        peer: WakuPeer {
+            peer_id: local.to_string(),
+            listen_addrs,
+            status,
+            outbox: outbox_tx,
+            metrics,
+        },
+        tasks: vec![
+            tokio::spawn(relay.run()),
+            tokio::spawn(intake.run(inbox_rx)),
+        ],
+    })
+}
+
+fn multiaddr(flag: &str, text: &str) -> Result<Multiaddr> {
+    text.parse()
+        .map_err(|e| Error::Config(format!("{flag} {text}: {e}")))
+}
+
+/// A `--waku-peer`: a multiaddr ending in `/p2p/<peer id>`.
+fn static_peer(text: &str) -> Result<(PeerId, Multiaddr)> {
+    let addr = multiaddr("--waku-peer", text)?;
+    match addr.iter().last() {
+        Some(Protocol::P2p(peer)) => Ok((peer, addr)),
+        _ => Err(Error::Config(format!(
+            "--waku-peer {text}: must end in /p2p/<peer id>"
+        ))),
+    }
+}
+
+/// The node key from `path` (libp2p's protobuf encoding), made and saved (mode 0600) if the
+/// file does not exist; a fresh key without a path.
+fn node_key(path: Option<&Path>) -> Result<Keypair> {
+    let Some(path) = path else {
+        return Ok(Keypair::generate_ed25519());
+    };
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_KEY_FILE => Err(Error::Config(format!(
+            "node key {shown}: not a key file (too large)"
+        ))),
+        Ok(_) => {
+            let bytes = xmtp_crypto::SecretBytes::new(
+                std::fs::read(path)
+                    .map_err(|e| Error::Config(format!("reading node key {shown}: {e}")))?,
+            );
+            Keypair::from_protobuf_encoding(bytes.expose())
+                .map_err(|e| Error::Config(format!("node key {shown}: {e}")))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = Keypair::generate_ed25519();
+            let encoded = xmtp_crypto::SecretBytes::new(
+                key.to_protobuf_encoding()
+                    .map_err(|e| Error::Config(format!("encoding the node key: {e}")))?,
+            );
+            write_new_secret(path, encoded.expose())
+                .map_err(|e| Error::Config(format!("writing node key {shown}: {e}")))?;
+            tracing::info!(path = %shown, "created a new node key");
+            Ok(key)
+        }
+        Err(e) => Err(Error::Config(format!("reading node key {shown}: {e}"))),
+    }
+}
+
+fn write_new_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Gossipsub as Waku Relay, subscribed to `topic`.
+fn relay_behaviour(topic: &IdentTopic) -> Result<gossipsub::Behaviour> {
+    let config = gossipsub::ConfigBuilder::default()
+        .protocol_id(RELAY_PROTOCOL, gossipsub::Version::V1_1)
+        .validation_mode(gossipsub::ValidationMode::Anonymous)
+        // Each message is checked (and stored) before it is forwarded.
+        .validate_messages()
+        .message_id_fn(|message: &gossipsub::Message| {
+            MessageId::new(&xmtp_crypto::sha256(&message.data))
+        })
+        .max_transmit_size(MAX_TRANSMIT_BYTES)
+        .build()
+        .map_err(|e| Error::Config(format!("gossipsub: {e}")))?;
+    let mut relay = gossipsub::Behaviour::new(MessageAuthenticity::Anonymous, config)
+        .map_err(|e| Error::Config(format!("gossipsub: {e}")))?;
+    relay
+        .subscribe(topic)
+        .map_err(|e| Error::Config(format!("subscribing to {topic}: {e}")))?;
+    Ok(relay)
+}
+
+/// TCP and WebSocket over TCP, each with Noise and then yamux or mplex (waku.md §2).
+fn transport(key: &Keypair) -> Result<Boxed<(PeerId, StreamMuxerBox)>, noise::Error> {
+    let tcp = || tcp::tokio::Transport::new(tcp::Config::default().nodelay(true));
+    let mut ws = websocket::Config::new(tcp());
+    ws.set_max_data_size(MAX_WEBSOCKET_MESSAGE);
+    Ok(ws
+        .or_transport(tcp())
+        .upgrade(Version::V1Lazy)
+        .authenticate(noise::Config::new(key)?)
+        .multiplex(SelectUpgrade::new(
+            yamux::Config::default(),
+            libp2p_mplex::Config::default(),
+        ))
+        .timeout(Duration::from_secs(20))
+        .boxed())
+}
+
+/// Starts the listeners and waits until each has an address.
+async fn bind(
+    swarm: &mut Swarm<Behaviour>,
+    listen: Vec<Multiaddr>,
+    local: PeerId,
+) -> Result<Vec<String>> {
+    let mut pending = HashSet::new();
+    for addr in listen {
+        let id = swarm
+            .listen_on(addr.clone())
+            .map_err(|e| Error::Config(format!("--waku-listen {addr}: {e}")))?;
+        pending.insert(id);
+    }
+    let mut addrs = Vec::new();
+    let wait = async {
+        while !pending.is_empty() {
+            match swarm.select_next_some().await {
+                SwarmEvent::NewListenAddr {
+                    listener_id,
+                    address,
+                } => {
+                    pending.remove(&listener_id);
+                    addrs.push(address.with(Protocol::P2p(local)).to_string());
+                }
+                SwarmEvent::ListenerClosed {
+                    addresses, reason, ..
+                } => {
+                    return Err(Error::Config(format!(
+                        "waku listener {addresses:?} closed: {reason:?}"
+                    )));
+                }
+                SwarmEvent::ListenerError { error, .. } => {
+                    return Err(Error::Config(format!("waku listener: {error}")));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    };
+    tokio::time::timeout(LISTEN_TIMEOUT, wait)
+        .await
+        .map_err(|_| Error::Config("waku listeners did not start in time".into()))??;
+    Ok(addrs)
+}
+
+/// The task driving the libp2p host.
+struct Relay {
+    swarm: Swarm<Behaviour>,
+    topic: gossipsub::TopicHash,
+    peers: Vec<(PeerId, Multiaddr)>,
+    trusted: HashSet<PeerId>,
+    limiter: DefaultKeyedRateLimiter<PeerId>,
+    inbox: mpsc::Sender<StoredEnvelope>,
+    outbox: mpsc::Receiver<Outgoing>,
+    metrics: Arc<WakuMetrics>,
+    status: watch::Sender<WakuStatus>,
+}
+
+impl Relay {
+    async fn run(mut self) {
+        let mut redial = tokio::time::interval(REDIAL);
+        let mut refresh = tokio::time::interval(REFRESH);
+        for timer in [&mut redial, &mut refresh] {
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        }
+        loop {
+            tokio::select! {
+                event = self.swarm.select_next_some() => self.on_event(event),
+                Some(outgoing) = self.outbox.recv() => self.publish(outgoing),
+                _ = redial.tick() => self.redial(),
+                _ = refresh.tick() => {}
+            }
+            self.report();
+        }
+    }
+
+    fn on_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        match event {
+            SwarmEvent::Behaviour(BehaviourEvent::Relay(gossipsub::Event::Message {
+                propagation_source,
+                message_id,
+                message,
+            })) => {
+                let acceptance = self.receive(&propagation_source, &message.data);
+                self.swarm
+                    .behaviour_mut()
+                    .relay
+                    .report_message_validation_result(&message_id, &propagation_source, acceptance);
+            }
+            SwarmEvent::NewListenAddr { address, .. } => {
+                tracing::info!(%address, "waku relay listening");
+            }
+            SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+                tracing::debug!(%peer_id, "waku peer connected");
+            }
+            SwarmEvent::ConnectionClosed { peer_id, cause, .. } => {
+                tracing::debug!(%peer_id, ?cause, "waku peer connection closed");
+            }
+            SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
+                tracing::debug!(?peer_id, %error, "waku dial failed");
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks a relayed message and queues it for storing; says whether gossipsub forwards it.
+    fn receive(&mut self, peer: &PeerId, data: &[u8]) -> MessageAcceptance {
+        let verdict = if self.limiter.check_key(peer).is_err() {
+            Err(Refusal::RateLimited)
+        } else {
+            admit(data, self.trusted.contains(peer))
+        }
+        .and_then(|envelope| self.inbox.try_send(envelope).map_err(|_| Refusal::Busy));
+        match verdict {
+            Ok(()) => MessageAcceptance::Accept,
+            Err(refusal) => {
+                tracing::debug!(%peer, reason = refusal.label(), "relayed message refused");
+                self.metrics.refuse(refusal);
+                refusal.acceptance()
+            }
+        }
+    }
+
+    fn publish(&mut self, outgoing: Outgoing) {
+        let data = match outgoing {
+            Outgoing::Envelope(e) => {
+                WakuMessage::from_parts(&e.content_topic, e.timestamp_ns, e.message.to_vec())
+                    .encode_to_vec()
+            }
+            Outgoing::Raw(data) => data,
+        };
+        match self
+            .swarm
+            .behaviour_mut()
+            .relay
+            .publish(self.topic.clone(), data)
+        {
+            Ok(_) => {
+                self.metrics.relay_out.inc();
+            }
+            // Already relayed (the same envelope from another client or node): nothing to do.
+            Err(gossipsub::PublishError::Duplicate) => {}
+            Err(e) => {
+                tracing::debug!(error = %e, "relaying an envelope failed");
+                self.metrics.relay_out_failed.inc();
+            }
+        }
+    }
+
+    /// Dials the static peers not connected (and not being dialled), and forgets the rate
+    /// buckets of peers that have been quiet (a peer may come back with new ids).
+    fn redial(&mut self) {
+        self.limiter.retain_recent();
+        for (peer, addr) in &self.peers {
+            let opts = DialOpts::peer_id(*peer)
+                .addresses(vec![addr.clone()])
+                .condition(PeerCondition::DisconnectedAndNotDialing)
+                .build();
+            if let Err(e) = self.swarm.dial(opts) {
+                tracing::debug!(%peer, %e, "not dialling waku peer");
+            }
+        }
+    }
+
+    fn report(&self) {
+        let peers = self.swarm.connected_peers().count();
+        let mesh_peers = self.swarm.behaviour().relay.mesh_peers(&self.topic).count();
+        self.metrics
+            .peers
+            .set(i64::try_from(peers).unwrap_or(i64::MAX));
+        self.metrics
+            .mesh_peers
+            .set(i64::try_from(mesh_peers).unwrap_or(i64::MAX));
+        let now = self.metrics.status(peers, mesh_peers);
+        self.status.send_if_modified(|status| {
+            let changed = *status != now;
+            *status = now;
+            changed
+        });
+    }
+}
+
+/// The task storing relayed envelopes and handing them to this node's subscribers.
+struct Intake {
+    store: Arc<dyn Store>,
+    hub: Arc<Hub>,
+    seen: Arc<Seen>,
+    pubsub_topic: String,
+    metrics: Arc<WakuMetrics>,
+}
+
+impl Intake {
+    async fn run(self, mut inbox: mpsc::Receiver<StoredEnvelope>) {
+        while let Some(envelope) = inbox.recv().await {
+            let hash = envelope_hash(
+                &self.pubsub_topic,
+                &envelope.content_topic,
+                envelope.timestamp_ns,
+                &envelope.message,
+            );
+            if !self.seen.insert(hash) {
+                self.metrics.duplicates.inc();
+                continue;
+            }
+            if !is_ephemeral(&envelope.content_topic)
+                && let Err(e) = self.store.insert(vec![envelope.clone()]).await
+            {
+                tracing::warn!(error = %e, "storing a relayed envelope failed");
+                continue;
+            }
+            self.metrics.relay_in.inc();
+            self.hub.publish(Arc::new(envelope));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn encoded(topic: &str, payload: Vec<u8>) -> Vec<u8> {
+        WakuMessage::from_parts(topic, 5, payload).encode_to_vec()
+    }
+
+    #[test]
+    fn relayed_messages_pass_publish_rules() {
+        let ok = admit(&encoded("/xmtp/0/m-a/proto", vec![1]), false).unwrap();
+        assert_eq!(
+            (ok.content_topic.as_str(), ok.timestamp_ns),
+            ("/xmtp/0/m-a/proto", 5)
+        );
+        assert_eq!(admit(&[0xff, 0xff], false).unwrap_err(), Refusal::Malformed);
+        assert_eq!(
+            admit(&encoded("", vec![1]), false).unwrap_err(),
+            Refusal::Empty
+        );
+        assert_eq!(
+            admit(&encoded("/t", vec![]), false).unwrap_err(),
+            Refusal::Empty
+        );
+        let long = "t".repeat(MAX_TOPIC_BYTES + 1);
+        assert_eq!(
+            admit(&encoded(&long, vec![1]), false).unwrap_err(),
+            Refusal::TooBig
+        );
+        let big = vec![0; MAX_MESSAGE_BYTES + 1];
+        assert_eq!(
+            admit(&encoded("/t", big), false).unwrap_err(),
+            Refusal::TooBig
+        );
+        let contact = "/xmtp/0/contact-0xabc/proto";
+        assert_eq!(
+            admit(&encoded(contact, vec![1]), false).unwrap_err(),
+            Refusal::Untrusted
+        );
+        assert!(admit(&encoded(contact, vec![1]), true).is_ok());
+        let private = "/xmtp/0/privatestore-0xabc/key_bundle/proto";
+        assert_eq!(
+            admit(&encoded(private, vec![1]), false).unwrap_err(),
+            Refusal::Untrusted
+        );
+    }
+
+    #[test]
+    fn seen_forgets_the_oldest_past_capacity() {
+        let seen = Seen::new(2);
+        assert!(seen.insert([1; 32]));
+        assert!(!seen.insert([1; 32]));
+        assert!(seen.insert([2; 32]));
+        assert!(seen.insert([3; 32]));
+        assert!(seen.insert([1; 32]), "the oldest was forgotten");
+        assert!(!seen.insert([3; 32]));
+    }
+
+    #[test]
+    fn static_peers_name_their_peer_id() {
+        let id = Keypair::generate_ed25519().public().to_peer_id();
+        let (peer, _) = static_peer(&format!("/ip4/127.0.0.1/tcp/1/p2p/{id}")).unwrap();
+        assert_eq!(peer, id);
+        assert!(static_peer("/ip4/127.0.0.1/tcp/1").is_err());
+        assert!(static_peer("not an address").is_err());
+    }
+
+    #[test]
+    fn the_node_key_is_created_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("node.key");
+        let first = node_key(Some(&path)).unwrap().public().to_peer_id();
+        let again = node_key(Some(&path)).unwrap().public().to_peer_id();
+        assert_eq!(first, again);
+        std::fs::write(&path, b"junk").unwrap();
+        assert!(node_key(Some(&path)).is_err());
+    }
+}
