@@ -38,7 +38,7 @@ use tokio::task::JoinSet;
 use xmtp_client::content::Content;
 use xmtp_client::{ApiConfig, Client, ClientOptions, Conversation, LocalWallet, SendOptions};
 use xmtp_keystore::PrivateKeyBundle;
-use xmtp_keystore::invitation::{deterministic_invitation, seal_invitation};
+use xmtp_keystore::{deterministic_invitation, seal_invitation};
 use xmtp_proto::message_api::v1::Envelope;
 use xmtp_proto::message_contents::invitation_v1;
 

@@ -60,6 +60,7 @@ fn every_file_and_package_is_there() {
             "keystore_api/v1/keystore.proto",
             "message_api/v1/authn.proto",
             "message_api/v1/message_api.proto",
+            "waku/message/v1/message.proto",
         ]
         .map(String::from),
     )
@@ -72,7 +73,8 @@ fn every_file_and_package_is_there() {
             [
                 "xmtp.message_contents",
                 "xmtp.message_api.v1",
-                "xmtp.keystore_api.v1"
+                "xmtp.keystore_api.v1",
+                "waku.message.v1"
             ]
             .contains(&package),
             "{package}"
