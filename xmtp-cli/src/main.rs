@@ -75,6 +75,8 @@ pub struct Global {
     pub json: bool,
 }
 
+// Parsed once per process: the size of the largest variant costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run an XMTP node (SQLite under the data directory by default).
