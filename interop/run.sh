@@ -83,6 +83,10 @@ if [[ -z "${XMTP_NODE_URL:-}" ]]; then
     export NODE_EXTRA_CA_CERTS="$tmp/pki/ca.pem" XMTP_CA_CERT="$tmp/pki/ca.pem"
   fi
   log "starting $bin (database $tmp/node.sqlite)"
+  # Made here, not by the background job's redirections: the loop below may read them before
+  # that job has opened them, and a failed read must not end the script under `set -e`.
+  : >"$tmp/node.out"
+  : >"$tmp/node.log"
   # shellcheck disable=SC2086
   NO_COLOR=1 "$bin" --db "$tmp/node.sqlite" --http 127.0.0.1:0 --grpc 127.0.0.1:0 "${tls_args[@]}" \
     ${XMTP_NODE_ARGS:-} >"$tmp/node.out" 2>"$tmp/node.log" &
