@@ -11,8 +11,8 @@ use xmtp_api::{QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
 use xmtp_client::{
     Client, Consent, ConsentProof, ConversationContext, ConversationVersion, DecodedMessage,
-    Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, MessageQuery, MessageResult,
-    SendOptions, decode_envelope,
+    Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, LocalWallet, ManualClock,
+    MessageQuery, MessageResult, SendOptions, decode_envelope,
 };
 use xmtp_keystore::{
     LocalKeystore, PrivateKeyBundle, SealOptions, StoreKey, deterministic_invitation,
@@ -31,6 +31,14 @@ fn texts(messages: &[DecodedMessage]) -> Vec<String> {
             other => format!("{other:?}"),
         })
         .collect()
+}
+
+/// A new user whose client reads `clock`.
+async fn clocked_user(node: &xmtp_node::RunningNode, clock: &Arc<ManualClock>) -> Client {
+    let options = options(node).with_clock(Arc::clone(clock) as Arc<dyn xmtp_client::Clock>);
+    Client::create(&LocalWallet::generate(), options)
+        .await
+        .unwrap()
 }
 
 fn context() -> ConversationContext {
@@ -142,9 +150,14 @@ async fn new_conversation_refuses_self_and_unknown_peers() {
 #[tokio::test]
 async fn text_reaction_reply_and_attachment_round_trip_in_order() {
     let node = node().await;
-    let (_, alice) = user(&node).await;
-    let (_, bob) = user(&node).await;
+    // Alice and Bob share one clock that moves a millisecond before each send: two senders
+    // may stamp the same millisecond on a real clock, and the node orders such ties by digest.
+    let clock = Arc::new(ManualClock::at_system_now());
+    let tick = || clock.advance(std::time::Duration::from_millis(1));
+    let alice = clocked_user(&node, &clock).await;
+    let bob = clocked_user(&node, &clock).await;
     let conversation = start_conversation(&alice, &bob).await;
+    tick();
 
     let prepared = conversation
         .prepare_message(&Content::from("hello bob"), SendOptions::default())
@@ -171,18 +184,21 @@ async fn text_reaction_reply_and_attachment_round_trip_in_order() {
         schema: ReactionSchema::Unicode,
         content: "👍".into(),
     };
+    tick();
     at_bob.send(reaction.clone()).await.unwrap();
     let reply = Reply {
         reference: hello_id.clone(),
         reference_inbox_id: None,
         content: Box::new(Content::from("hi alice")),
     };
+    tick();
     at_bob.send(reply.clone()).await.unwrap();
     let attachment = Attachment {
         filename: "a.txt".into(),
         mime_type: "text/plain".into(),
         data: b"attached bytes".to_vec(),
     };
+    tick();
     conversation
         .send_with(
             &Content::from(attachment.clone()),
@@ -204,7 +220,7 @@ async fn text_reaction_reply_and_attachment_round_trip_in_order() {
         assert_eq!(messages[1].sender, bob.address());
         assert_eq!(messages[2].content, Content::from(reply.clone()));
         assert_eq!(messages[3].content, Content::from(attachment.clone()));
-        assert!(messages.windows(2).all(|w| w[0].sent_ns <= w[1].sent_ns));
+        assert!(messages.windows(2).all(|w| w[0].sent_ns < w[1].sent_ns));
     }
     // Bob replied, so Alice is allowed on his side too.
     assert_eq!(at_bob.consent_state().await.unwrap(), Consent::Allowed);
@@ -223,7 +239,6 @@ async fn messages_page_with_limit_direction_and_bounds() {
     let conversation = start_conversation(&alice, &bob).await;
     for i in 0..7 {
         conversation.send(format!("m{i}")).await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     let all = ok(conversation.messages(MessageQuery::all()).await.unwrap());
     assert_eq!(texts(&all), ["m0", "m1", "m2", "m3", "m4", "m5", "m6"]);
@@ -662,12 +677,14 @@ async fn a_valid_consent_proof_allows_the_sender_and_a_foreign_one_does_not() {
 #[tokio::test]
 async fn list_orders_by_creation_or_by_last_activity() {
     let node = node().await;
-    let (_, alice) = user(&node).await;
+    let clock = Arc::new(ManualClock::at_system_now());
+    let alice = clocked_user(&node, &clock).await;
     let (_, bob) = user(&node).await;
     let (_, carol) = user(&node).await;
     let with_bob = start_conversation(&alice, &bob).await;
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    clock.advance(std::time::Duration::from_millis(5));
     let with_carol = start_conversation(&alice, &carol).await;
+    clock.advance(std::time::Duration::from_millis(5));
     let topics = |list: Vec<xmtp_client::Conversation>| {
         list.iter()
             .map(|c| c.topic().to_owned())
