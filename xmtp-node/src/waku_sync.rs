@@ -117,10 +117,13 @@ pub enum SyncResponse {
 }
 
 /// What travels as a request: a typed one, or (tests) raw bytes as a hostile peer would send.
+/// A request frame that fails to decode is read as `Invalid`: libp2p reports a failed read to
+/// no one, and the peer must be banned.
 #[derive(Debug)]
 pub(crate) enum Frame {
     Request(SyncRequest),
     Raw(Vec<u8>),
+    Invalid(Violation),
 }
 
 /// The CBOR codec with this protocol's limits; writes [`Frame::Raw`] as it is.
@@ -146,7 +149,10 @@ impl request_response::Codec for SyncCodec {
     where
         T: AsyncRead + Unpin + Send,
     {
-        self.0.read_request(protocol, io).await.map(Frame::Request)
+        match self.0.read_request(protocol, io).await {
+            Ok(request) => Ok(Frame::Request(request)),
+            Err(e) => Violation::of_io(&e).map(Frame::Invalid).ok_or(e),
+        }
     }
 
     async fn read_response<T>(
@@ -172,6 +178,7 @@ impl request_response::Codec for SyncCodec {
         match frame {
             Frame::Request(request) => self.0.write_request(protocol, io, request).await,
             Frame::Raw(bytes) => io.write_all(&bytes).await,
+            Frame::Invalid(_) => Ok(()),
         }
     }
 
@@ -389,6 +396,10 @@ impl Port {
                     });
                     None
                 }
+                request_response::Message::Request {
+                    request: Frame::Invalid(violation),
+                    ..
+                } => Some((peer, violation)),
                 // Never produced by the codec's reading side.
                 request_response::Message::Request {
                     request: Frame::Raw(_),
@@ -913,6 +924,91 @@ mod tests {
         assert!(rounds <= MAX_ROUNDS);
         assert_eq!((have.len(), need.len()), (100, 50));
         let mut server = Negentropy::owned(storage(&theirs, true).unwrap(), FRAME_LIMIT).unwrap();
-        assert!(server.reconcile(&[0x61, 0xff, 0xff]).is_err(), "malformed");
+        assert!(
+            server.reconcile(&[0x10]).is_err(),
+            "not a negentropy message"
+        );
+        assert!(
+            server.reconcile(&[0x61, 0x00, 0x00, 0x05]).is_err(),
+            "no such mode"
+        );
+    }
+
+    /// Reads `bytes` as a request with the protocol's codec.
+    async fn read(bytes: Vec<u8>) -> Frame {
+        use request_response::Codec as _;
+        let mut io = futures_util::io::Cursor::new(bytes);
+        SyncCodec::default()
+            .read_request(&StreamProtocol::new(PROTOCOL), &mut io)
+            .await
+            .unwrap()
+    }
+
+    fn violation(frame: Frame) -> Option<Violation> {
+        match frame {
+            Frame::Invalid(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Writes `request` with the protocol's codec.
+    async fn written(request: SyncRequest) -> Vec<u8> {
+        use request_response::Codec as _;
+        let mut io = futures_util::io::Cursor::new(Vec::new());
+        SyncCodec::default()
+            .write_request(
+                &StreamProtocol::new(PROTOCOL),
+                &mut io,
+                Frame::Request(request),
+            )
+            .await
+            .unwrap();
+        io.into_inner()
+    }
+
+    #[tokio::test]
+    async fn frames_within_the_limit_round_trip_and_others_are_violations() {
+        let fetch = SyncRequest::Fetch {
+            ids: vec![1; 32 * MAX_FETCH_IDS],
+        };
+        let bytes = written(fetch.clone()).await;
+        assert!((bytes.len() as u64) < MAX_REQUEST_BYTES, "{}", bytes.len());
+        // Byte strings travel as themselves: 32 KiB of ids cost a few bytes more.
+        assert!(bytes.len() < 32 * MAX_FETCH_IDS + 32);
+        assert!(matches!(read(bytes).await, Frame::Request(r) if r == fetch));
+
+        let reconcile = SyncRequest::Reconcile {
+            from_ns: u64::MAX,
+            restricted: true,
+            message: vec![0x61; FRAME_LIMIT as usize],
+        };
+        let bytes = written(reconcile.clone()).await;
+        assert!(matches!(read(bytes).await, Frame::Request(r) if r == reconcile));
+
+        let oversized = written(SyncRequest::Fetch {
+            ids: vec![1; MAX_REQUEST_BYTES as usize],
+        })
+        .await;
+        // The layout tests/waku.rs forges a long frame with: {"Fetch": {"ids": bytes}}.
+        let mut prefix = vec![0xa1, 0x65];
+        prefix.extend_from_slice(b"Fetch");
+        prefix.extend_from_slice(&[0xa1, 0x63]);
+        prefix.extend_from_slice(b"ids");
+        prefix.push(0x5a);
+        prefix.extend_from_slice(&(MAX_REQUEST_BYTES as u32).to_be_bytes());
+        assert!(oversized.starts_with(&prefix));
+        assert_eq!(violation(read(oversized).await), Some(Violation::Oversized));
+        for garbage in [vec![0xa1, 0x63, b'f', b'o', b'o', 0x01], vec![]] {
+            assert!(violation(read(garbage).await).is_some());
+        }
+        assert_eq!(
+            violation(read(vec![0xff; 64]).await),
+            Some(Violation::Malformed)
+        );
+        assert_eq!(
+            Violation::of_io(&io::Error::from(io::ErrorKind::ConnectionReset)),
+            None,
+            "a lost connection is no violation"
+        );
     }
 }
