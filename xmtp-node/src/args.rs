@@ -340,7 +340,8 @@ mod tests {
         assert_eq!(duration("10s").unwrap(), Duration::from_secs(10));
         assert_eq!(duration("7").unwrap(), Duration::from_secs(7));
         assert_eq!(duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(duration("10h").is_err());
+        assert_eq!(duration("24h").unwrap(), Duration::from_secs(24 * 3600));
+        assert!(duration("10d").is_err());
         assert!(duration("s").is_err());
         assert!(duration("-1s").is_err());
     }
