@@ -540,7 +540,7 @@ fn storage(
 
 /// The ids of a `Fetch`, checked against the bounds.
 fn fetch_ids(bytes: &[u8]) -> Result<Vec<SyncId>, Violation> {
-    if bytes.len() % 32 != 0 {
+    if !bytes.len().is_multiple_of(32) {
         return Err(Violation::Malformed);
     }
     if bytes.len() / 32 > MAX_FETCH_IDS {
