@@ -60,8 +60,9 @@ pub const FETCH_BUDGET: usize = 4 * 1024 * 1024;
 /// Largest response frame: the budget, one envelope over it, and framing.
 pub const MAX_RESPONSE_BYTES: u64 =
     (FETCH_BUDGET + crate::service::MAX_MESSAGE_BYTES) as u64 + FRAME_LIMIT + 64 * 1024;
-/// Keys of the window reconciled (the oldest; newer ones wait for the window to move).
-pub const MAX_KEYS: usize = 2_000_000;
+/// Keys of the window reconciled: the newest, and the asker moves the window's start up to the
+/// oldest of them, so both sides compare the same range. About 90 MB while a set is built.
+pub const MAX_KEYS: usize = 1_000_000;
 /// Reconcile messages one session exchanges before it gives up (negentropy needs about
 /// log16 of the set size, more when frames are full).
 pub const MAX_ROUNDS: usize = 256;
@@ -70,7 +71,7 @@ pub const MAX_NEED: usize = 500_000;
 /// Requests served to one peer per [`WakuConfig::sync_interval`].
 pub const MAX_REQUESTS_PER_PEER: u32 = 4096;
 /// Requests served at once (all peers).
-pub const MAX_SERVING: usize = 4;
+pub const MAX_SERVING: usize = 2;
 /// How long one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -682,8 +683,15 @@ impl Syncer {
     /// One reconciliation with `peer`, this node asking: finds what it lacks and fetches it.
     async fn session(&self, peer: PeerId) -> Result<(), SessionError> {
         let restricted = self.trusted.contains(&peer);
-        let from_ns = (self.clock)().saturating_sub(self.window_ns);
+        let mut from_ns = (self.clock)().saturating_sub(self.window_ns);
         let keys = self.store.sync_keys(from_ns, MAX_KEYS).await?;
+        if keys.len() == MAX_KEYS
+            && let Some(oldest) = keys.first()
+        {
+            // Over the bound: compare only from the oldest key kept (others sharing its
+            // timestamp may then be fetched again, and are stored once).
+            from_ns = oldest.timestamp_ns;
+        }
         let storage = storage(&keys, restricted).map_err(SessionError::Local)?;
         drop(keys);
         let mut negentropy =

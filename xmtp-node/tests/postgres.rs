@@ -373,7 +373,11 @@ async fn a_version_1_schema_migrates_and_answers_set_reconciliation_reads() {
         keys, expected,
         "ordered as unsigned timestamps, restricted marked"
     );
-    assert_eq!(store.sync_keys(0, 3).await.unwrap().len(), 3, "limited");
+    assert_eq!(
+        store.sync_keys(0, 3).await.unwrap(),
+        keys[keys.len() - 3..],
+        "limited to the newest"
+    );
 
     let wanted = vec![
         keys[0].id(),

@@ -151,8 +151,7 @@ impl Store for MemoryStore {
             .map(|(topic, ts, digest)| SyncKey::of(topic, *ts, *digest))
             .collect();
         keys.sort_unstable_by_key(|k| (k.timestamp_ns, k.digest));
-        keys.truncate(limit);
-        Ok(keys)
+        Ok(keys.split_off(keys.len().saturating_sub(limit)))
     }
 
     async fn by_sync_ids(&self, ids: Vec<SyncId>) -> Result<Vec<StoredEnvelope>, StoreError> {

@@ -223,7 +223,7 @@ pub trait Store: Send + Sync + 'static {
     async fn count(&self) -> Result<u64, StoreError>;
 
     /// The keys of the envelopes with `from_ns <= timestamp_ns`, ordered by
-    /// `(timestamp_ns, digest)`, at most `limit` (the oldest): what set reconciliation compares.
+    /// `(timestamp_ns, digest)`, at most `limit` (the newest): what set reconciliation compares.
     async fn sync_keys(&self, from_ns: u64, limit: usize) -> Result<Vec<SyncKey>, StoreError>;
 
     /// The envelopes with these reconciliation ids (ids not stored are left out), in no

@@ -379,12 +379,13 @@ impl Store for PostgresStore {
         let stmt = conn
             .prepare_cached(
                 "SELECT topic, timestamp_ns, digest FROM envelopes
-                 WHERE timestamp_ns >= $1 ORDER BY timestamp_ns, digest LIMIT $2",
+                 WHERE timestamp_ns >= $1 ORDER BY timestamp_ns DESC, digest DESC LIMIT $2",
             )
             .await
             .map_err(pg_error)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        conn.query(&stmt, &[&ts_to_sql(from_ns), &limit])
+        let mut keys = conn
+            .query(&stmt, &[&ts_to_sql(from_ns), &limit])
             .await
             .map_err(pg_error)?
             .iter()
@@ -398,7 +399,9 @@ impl Store for PostgresStore {
                     digest.try_into().map_err(|_| not_a_digest())?,
                 ))
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        keys.reverse();
+        Ok(keys)
     }
 
     async fn by_sync_ids(&self, ids: Vec<SyncId>) -> Result<Vec<StoredEnvelope>, StoreError> {

@@ -864,7 +864,7 @@ impl Store for SqliteStore {
             .run(move |conn| {
                 let mut stmt = conn.prepare_cached(
                     "SELECT topic, timestamp_ns, digest FROM envelopes INDEXED BY envelopes_sync
-                     WHERE timestamp_ns >= ?1 ORDER BY timestamp_ns, digest LIMIT ?2",
+                     WHERE timestamp_ns >= ?1 ORDER BY timestamp_ns DESC, digest DESC LIMIT ?2",
                 )?;
                 let rows = stmt.query_map(params![ts_to_sql(from_ns), limit], |row| {
                     let topic: String = row.get(0)?;
@@ -874,7 +874,9 @@ impl Store for SqliteStore {
                         digest_at(row, 2)?,
                     ))
                 })?;
-                rows.collect()
+                let mut keys = rows.collect::<Result<Vec<_>, _>>()?;
+                keys.reverse();
+                Ok(keys)
             })
             .await
     }
@@ -1278,7 +1280,11 @@ mod tests {
         expected.sort_by_key(|k| (k.timestamp_ns, k.digest));
         assert_eq!(keys, expected);
         assert_eq!(keys.iter().filter(|k| k.restricted).count(), 1);
-        assert_eq!(store.sync_keys(0, 5).await.unwrap().len(), 5, "limited");
+        assert_eq!(
+            store.sync_keys(0, 5).await.unwrap(),
+            keys[keys.len() - 5..],
+            "limited to the newest"
+        );
         let wanted = vec![keys[0].id(), keys[7].id(), SyncId::new(1, &[9; 32])];
         let mut found = store.by_sync_ids(wanted.clone()).await.unwrap();
         found.sort_by_key(|e| (e.timestamp_ns, e.digest));
