@@ -165,6 +165,13 @@ pub struct NodeArgs {
     /// messages are unsigned, so those owner-only topics come from trusted nodes only.
     #[arg(long, value_name = "PEER_ID")]
     pub waku_trusted_peer: Vec<String>,
+    /// How often the store is reconciled with each Waku peer (also at once when a peer
+    /// connects): only the envelopes one side lacks travel.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration)]
+    pub waku_sync_interval: Duration,
+    /// How far back reconciliation looks (by sender timestamp).
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = duration)]
+    pub waku_sync_window: Duration,
 }
 
 /// `--sync`: when a SQLite commit is durable.
@@ -186,7 +193,7 @@ impl From<SyncArg> for SqliteSync {
     }
 }
 
-/// Parses `250ms`, `10s`, `2m` (a bare number is seconds).
+/// Parses `250ms`, `10s`, `2m`, `24h` (a bare number is seconds).
 fn duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -200,7 +207,8 @@ fn duration(text: &str) -> Result<Duration, String> {
         "ms" => Ok(Duration::from_millis(n)),
         "" | "s" => Ok(Duration::from_secs(n)),
         "m" => Ok(Duration::from_secs(n.saturating_mul(60))),
-        _ => Err(format!("unknown unit {unit:?} in {text:?} (ms, s or m)")),
+        "h" => Ok(Duration::from_secs(n.saturating_mul(3600))),
+        _ => Err(format!("unknown unit {unit:?} in {text:?} (ms, s, m or h)")),
     }
 }
 
@@ -265,6 +273,8 @@ impl NodeArgs {
                 key_file: self.waku_key,
                 pubsub_topic: self.waku_pubsub_topic,
                 trusted_peers: self.waku_trusted_peer,
+                sync_interval: self.waku_sync_interval,
+                sync_window: self.waku_sync_window,
                 ..WakuConfig::default()
             });
         }
@@ -330,7 +340,8 @@ mod tests {
         assert_eq!(duration("10s").unwrap(), Duration::from_secs(10));
         assert_eq!(duration("7").unwrap(), Duration::from_secs(7));
         assert_eq!(duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(duration("10h").is_err());
+        assert_eq!(duration("24h").unwrap(), Duration::from_secs(24 * 3600));
+        assert!(duration("10d").is_err());
         assert!(duration("s").is_err());
         assert!(duration("-1s").is_err());
     }

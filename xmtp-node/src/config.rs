@@ -234,6 +234,12 @@ pub struct WakuConfig {
     /// Message hashes remembered to deliver each relayed envelope to this node's subscribers
     /// once (FIFO).
     pub seen_capacity: usize,
+    /// How often the node reconciles its store with each connected peer (it also does at once
+    /// when a peer connects), fetching what it lacks (`/xmtp/sync/1.0.0`).
+    pub sync_interval: Duration,
+    /// How far back reconciliation looks: envelopes whose sender timestamp is older are not
+    /// compared.
+    pub sync_window: Duration,
 }
 
 impl Default for WakuConfig {
@@ -250,6 +256,8 @@ impl Default for WakuConfig {
                 per_minute: 120_000,
             },
             seen_capacity: 100_000,
+            sync_interval: Duration::from_secs(5 * 60),
+            sync_window: Duration::from_secs(24 * 60 * 60),
         }
     }
 }

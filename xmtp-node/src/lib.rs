@@ -23,6 +23,8 @@ pub mod store;
 mod tls;
 #[cfg(feature = "waku")]
 mod waku;
+#[cfg(feature = "waku")]
+mod waku_sync;
 
 #[cfg(feature = "cli")]
 pub use args::{NodeArgs, StopSignal, SyncArg};

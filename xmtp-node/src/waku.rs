@@ -58,7 +58,8 @@ use libp2p::multiaddr::Protocol;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
 use libp2p::{
-    Multiaddr, PeerId, Swarm, Transport, connection_limits, identify, noise, ping, tcp, yamux,
+    Multiaddr, PeerId, Swarm, Transport, allow_block_list, connection_limits, identify, noise,
+    ping, tcp, yamux,
 };
 use libp2p_websocket as websocket;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -78,6 +79,7 @@ use crate::ratelimit::quota;
 use crate::relay::Hub;
 use crate::service::{MAX_MESSAGE_BYTES, MAX_TOPIC_BYTES, RelayOut, is_ephemeral, to_stored};
 use crate::store::{Store, StoredEnvelope};
+use crate::waku_sync::Deliver as _;
 
 /// Waku Relay's gossipsub protocol id (11/WAKU2-RELAY).
 const RELAY_PROTOCOL: &str = "/vac/waku/relay/2.0.0";
@@ -104,6 +106,8 @@ struct Behaviour {
     identify: identify::Behaviour,
     ping: ping::Behaviour,
     relay: gossipsub::Behaviour,
+    blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
+    sync: crate::waku_sync::SyncBehaviour,
 }
 
 /// What the node's relay peer has seen so far ([`WakuPeer::status`]).
@@ -123,6 +127,14 @@ pub struct WakuStatus {
     pub refused: u64,
     /// Relayed envelopes this node already had (not delivered again).
     pub duplicates: u64,
+    /// Reconciliations with a peer completed, this node asking.
+    pub sync_rounds: u64,
+    /// Envelopes fetched by reconciliation and stored.
+    pub sync_fetched: u64,
+    /// Envelopes sent to peers that fetched them.
+    pub sync_sent: u64,
+    /// Peers banned for a sync frame.
+    pub sync_refused: u64,
 }
 
 /// The node's Waku relay peer, from [`RunningNode::waku`](crate::RunningNode::waku).
@@ -132,6 +144,7 @@ pub struct WakuPeer {
     status: watch::Receiver<WakuStatus>,
     outbox: mpsc::Sender<Outgoing>,
     metrics: Arc<WakuMetrics>,
+    syncer: Arc<crate::waku_sync::Syncer>,
 }
 
 impl std::fmt::Debug for WakuPeer {
@@ -169,6 +182,15 @@ impl WakuPeer {
         status.wait_for(condition).await.ok().map(|s| *s)
     }
 
+    /// Sends `data` as a `/xmtp/sync/1.0.0` request to the connected peer `peer_id`, unchecked,
+    /// as a hostile peer would: for tests.
+    #[doc(hidden)]
+    pub async fn sync_raw(&self, peer_id: &str, data: Vec<u8>) {
+        if let Ok(peer) = peer_id.parse() {
+            self.syncer.send_raw(peer, data).await;
+        }
+    }
+
     /// Publishes `data` to the relay unchecked, as a hostile peer would: for tests.
     #[doc(hidden)]
     pub async fn relay_raw(&self, data: Vec<u8>) {
@@ -195,6 +217,40 @@ struct ReasonLabels {
     reason: &'static str,
 }
 
+/// Refusals by reason, and their total (for [`WakuStatus`]).
+pub(crate) struct Refusals {
+    by_reason: Family<ReasonLabels, Counter>,
+    total: AtomicU64,
+}
+
+impl Refusals {
+    /// Registered as `name` (a counter family labelled `reason`).
+    pub(crate) fn register(registry: &mut Registry, name: &str, help: &str) -> Self {
+        let by_reason = Family::default();
+        registry.register(name, help, by_reason.clone());
+        Self {
+            by_reason,
+            total: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn inc(&self, reason: &'static str) {
+        self.by_reason.get_or_create(&ReasonLabels { reason }).inc();
+        self.total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+}
+
+/// Registers each `(name, help, counter)`.
+pub(crate) fn register_counters(registry: &mut Registry, counters: &[(&str, &str, &Counter)]) {
+    for (name, help, counter) in counters {
+        registry.register(*name, *help, (*counter).clone());
+    }
+}
+
 /// The relay's metrics, registered with the node's.
 pub(crate) struct WakuMetrics {
     peers: Gauge,
@@ -203,8 +259,8 @@ pub(crate) struct WakuMetrics {
     relay_out: Counter,
     relay_out_failed: Counter,
     duplicates: Counter,
-    refused: Family<ReasonLabels, Counter>,
-    refused_total: AtomicU64,
+    refused: Refusals,
+    sync: Arc<crate::waku_sync::SyncMetrics>,
 }
 
 impl WakuMetrics {
@@ -216,8 +272,12 @@ impl WakuMetrics {
             relay_out: Counter::default(),
             relay_out_failed: Counter::default(),
             duplicates: Counter::default(),
-            refused: Family::default(),
-            refused_total: AtomicU64::new(0),
+            refused: Refusals::register(
+                registry,
+                "waku_relay_in_refused",
+                "Relayed messages refused, by reason",
+            ),
+            sync: Arc::new(crate::waku_sync::SyncMetrics::register(registry)),
         };
         for (name, help, gauge) in [
             ("waku_peers", "Waku peers connected", &metrics.peers),
@@ -229,62 +289,58 @@ impl WakuMetrics {
         ] {
             registry.register(name, help, gauge.clone());
         }
-        for (name, help, counter) in [
-            (
-                "waku_relay_in",
-                "Relayed envelopes accepted, stored and delivered to subscribers",
-                &metrics.relay_in,
-            ),
-            (
-                "waku_relay_out",
-                "Envelopes published to the Waku relay",
-                &metrics.relay_out,
-            ),
-            (
-                "waku_relay_out_failed",
-                "Envelopes not relayed (no peer, queue full)",
-                &metrics.relay_out_failed,
-            ),
-            (
-                "waku_relay_in_duplicates",
-                "Relayed envelopes this node already had",
-                &metrics.duplicates,
-            ),
-        ] {
-            registry.register(name, help, counter.clone());
-        }
-        registry.register(
-            "waku_relay_in_refused",
-            "Relayed messages refused, by reason",
-            metrics.refused.clone(),
+        register_counters(
+            registry,
+            &[
+                (
+                    "waku_relay_in",
+                    "Relayed envelopes accepted, stored and delivered to subscribers",
+                    &metrics.relay_in,
+                ),
+                (
+                    "waku_relay_out",
+                    "Envelopes published to the Waku relay",
+                    &metrics.relay_out,
+                ),
+                (
+                    "waku_relay_out_failed",
+                    "Envelopes not relayed (no peer, queue full)",
+                    &metrics.relay_out_failed,
+                ),
+                (
+                    "waku_relay_in_duplicates",
+                    "Relayed envelopes this node already had",
+                    &metrics.duplicates,
+                ),
+            ],
         );
         metrics
     }
 
     fn status(&self, peers: usize, mesh_peers: usize) -> WakuStatus {
+        let (sync_rounds, sync_fetched, sync_sent, sync_refused) = self.sync.counts();
         WakuStatus {
+            sync_rounds,
+            sync_fetched,
+            sync_sent,
+            sync_refused,
             peers,
             mesh_peers,
             relayed_in: self.relay_in.get(),
             relayed_out: self.relay_out.get(),
-            refused: self.refused_total.load(Ordering::Relaxed),
+            refused: self.refused.total(),
             duplicates: self.duplicates.get(),
         }
     }
 
     fn refuse(&self, refusal: Refusal) {
-        self.refused
-            .get_or_create(&ReasonLabels {
-                reason: refusal.label(),
-            })
-            .inc();
-        self.refused_total.fetch_add(1, Ordering::Relaxed);
+        self.refused.inc(refusal.label());
     }
 }
 
 /// Why a relayed message was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Refusal {
+pub(crate) enum Refusal {
     /// Not a `WakuMessage`.
     Malformed,
     /// No content topic or no payload.
@@ -323,7 +379,7 @@ impl Refusal {
 
 /// The checks of a relayed message's bytes (see the module docs), `trusted` saying whether the
 /// forwarding peer may hand on restricted topics.
-fn admit(data: &[u8], trusted: bool) -> Result<StoredEnvelope, Refusal> {
+pub(crate) fn admit(data: &[u8], trusted: bool) -> Result<StoredEnvelope, Refusal> {
     let message: WakuMessage = xmtp_proto::decode(data).map_err(|_| Refusal::Malformed)?;
     if message.content_topic.is_empty() || message.payload.is_empty() {
         return Err(Refusal::Empty);
@@ -428,6 +484,8 @@ pub(crate) async fn start(
         ),
         ping: ping::Behaviour::new(ping::Config::new()),
         relay: relay_behaviour(&topic)?,
+        blocked: allow_block_list::Behaviour::default(),
+        sync: crate::waku_sync::behaviour(),
     };
     let transport = transport(&key).map_err(|e| Error::Config(format!("Noise: {e}")))?;
     let mut swarm = Swarm::new(
@@ -443,23 +501,31 @@ pub(crate) async fn start(
     let (outbox_tx, outbox) = mpsc::channel(QUEUE);
     let (inbox, inbox_rx) = mpsc::channel(QUEUE);
     let (status_tx, status) = watch::channel(WakuStatus::default());
+    let intake = Arc::new(Intake {
+        store: Arc::clone(&store),
+        hub,
+        seen: Arc::clone(&seen),
+        pubsub_topic: config.pubsub_topic.clone(),
+        metrics: Arc::clone(&metrics),
+    });
+    let (sync_port, syncer, sync_notices) = crate::waku_sync::start(
+        config,
+        store,
+        Arc::clone(&intake) as Arc<dyn crate::waku_sync::Deliver>,
+        trusted.clone(),
+        Arc::clone(&metrics.sync),
+    );
     let relay = Relay {
         swarm,
         topic: topic.hash(),
         peers,
-        trusted,
+        trusted: trusted.clone(),
+        sync: sync_port,
         limiter: RateLimiter::keyed(quota(config.per_peer, 1)),
         inbox,
         outbox,
         metrics: Arc::clone(&metrics),
         status: status_tx,
-    };
-    let intake = Intake {
-        store,
-        hub,
-        seen: Arc::clone(&seen),
-        pubsub_topic: config.pubsub_topic.clone(),
-        metrics: Arc::clone(&metrics),
     };
     let relay_out: RelayOut = {
         let outbox = outbox_tx.clone();
@@ -488,10 +554,12 @@ pub(crate) async fn start(
             status,
             outbox: outbox_tx,
             metrics,
+            syncer: Arc::clone(&syncer),
         },
         tasks: vec![
             tokio::spawn(relay.run()),
             tokio::spawn(intake.run(inbox_rx)),
+            tokio::spawn(syncer.run(sync_notices)),
         ],
     })
 }
@@ -646,6 +714,7 @@ struct Relay {
     topic: gossipsub::TopicHash,
     peers: Vec<(PeerId, Multiaddr)>,
     trusted: HashSet<PeerId>,
+    sync: crate::waku_sync::Port,
     limiter: DefaultKeyedRateLimiter<PeerId>,
     inbox: mpsc::Sender<StoredEnvelope>,
     outbox: mpsc::Receiver<Outgoing>,
@@ -664,6 +733,13 @@ impl Relay {
             tokio::select! {
                 event = self.swarm.select_next_some() => self.on_event(event),
                 Some(outgoing) = self.outbox.recv() => self.publish(outgoing),
+                Some(command) = self.sync.commands.recv() => {
+                    if let Some((peer, violation)) =
+                        self.sync.on_command(command, &mut self.swarm.behaviour_mut().sync)
+                    {
+                        self.ban(peer, violation);
+                    }
+                }
                 _ = redial.tick() => self.redial(),
                 _ = refresh.tick() => {}
             }
@@ -684,14 +760,36 @@ impl Relay {
                     .relay
                     .report_message_validation_result(&message_id, &propagation_source, acceptance);
             }
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => {
+                if let Some((peer, violation)) = self.sync.on_event(event) {
+                    self.ban(peer, violation);
+                }
+            }
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "waku relay listening");
             }
-            SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+            SwarmEvent::ConnectionEstablished {
+                peer_id,
+                num_established,
+                ..
+            } => {
                 tracing::debug!(%peer_id, "waku peer connected");
+                if num_established.get() == 1 {
+                    self.sync
+                        .notify(crate::waku_sync::Notice::Connected(peer_id));
+                }
             }
-            SwarmEvent::ConnectionClosed { peer_id, cause, .. } => {
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                cause,
+                num_established,
+                ..
+            } => {
                 tracing::debug!(%peer_id, ?cause, "waku peer connection closed");
+                if num_established == 0 {
+                    self.sync
+                        .notify(crate::waku_sync::Notice::Disconnected(peer_id));
+                }
             }
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
                 tracing::debug!(?peer_id, %error, "waku dial failed");
@@ -716,6 +814,16 @@ impl Relay {
                 refusal.acceptance()
             }
         }
+    }
+
+    /// Bans `peer` for a sync violation: its connections close and new ones are refused (until
+    /// this node restarts), and gossipsub ignores it.
+    fn ban(&mut self, peer: PeerId, violation: crate::waku_sync::Violation) {
+        tracing::info!(%peer, reason = violation.label(), "waku peer banned");
+        self.metrics.sync.refuse(violation);
+        let behaviour = self.swarm.behaviour_mut();
+        behaviour.blocked.block_peer(peer);
+        behaviour.relay.blacklist_peer(&peer);
     }
 
     fn publish(&mut self, outgoing: Outgoing) {
@@ -787,27 +895,40 @@ struct Intake {
 }
 
 impl Intake {
-    async fn run(self, mut inbox: mpsc::Receiver<StoredEnvelope>) {
+    async fn run(self: Arc<Self>, mut inbox: mpsc::Receiver<StoredEnvelope>) {
         while let Some(envelope) = inbox.recv().await {
-            let hash = envelope_hash(
-                &self.pubsub_topic,
-                &envelope.content_topic,
-                envelope.timestamp_ns,
-                &envelope.message,
-            );
-            if !self.seen.insert(hash) {
-                self.metrics.duplicates.inc();
-                continue;
+            match self.deliver(envelope).await {
+                Ok(true) => {
+                    self.metrics.relay_in.inc();
+                }
+                Ok(false) => {
+                    self.metrics.duplicates.inc();
+                }
+                Err(e) => tracing::warn!(error = %e, "storing a relayed envelope failed"),
             }
-            if !is_ephemeral(&envelope.content_topic)
-                && let Err(e) = self.store.insert(vec![envelope.clone()]).await
-            {
-                tracing::warn!(error = %e, "storing a relayed envelope failed");
-                continue;
-            }
-            self.metrics.relay_in.inc();
-            self.hub.publish(Arc::new(envelope));
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::waku_sync::Deliver for Intake {
+    /// Stores `envelope` (unless ephemeral) and hands it to subscribers, unless delivered
+    /// lately; false then.
+    async fn deliver(&self, envelope: StoredEnvelope) -> Result<bool, crate::store::StoreError> {
+        let hash = envelope_hash(
+            &self.pubsub_topic,
+            &envelope.content_topic,
+            envelope.timestamp_ns,
+            &envelope.message,
+        );
+        if !self.seen.insert(hash) {
+            return Ok(false);
+        }
+        if !is_ephemeral(&envelope.content_topic) {
+            self.store.insert(vec![envelope.clone()]).await?;
+        }
+        self.hub.publish(Arc::new(envelope));
+        Ok(true)
     }
 }
 

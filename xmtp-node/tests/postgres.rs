@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use xmtp_node::store::postgres::{PostgresOptions, PostgresStore};
-use xmtp_node::store::{Cursor, Direction, Query, Store, StoreError, StoredEnvelope};
+use xmtp_node::store::{
+    Cursor, Direction, Query, Store, StoreError, StoredEnvelope, SyncId, SyncKey,
+};
 
 /// A fresh schema, dropped on drop.
 struct TestSchema {
@@ -303,7 +305,7 @@ async fn concurrent_starts_migrate_once_and_a_newer_schema_is_refused() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, vec![1]);
+    assert_eq!(versions, vec![1, 2]);
     schema.store().await; // reopening is a no-op
     admin
         .execute("INSERT INTO schema_version (version) VALUES (99)", &[])
@@ -316,6 +318,79 @@ async fn concurrent_starts_migrate_once_and_a_newer_schema_is_refused() {
         matches!(err, StoreError::Schema(ref m) if m.contains("99")),
         "{err}"
     );
+}
+
+#[cfg_attr(not(xmtp_test_postgres), ignore = "needs XMTP_TEST_POSTGRES_URL")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_1_schema_migrates_and_answers_set_reconciliation_reads() {
+    let Some(schema) = TestSchema::new() else {
+        return;
+    };
+    let store = schema.store().await;
+    let stored: Vec<StoredEnvelope> = (0..40u64)
+        .map(|i| {
+            env(
+                &format!("/xmtp/0/m-{}/proto", i % 3),
+                100 - i,
+                &i.to_le_bytes(),
+            )
+        })
+        .chain([
+            env("/xmtp/0/privatestore-0xabc/key_bundle/proto", 80, b"p"),
+            env("/xmtp/0/m-late/proto", u64::MAX, b"late"),
+        ])
+        .collect();
+    store.insert(stored.clone()).await.unwrap();
+    drop(store);
+    // Back to version 1, as a node of the previous release left it.
+    let admin = schema.admin().await;
+    admin
+        .batch_execute(
+            "DROP INDEX envelopes_sync_idx; DELETE FROM schema_version WHERE version = 2;",
+        )
+        .await
+        .unwrap();
+    let store = schema.store().await;
+    let versions: i64 = admin
+        .query_one("SELECT count(*) FROM schema_version WHERE version = 2", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(versions, 1, "migrated to 2 again");
+
+    let keys = store.sync_keys(70, 1000).await.unwrap();
+    let mut expected: Vec<SyncKey> = stored
+        .iter()
+        .filter(|e| e.timestamp_ns >= 70)
+        .map(|e| SyncKey {
+            timestamp_ns: e.timestamp_ns,
+            digest: e.digest,
+            restricted: e.content_topic.contains("privatestore-"),
+        })
+        .collect();
+    expected.sort_by_key(|k| (k.timestamp_ns, k.digest));
+    assert_eq!(
+        keys, expected,
+        "ordered as unsigned timestamps, restricted marked"
+    );
+    assert_eq!(
+        store.sync_keys(0, 3).await.unwrap(),
+        keys[keys.len() - 3..],
+        "limited to the newest"
+    );
+
+    let wanted = vec![
+        keys[0].id(),
+        keys[keys.len() - 1].id(),
+        SyncId::new(5, &[1; 32]),
+    ];
+    let found = store.by_sync_ids(wanted.clone()).await.unwrap();
+    assert_eq!(found.len(), 2, "the unknown id is left out");
+    for e in &found {
+        assert!(wanted.iter().any(|id| id.matches(e)));
+        assert!(stored.contains(e));
+    }
+    assert!(store.by_sync_ids(Vec::new()).await.unwrap().is_empty());
 }
 
 #[cfg_attr(not(xmtp_test_postgres), ignore = "needs XMTP_TEST_POSTGRES_URL")]

@@ -34,6 +34,8 @@ fn config(database: Database, peers: Vec<String>, trusted: Vec<String>) -> NodeC
     let mut config = NodeConfig::ephemeral();
     config.database = database;
     config.waku = Some(waku);
+    // Thousands of envelopes are published from one address.
+    config.rate_limits.enabled = false;
     config
 }
 
@@ -61,6 +63,11 @@ async fn line(databases: [Database; 3]) -> [TestNode; 3] {
     status(&a, "A's mesh", |s| s.mesh_peers >= 1).await;
     status(&b, "B's mesh", |s| s.mesh_peers >= 2).await;
     status(&c, "C's mesh", |s| s.mesh_peers >= 1).await;
+    // The reconciliations each new connection starts are over, so nothing reaches a node but
+    // by the relay from here on.
+    status(&a, "A's first sync", |s| s.sync_rounds >= 1).await;
+    status(&b, "B's first syncs", |s| s.sync_rounds >= 2).await;
+    status(&c, "C's first sync", |s| s.sync_rounds >= 1).await;
     [a, b, c]
 }
 
@@ -285,4 +292,148 @@ async fn bad_waku_settings_are_refused_at_start() {
         waku.trusted_peers = vec!["not a peer id".into()];
     }
     assert!(xmtp_node::Node::start(bad_peer).await.is_err());
+}
+
+/// `n` envelopes on `topic` from `t` on, each with its own payload.
+fn batch(topic: &str, t: u64, n: u64, tag: u8) -> Vec<api::Envelope> {
+    (0..n)
+        .map(|i| {
+            let mut payload = vec![tag];
+            payload.extend_from_slice(&i.to_le_bytes());
+            envelope(topic, t + i, &payload)
+        })
+        .collect()
+}
+
+async fn publish_all(node: &TestNode, envelopes: &[api::Envelope]) {
+    for chunk in envelopes.chunks(100) {
+        node.publish_grpc(chunk.to_vec()).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_node_fetches_only_what_it_missed_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let c_db = Database::Sqlite(dir.path().join("c.db"));
+    let [a, b, c] = line([Database::Memory, Database::Memory, c_db.clone()]).await;
+    let topic = m_topic();
+    let t = now_ns();
+    let seen = batch(&topic, t, 100, 1);
+    publish_all(&b, &seen).await;
+    status(&c, "C's relayed 100", |s| s.relayed_in >= 100).await;
+    c.node.shutdown().await.unwrap();
+
+    // While C is down, B takes 2,000 more.
+    let missed = batch(&topic, t + 1_000, 2_000, 2);
+    publish_all(&b, &missed).await;
+    let c = TestNode::start(config(c_db, vec![addr(&b)], vec![peer_id(&b)])).await;
+    let s = status(&c, "C's catching up", |s| {
+        s.sync_rounds >= 1 && s.sync_fetched >= 2_000
+    })
+    .await;
+    assert_eq!(s.sync_fetched, 2_000, "only the missing ones: {s:?}");
+    assert_eq!((s.sync_refused, s.refused), (0, 0), "{s:?}");
+    let all: Vec<api::Envelope> = seen.iter().chain(&missed).cloned().collect();
+    assert_eq!(stored(&c, &topic).await, keys(&all));
+    let sent = status(&b, "B's sending", |s| s.sync_sent >= 2_000).await;
+    assert_eq!(sent.sync_sent, 2_000, "{sent:?}");
+    let text = c.metrics_text().await;
+    for line in [
+        "xmtp_node_waku_sync_envelopes_fetched_total 2000",
+        "xmtp_node_waku_sync_divergence_total 2000",
+    ] {
+        assert!(text.contains(line), "{line} missing in\n{text}");
+    }
+    shutdown([a, b, c]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_that_diverged_converge_both_ways_when_they_connect() {
+    let dir = tempfile::tempdir().unwrap();
+    let b_db = Database::Sqlite(dir.path().join("b.db"));
+    let a = TestNode::start(config(Database::Temporary, vec![], vec![])).await;
+    let b = TestNode::start(config(b_db.clone(), vec![], vec![])).await;
+    let topic = m_topic();
+    let t = now_ns();
+    let only_a = batch(&topic, t, 300, 1);
+    let only_b = batch(&topic, t + 500, 200, 2);
+    let both = batch(&topic, t + 1_000, 50, 3);
+    publish_all(&a, &only_a).await;
+    publish_all(&b, &only_b).await;
+    publish_all(&a, &both).await;
+    publish_all(&b, &both).await;
+    // An owner-only envelope on A: B does not trust A, so it is not reconciled.
+    let contact = format!("/xmtp/0/contact-{}/proto", a.me.wallet);
+    a.publish_grpc(vec![envelope(&contact, t, b"bundle")]).await;
+    b.node.shutdown().await.unwrap();
+
+    let b = TestNode::start(config(b_db, vec![addr(&a)], vec![])).await;
+    let sa = status(&a, "A's catching up", |s| {
+        s.sync_rounds >= 1 && s.sync_fetched >= 200
+    })
+    .await;
+    let sb = status(&b, "B's catching up", |s| {
+        s.sync_rounds >= 1 && s.sync_fetched >= 300
+    })
+    .await;
+    assert_eq!((sa.sync_fetched, sb.sync_fetched), (200, 300));
+    assert_eq!((sa.sync_refused, sb.sync_refused), (0, 0));
+    let all: Vec<api::Envelope> = only_a.iter().chain(&only_b).chain(&both).cloned().collect();
+    for node in [&a, &b] {
+        assert_eq!(stored(node, &topic).await, keys(&all));
+    }
+    assert!(stored(&b, &contact).await.is_empty());
+    shutdown([a, b]).await;
+}
+
+/// A CBOR `Fetch` request whose id bytes declare `len` but carry only a few.
+fn fetch_frame_declaring(len: u32) -> Vec<u8> {
+    let mut frame = vec![0xa1, 0x65];
+    frame.extend_from_slice(b"Fetch");
+    frame.extend_from_slice(&[0xa1, 0x63]);
+    frame.extend_from_slice(b"ids");
+    frame.push(0x5a);
+    frame.extend_from_slice(&len.to_be_bytes());
+    frame
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_oversized_sync_frames_get_the_peer_banned() {
+    let a = TestNode::start(config(Database::Memory, vec![], vec![])).await;
+    let topic = m_topic();
+    a.publish_grpc(vec![envelope(&topic, now_ns(), b"kept")])
+        .await;
+    let cases: [(&str, Vec<u8>); 2] = [
+        ("malformed", vec![0xff; 64]),
+        ("oversized", {
+            let mut frame = fetch_frame_declaring(1024 * 1024);
+            frame.resize(200 * 1024, 7);
+            frame
+        }),
+    ];
+    for (n, (reason, frame)) in cases.into_iter().enumerate() {
+        let hostile = TestNode::start(config(Database::Memory, vec![addr(&a)], vec![])).await;
+        status(&a, "A's peer", |s| s.peers == 1).await;
+        hostile
+            .node
+            .waku()
+            .unwrap()
+            .sync_raw(&peer_id(&a), frame)
+            .await;
+        let s = status(&a, "A's ban", |s| s.sync_refused > n as u64 && s.peers == 0).await;
+        assert_eq!(s.sync_refused, n as u64 + 1, "{s:?}");
+        let text = a.metrics_text().await;
+        let line = format!("xmtp_node_waku_sync_refused_total{{reason=\"{reason}\"}} 1");
+        assert!(text.contains(&line), "{line} missing in\n{text}");
+        shutdown([hostile]).await;
+    }
+    // A still serves clients and honest peers.
+    let honest = TestNode::start(config(Database::Memory, vec![addr(&a)], vec![])).await;
+    let s = status(&honest, "the honest peer's catching up", |s| {
+        s.sync_fetched >= 1
+    })
+    .await;
+    assert_eq!(s.sync_fetched, 1);
+    assert_eq!(stored(&honest, &topic).await.len(), 1);
+    shutdown([a, honest]).await;
 }

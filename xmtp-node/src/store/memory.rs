@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use super::{Cursor, Digest, Direction, Query, Store, StoreError, StoredEnvelope};
+use super::{Cursor, Digest, Direction, Query, Store, StoreError, StoredEnvelope, SyncId, SyncKey};
 
 type Key = (String, u64, Digest);
 
@@ -140,6 +140,33 @@ impl Store for MemoryStore {
 
     async fn count(&self) -> Result<u64, StoreError> {
         Ok(self.lock().len() as u64)
+    }
+
+    async fn sync_keys(&self, from_ns: u64, limit: usize) -> Result<Vec<SyncKey>, StoreError> {
+        // A scan: this store is for tests.
+        let mut keys: Vec<SyncKey> = self
+            .lock()
+            .keys()
+            .filter(|(_, ts, _)| *ts >= from_ns)
+            .map(|(topic, ts, digest)| SyncKey::of(topic, *ts, *digest))
+            .collect();
+        keys.sort_unstable_by_key(|k| (k.timestamp_ns, k.digest));
+        Ok(keys.split_off(keys.len().saturating_sub(limit)))
+    }
+
+    async fn by_sync_ids(&self, ids: Vec<SyncId>) -> Result<Vec<StoredEnvelope>, StoreError> {
+        let ids: std::collections::HashSet<SyncId> = ids.into_iter().collect();
+        Ok(self
+            .lock()
+            .iter()
+            .filter(|((_, ts, digest), _)| ids.contains(&SyncId::new(*ts, digest)))
+            .map(|((topic, ts, digest), row)| StoredEnvelope {
+                content_topic: topic.clone(),
+                timestamp_ns: *ts,
+                message: row.message.clone(),
+                digest: *digest,
+            })
+            .collect())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -48,6 +48,74 @@ pub struct StoredEnvelope {
     pub digest: Digest,
 }
 
+/// An envelope's id in set reconciliation (waku.md §6): its `timestamp_ns` as 8 big-endian
+/// bytes, then the first 24 bytes of its digest (negentropy ids are 32 bytes). Ordering ids
+/// orders envelopes by `(timestamp_ns, digest)`, as the stores do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SyncId(pub [u8; 32]);
+
+impl SyncId {
+    /// Digest bytes an id keeps.
+    pub const DIGEST_PREFIX: usize = 24;
+
+    /// The id of the envelope stored under `(timestamp_ns, digest)`.
+    pub fn new(timestamp_ns: u64, digest: &Digest) -> Self {
+        let mut id = [0u8; 32];
+        id[..8].copy_from_slice(&timestamp_ns.to_be_bytes());
+        id[8..].copy_from_slice(&digest[..Self::DIGEST_PREFIX]);
+        Self(id)
+    }
+
+    /// The envelope's timestamp.
+    pub fn timestamp_ns(&self) -> u64 {
+        let mut ts = [0u8; 8];
+        ts.copy_from_slice(&self.0[..8]);
+        u64::from_be_bytes(ts)
+    }
+
+    /// The lowest and highest digests with this id's prefix: an envelope has this id exactly
+    /// when its timestamp matches and its digest is within them.
+    pub fn digest_range(&self) -> (Digest, Digest) {
+        let mut low = [0u8; 32];
+        low[..Self::DIGEST_PREFIX].copy_from_slice(&self.0[8..]);
+        let mut high = [0xff; 32];
+        high[..Self::DIGEST_PREFIX].copy_from_slice(&self.0[8..]);
+        (low, high)
+    }
+
+    /// Whether `envelope` has this id.
+    pub fn matches(&self, envelope: &StoredEnvelope) -> bool {
+        *self == Self::new(envelope.timestamp_ns, &envelope.digest)
+    }
+}
+
+/// What set reconciliation knows of a stored envelope ([`Store::sync_keys`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SyncKey {
+    /// The sender's timestamp.
+    pub timestamp_ns: u64,
+    /// `SHA-256(content_topic || message)`.
+    pub digest: Digest,
+    /// Whether the topic is owner-only (`contact-`, `privatestore-`): such envelopes are
+    /// reconciled only with trusted peers.
+    pub restricted: bool,
+}
+
+impl SyncKey {
+    pub(crate) fn of(topic: &str, timestamp_ns: u64, digest: Digest) -> Self {
+        Self {
+            timestamp_ns,
+            digest,
+            restricted: crate::auth::is_restricted(topic),
+        }
+    }
+
+    /// The key's reconciliation id.
+    pub fn id(&self) -> SyncId {
+        SyncId::new(self.timestamp_ns, &self.digest)
+    }
+}
+
 /// Sort order of a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
@@ -153,6 +221,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// How many envelopes are stored (for metrics; may be approximate on large stores).
     async fn count(&self) -> Result<u64, StoreError>;
+
+    /// The keys of the envelopes with `from_ns <= timestamp_ns`, ordered by
+    /// `(timestamp_ns, digest)`, at most `limit` (the newest): what set reconciliation compares.
+    async fn sync_keys(&self, from_ns: u64, limit: usize) -> Result<Vec<SyncKey>, StoreError>;
+
+    /// The envelopes with these reconciliation ids (ids not stored are left out), in no
+    /// particular order.
+    async fn by_sync_ids(&self, ids: Vec<SyncId>) -> Result<Vec<StoredEnvelope>, StoreError>;
 
     /// Checks that the backend answers (for health checks).
     async fn ping(&self) -> Result<(), StoreError>;

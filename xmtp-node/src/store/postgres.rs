@@ -1,6 +1,6 @@
 //! PostgreSQL backend: one schema shared by any number of node processes.
 //!
-//! Layout (migration 1):
+//! Layout (migration 1; migration 2 adds `envelopes_sync_idx` for set reconciliation):
 //! - `envelopes`: a `BIGSERIAL` row id, the topic as `BYTEA` (any Rust string round-trips, NUL
 //!   bytes included, and compares bytewise), `timestamp_ns` as `BIGINT` holding the `u64` with its
 //!   sign bit flipped (so every `u64` fits and signed order equals unsigned order; in SQL the
@@ -34,13 +34,14 @@ use deadpool_postgres::{
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio_postgres::error::SqlState;
 
-use super::{Direction, Query, Store, StoreError, StoredEnvelope};
+use super::{Direction, Query, Store, StoreError, StoredEnvelope, SyncId, SyncKey};
 
 /// The newest schema version this code knows.
-const SCHEMA_VERSION: i32 = 1;
+const SCHEMA_VERSION: i32 = 2;
 
 /// Migrations, in order; entry `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE envelopes (
     id BIGSERIAL PRIMARY KEY,
     topic BYTEA NOT NULL,
@@ -68,7 +69,13 @@ CREATE TABLE ephemeral_envelopes (
     created_ns BIGINT NOT NULL
 );
 ALTER TABLE ephemeral_envelopes ALTER COLUMN message SET STORAGE EXTERNAL;
-"];
+",
+    r"
+-- Set reconciliation with Waku peers: the keys of a time window in (timestamp_ns, digest) order
+-- with the topic (owner-only topics are reconciled with trusted peers only), from the index alone.
+CREATE INDEX envelopes_sync_idx ON envelopes (timestamp_ns, digest) INCLUDE (topic);
+",
+];
 
 /// Inserts `$1..$6` (one array per column) for node `$7`, and notifies channel `$8` with payloads
 /// `$9 || <comma-separated ids>`, 300 ids per payload (at most 20 characters each, under the
@@ -367,6 +374,67 @@ impl Store for PostgresStore {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    async fn sync_keys(&self, from_ns: u64, limit: usize) -> Result<Vec<SyncKey>, StoreError> {
+        let conn = self.conn().await?;
+        let stmt = conn
+            .prepare_cached(
+                "SELECT topic, timestamp_ns, digest FROM envelopes
+                 WHERE timestamp_ns >= $1 ORDER BY timestamp_ns DESC, digest DESC LIMIT $2",
+            )
+            .await
+            .map_err(pg_error)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut keys = conn
+            .query(&stmt, &[&ts_to_sql(from_ns), &limit])
+            .await
+            .map_err(pg_error)?
+            .iter()
+            .map(|row| {
+                let topic: &[u8] = row.try_get(0).map_err(pg_error)?;
+                let timestamp: i64 = row.try_get(1).map_err(pg_error)?;
+                let digest: &[u8] = row.try_get(2).map_err(pg_error)?;
+                Ok(SyncKey::of(
+                    std::str::from_utf8(topic).map_err(|_| not_utf8())?,
+                    ts_from_sql(timestamp),
+                    digest.try_into().map_err(|_| not_a_digest())?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        keys.reverse();
+        Ok(keys)
+    }
+
+    async fn by_sync_ids(&self, ids: Vec<SyncId>) -> Result<Vec<StoredEnvelope>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut timestamps = Vec::with_capacity(ids.len());
+        let mut lows = Vec::with_capacity(ids.len());
+        let mut highs = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let (low, high) = id.digest_range();
+            timestamps.push(ts_to_sql(id.timestamp_ns()));
+            lows.push(low.to_vec());
+            highs.push(high.to_vec());
+        }
+        let conn = self.conn().await?;
+        let stmt = conn
+            .prepare_cached(
+                "SELECT e.topic, e.timestamp_ns, e.digest, e.message
+                 FROM unnest($1::int8[], $2::bytea[], $3::bytea[]) AS i(ts, low, high)
+                 JOIN envelopes e
+                   ON e.timestamp_ns = i.ts AND e.digest >= i.low AND e.digest <= i.high",
+            )
+            .await
+            .map_err(pg_error)?;
+        conn.query(&stmt, &[&timestamps, &lows, &highs])
+            .await
+            .map_err(pg_error)?
+            .iter()
+            .map(|row| envelope_from_row(row, 0))
+            .collect()
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let conn = self.conn().await?;
         conn.simple_query("SELECT 1").await.map_err(pg_error)?;
@@ -645,14 +713,19 @@ fn envelope_from_row(
     let digest: Vec<u8> = row.try_get(first + 2).map_err(pg_error)?;
     let message: Vec<u8> = row.try_get(first + 3).map_err(pg_error)?;
     Ok(StoredEnvelope {
-        content_topic: String::from_utf8(topic)
-            .map_err(|_| StoreError::Backend("a stored topic is not UTF-8".into()))?,
+        content_topic: String::from_utf8(topic).map_err(|_| not_utf8())?,
         timestamp_ns: ts_from_sql(timestamp),
         message: message.into(),
-        digest: digest
-            .try_into()
-            .map_err(|_| StoreError::Backend("a stored digest is not 32 bytes".into()))?,
+        digest: digest.try_into().map_err(|_| not_a_digest())?,
     })
+}
+
+fn not_utf8() -> StoreError {
+    StoreError::Backend("a stored topic is not UTF-8".into())
+}
+
+fn not_a_digest() -> StoreError {
+    StoreError::Backend("a stored digest is not 32 bytes".into())
 }
 
 fn now_ns() -> i64 {

@@ -15,10 +15,13 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use super::{Cursor, Direction, Query, SqliteSync, Store, StoreError, StoredEnvelope};
+use super::{
+    Cursor, Digest, Direction, Query, SqliteSync, Store, StoreError, StoredEnvelope, SyncId,
+    SyncKey,
+};
 
 /// Schema version this code writes; a database with a newer version is refused.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Sender timestamps are `u64` but SQLite integers are `i64`: flipping the top bit maps the
 /// `u64` order onto the `i64` order, so envelopes dated after 2262 still sort last.
@@ -48,6 +51,13 @@ CREATE TABLE envelopes (
 );
 CREATE UNIQUE INDEX envelopes_paging ON envelopes (topic, timestamp_ns, digest);
 CREATE INDEX envelopes_expiring ON envelopes (received_ns) WHERE should_expire = 1;
+";
+
+/// Version 3: set reconciliation with Waku peers reads the keys of a time window in
+/// `(timestamp_ns, digest)` order, and the topic to leave owner-only envelopes out; this index
+/// answers that from the index alone (covering), without touching the payload pages.
+const SCHEMA_V3: &str = "
+CREATE INDEX envelopes_sync ON envelopes (timestamp_ns, digest, topic);
 ";
 
 /// Moving a version 1 database (rows clustered on the paging key) to version 2: set the old
@@ -299,10 +309,14 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         .map_err(schema)?
         .flatten();
     let steps: &[&str] = match version {
-        None => &[SCHEMA_V2],
+        None => &[SCHEMA_V2, SCHEMA_V3],
         Some(1) => {
-            tracing::info!("migrating the SQLite envelope table from schema 1 to 2");
-            &[V1_SET_ASIDE, SCHEMA_V2, V1_COPY]
+            tracing::info!("migrating the SQLite envelope table from schema 1 to 3");
+            &[V1_SET_ASIDE, SCHEMA_V2, V1_COPY, SCHEMA_V3]
+        }
+        Some(2) => {
+            tracing::info!("migrating the SQLite envelope table from schema 2 to 3");
+            &[SCHEMA_V3]
         }
         Some(SCHEMA_VERSION) => &[],
         Some(v) => {
@@ -727,6 +741,27 @@ impl ReaderPool {
     }
 }
 
+/// A digest column of row `row` at `index`.
+fn digest_at(row: &rusqlite::Row<'_>, index: usize) -> Result<Digest, rusqlite::Error> {
+    <[u8; 32]>::try_from(row.get_ref(index)?.as_blob()?).map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Blob,
+            "stored digest is not 32 bytes".into(),
+        )
+    })
+}
+
+/// An envelope from the columns `topic, timestamp_ns, message, digest`.
+fn envelope_from_row(row: &rusqlite::Row<'_>) -> Result<StoredEnvelope, rusqlite::Error> {
+    Ok(StoredEnvelope {
+        content_topic: row.get(0)?,
+        timestamp_ns: ts_from_sql(row.get(1)?),
+        message: bytes::Bytes::from(row.get::<_, Vec<u8>>(2)?),
+        digest: digest_at(row, 3)?,
+    })
+}
+
 fn run_query(conn: &Connection, q: &Query) -> Result<Vec<StoredEnvelope>, rusqlite::Error> {
     use rusqlite::types::Value;
     let mut sql = String::from("SELECT topic, timestamp_ns, message, digest FROM envelopes WHERE ");
@@ -767,22 +802,7 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Vec<StoredEnvelope>, rusqli
     args.push(Value::Integer(i64::from(q.limit)));
 
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), |row| {
-        let digest: Vec<u8> = row.get(3)?;
-        let digest = <[u8; 32]>::try_from(digest.as_slice()).map_err(|_| {
-            rusqlite::Error::FromSqlConversionFailure(
-                3,
-                rusqlite::types::Type::Blob,
-                "stored digest is not 32 bytes".into(),
-            )
-        })?;
-        Ok(StoredEnvelope {
-            content_topic: row.get(0)?,
-            timestamp_ns: ts_from_sql(row.get(1)?),
-            message: bytes::Bytes::from(row.get::<_, Vec<u8>>(2)?),
-            digest,
-        })
-    })?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), envelope_from_row)?;
     // Rows are stepped one at a time: a page that reaches its budget stops reading.
     super::within_budget(rows, q.max_bytes)
 }
@@ -836,6 +856,52 @@ impl Store for SqliteStore {
 
     async fn count(&self) -> Result<u64, StoreError> {
         Ok(self.writer.stored.load(Ordering::Relaxed))
+    }
+
+    async fn sync_keys(&self, from_ns: u64, limit: usize) -> Result<Vec<SyncKey>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.readers
+            .run(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT topic, timestamp_ns, digest FROM envelopes INDEXED BY envelopes_sync
+                     WHERE timestamp_ns >= ?1 ORDER BY timestamp_ns DESC, digest DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![ts_to_sql(from_ns), limit], |row| {
+                    let topic: String = row.get(0)?;
+                    Ok(SyncKey::of(
+                        &topic,
+                        ts_from_sql(row.get(1)?),
+                        digest_at(row, 2)?,
+                    ))
+                })?;
+                let mut keys = rows.collect::<Result<Vec<_>, _>>()?;
+                keys.reverse();
+                Ok(keys)
+            })
+            .await
+    }
+
+    async fn by_sync_ids(&self, ids: Vec<SyncId>) -> Result<Vec<StoredEnvelope>, StoreError> {
+        self.readers
+            .run(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT topic, timestamp_ns, message, digest FROM envelopes INDEXED BY envelopes_sync
+                     WHERE timestamp_ns = ?1 AND digest BETWEEN ?2 AND ?3",
+                )?;
+                let mut found = Vec::new();
+                for id in ids {
+                    let (low, high) = id.digest_range();
+                    let rows = stmt.query_map(
+                        params![ts_to_sql(id.timestamp_ns()), &low[..], &high[..]],
+                        envelope_from_row,
+                    )?;
+                    for row in rows {
+                        found.push(row?);
+                    }
+                }
+                Ok(found)
+            })
+            .await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -1156,6 +1222,11 @@ mod tests {
         assert!(!err.is_retryable());
     }
 
+    fn schema_version(conn: &Connection) -> i64 {
+        conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
     /// The version 1 layout as it was shipped: rows clustered on the paging key.
     const SCHEMA_V1: &str = "
         CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -1167,6 +1238,71 @@ mod tests {
         ) WITHOUT ROWID;
         CREATE INDEX envelopes_expiring ON envelopes (received_ns) WHERE should_expire = 1;
     ";
+
+    #[tokio::test]
+    async fn a_version_2_database_gains_the_sync_index_and_answers_sync_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        let old: Vec<StoredEnvelope> = (0..50u64)
+            .map(|i| {
+                env(
+                    &format!("/xmtp/0/m-{}/proto", i % 3),
+                    100 - i,
+                    &i.to_le_bytes(),
+                )
+            })
+            .chain([env("/xmtp/0/contact-0xabc/proto", 70, b"c")])
+            .collect();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_V2).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);
+                 INSERT INTO schema_version (version) VALUES (2);",
+            )
+            .unwrap();
+            for e in &old {
+                conn.execute(
+                    "INSERT INTO envelopes (topic, timestamp_ns, digest, message, received_ns, should_expire)
+                     VALUES (?1, ?2, ?3, ?4, 0, 0)",
+                    params![e.content_topic, ts_to_sql(e.timestamp_ns), &e.digest[..], &e.message[..]],
+                )
+                .unwrap();
+            }
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let keys = store.sync_keys(60, 1000).await.unwrap();
+        let mut expected: Vec<SyncKey> = old
+            .iter()
+            .filter(|e| e.timestamp_ns >= 60)
+            .map(|e| SyncKey::of(&e.content_topic, e.timestamp_ns, e.digest))
+            .collect();
+        expected.sort_by_key(|k| (k.timestamp_ns, k.digest));
+        assert_eq!(keys, expected);
+        assert_eq!(keys.iter().filter(|k| k.restricted).count(), 1);
+        assert_eq!(
+            store.sync_keys(0, 5).await.unwrap(),
+            keys[keys.len() - 5..],
+            "limited to the newest"
+        );
+        let wanted = vec![keys[0].id(), keys[7].id(), SyncId::new(1, &[9; 32])];
+        let mut found = store.by_sync_ids(wanted.clone()).await.unwrap();
+        found.sort_by_key(|e| (e.timestamp_ns, e.digest));
+        assert_eq!(found.len(), 2, "the unknown id is left out");
+        assert!(wanted[0].matches(&found[0]) && wanted[1].matches(&found[1]));
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(schema_version(&conn), SCHEMA_VERSION);
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT topic, timestamp_ns, digest FROM envelopes
+                 WHERE timestamp_ns >= 0 ORDER BY timestamp_ns, digest",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("COVERING INDEX envelopes_sync"), "{plan}");
+    }
 
     #[tokio::test]
     async fn a_version_1_database_is_migrated_with_every_row() {
@@ -1213,10 +1349,7 @@ mod tests {
         assert_eq!(store.delete_expired(1_000, 10).await.unwrap(), 1);
         drop(store);
         let conn = Connection::open(&path).unwrap();
-        let version: i64 = conn
-            .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
+        assert_eq!(schema_version(&conn), SCHEMA_VERSION);
     }
 
     #[tokio::test]
