@@ -48,7 +48,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use governor::{DefaultKeyedRateLimiter, RateLimiter};
 use libp2p::core::muxing::StreamMuxerBox;
 use libp2p::core::transport::Boxed;
 use libp2p::core::upgrade::{SelectUpgrade, Version};
@@ -74,7 +73,7 @@ use xmtp_proto::waku::{MessageHash, WakuMessage, envelope_hash};
 use crate::auth::is_restricted;
 use crate::config::WakuConfig;
 use crate::error::{Error, Result};
-use crate::ratelimit::quota;
+use crate::ratelimit::{KeyedLimiter, keyed, quota};
 use crate::relay::Hub;
 use crate::service::{MAX_MESSAGE_BYTES, MAX_TOPIC_BYTES, RelayOut, is_ephemeral, to_stored};
 use crate::store::{Store, StoredEnvelope};
@@ -392,6 +391,7 @@ pub(crate) async fn start(
     store: Arc<dyn Store>,
     hub: Arc<Hub>,
     metrics: Arc<WakuMetrics>,
+    clock: &Arc<dyn xmtp_keystore::Clock>,
 ) -> Result<Started> {
     let key = node_key(config.key_file.as_deref())?;
     let local = key.public().to_peer_id();
@@ -448,7 +448,7 @@ pub(crate) async fn start(
         topic: topic.hash(),
         peers,
         trusted,
-        limiter: RateLimiter::keyed(quota(config.per_peer, 1)),
+        limiter: keyed(quota(config.per_peer, 1), clock),
         inbox,
         outbox,
         metrics: Arc::clone(&metrics),
@@ -646,7 +646,7 @@ struct Relay {
     topic: gossipsub::TopicHash,
     peers: Vec<(PeerId, Multiaddr)>,
     trusted: HashSet<PeerId>,
-    limiter: DefaultKeyedRateLimiter<PeerId>,
+    limiter: KeyedLimiter<PeerId>,
     inbox: mpsc::Sender<StoredEnvelope>,
     outbox: mpsc::Receiver<Outgoing>,
     metrics: Arc<WakuMetrics>,
