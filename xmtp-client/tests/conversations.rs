@@ -11,8 +11,8 @@ use xmtp_api::{QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
 use xmtp_client::{
     Client, Consent, ConsentProof, ConversationContext, ConversationVersion, DecodedMessage,
-    Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, MessageQuery, MessageResult,
-    SendOptions, decode_envelope,
+    Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, ManualClock, MessageQuery,
+    MessageResult, SendOptions, decode_envelope,
 };
 use xmtp_keystore::{
     LocalKeystore, PrivateKeyBundle, SealOptions, StoreKey, deterministic_invitation,
@@ -142,8 +142,18 @@ async fn new_conversation_refuses_self_and_unknown_peers() {
 #[tokio::test]
 async fn text_reaction_reply_and_attachment_round_trip_in_order() {
     let node = node().await;
-    let (_, alice) = user(&node).await;
-    let (_, bob) = user(&node).await;
+    // One clock for both, moved a millisecond before each later send: the order of the four
+    // messages is their send order, whichever client sent them (on the system clock, a reply
+    // and the next message from the other side could share a millisecond).
+    let clock = Arc::new(ManualClock::at_system_now());
+    let on_clock = || options(&node).with_clock(clock.clone());
+    let tick = || clock.advance(std::time::Duration::from_millis(1));
+    let alice = Client::create(&xmtp_crypto::LocalWallet::generate(), on_clock())
+        .await
+        .unwrap();
+    let bob = Client::create(&xmtp_crypto::LocalWallet::generate(), on_clock())
+        .await
+        .unwrap();
     let conversation = start_conversation(&alice, &bob).await;
 
     let prepared = conversation
@@ -171,18 +181,21 @@ async fn text_reaction_reply_and_attachment_round_trip_in_order() {
         schema: ReactionSchema::Unicode,
         content: "👍".into(),
     };
+    tick();
     at_bob.send(reaction.clone()).await.unwrap();
     let reply = Reply {
         reference: hello_id.clone(),
         reference_inbox_id: None,
         content: Box::new(Content::from("hi alice")),
     };
+    tick();
     at_bob.send(reply.clone()).await.unwrap();
     let attachment = Attachment {
         filename: "a.txt".into(),
         mime_type: "text/plain".into(),
         data: b"attached bytes".to_vec(),
     };
+    tick();
     conversation
         .send_with(
             &Content::from(attachment.clone()),
@@ -204,7 +217,7 @@ async fn text_reaction_reply_and_attachment_round_trip_in_order() {
         assert_eq!(messages[1].sender, bob.address());
         assert_eq!(messages[2].content, Content::from(reply.clone()));
         assert_eq!(messages[3].content, Content::from(attachment.clone()));
-        assert!(messages.windows(2).all(|w| w[0].sent_ns <= w[1].sent_ns));
+        assert!(messages.windows(2).all(|w| w[0].sent_ns < w[1].sent_ns));
     }
     // Bob replied, so Alice is allowed on his side too.
     assert_eq!(at_bob.consent_state().await.unwrap(), Consent::Allowed);
@@ -221,9 +234,9 @@ async fn messages_page_with_limit_direction_and_bounds() {
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
     let conversation = start_conversation(&alice, &bob).await;
+    // A client's send times strictly increase (whole milliseconds), however fast it sends.
     for i in 0..7 {
         conversation.send(format!("m{i}")).await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     let all = ok(conversation.messages(MessageQuery::all()).await.unwrap());
     assert_eq!(texts(&all), ["m0", "m1", "m2", "m3", "m4", "m5", "m6"]);
@@ -286,13 +299,13 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
     .unwrap();
     let now = xmtp_api::now_ns();
     // A message of the second conversation replayed on the first topic.
-    let replayed = Envelope {
+    let replayed = xmtp_api::Envelope {
         content_topic: first.topic().to_owned(),
         timestamp_ns: now,
         message: second_envelopes[0].message.clone(),
     };
     // Bytes that are no message at all.
-    let garbage = Envelope {
+    let garbage = xmtp_api::Envelope {
         content_topic: first.topic().to_owned(),
         timestamp_ns: now + 1,
         message: b"not a message".to_vec(),
@@ -321,7 +334,7 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
         .publish(vec![
             replayed,
             garbage,
-            Envelope {
+            xmtp_api::Envelope {
                 content_topic: first.topic().to_owned(),
                 timestamp_ns: now + 2,
                 message: forged.payload,
@@ -383,12 +396,18 @@ async fn decode_envelope_needs_only_the_topic_data() {
     drop(node);
 
     let registry = xmtp_client::content::CodecRegistry::default();
-    let decoded = decode_envelope(bob.address(), &topic_data, &envelopes[0], &registry).unwrap();
+    // As a push notification hands it over: topic, timestamp and bytes.
+    let pushed = Envelope::new(
+        envelopes[0].content_topic.clone(),
+        envelopes[0].timestamp_ns,
+        envelopes[0].message.clone(),
+    );
+    let decoded = decode_envelope(bob.address(), &topic_data, &pushed, &registry).unwrap();
     assert_eq!(decoded.id, id);
     assert_eq!(decoded.sender, alice.address());
     assert_eq!(decoded.content, Content::from("push me"));
 
-    let mut moved = envelopes[0].clone();
+    let mut moved = pushed.clone();
     moved.content_topic = "/xmtp/0/m-elsewhere/proto".into();
     assert!(decode_envelope(bob.address(), &topic_data, &moved, &registry).is_err());
 }
@@ -662,12 +681,21 @@ async fn a_valid_consent_proof_allows_the_sender_and_a_foreign_one_does_not() {
 #[tokio::test]
 async fn list_orders_by_creation_or_by_last_activity() {
     let node = node().await;
-    let (_, alice) = user(&node).await;
+    // Alice's clock moves only when told: her conversations start a millisecond apart, and her
+    // bump comes a millisecond after both.
+    let clock = Arc::new(ManualClock::at_system_now());
+    let alice = Client::create(
+        &xmtp_crypto::LocalWallet::generate(),
+        options(&node).with_clock(clock.clone()),
+    )
+    .await
+    .unwrap();
     let (_, bob) = user(&node).await;
     let (_, carol) = user(&node).await;
     let with_bob = start_conversation(&alice, &bob).await;
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    clock.advance(std::time::Duration::from_millis(1));
     let with_carol = start_conversation(&alice, &carol).await;
+    clock.advance(std::time::Duration::from_millis(1));
     let topics = |list: Vec<xmtp_client::Conversation>| {
         list.iter()
             .map(|c| c.topic().to_owned())
