@@ -38,6 +38,6 @@ pub use service::{
     MAX_PREFERENCES_PAGE_SIZE, MAX_TOPIC_BYTES,
 };
 pub use tls::TlsFiles;
-pub use xmtp_keystore::{Clock, ManualClock, SkewedClock, SystemClock};
 #[cfg(feature = "waku")]
 pub use waku::{WakuPeer, WakuStatus};
+pub use xmtp_keystore::{Clock, ManualClock, SkewedClock, SystemClock};

@@ -201,7 +201,10 @@ pub async fn await_metric(
 /// Waits until the active-subscription gauge of the node at `base` reads `n`: the node has
 /// registered (or dropped) its subscribers.
 pub async fn await_subscriptions(base: &str, client: &reqwest::Client, n: f64) {
-    await_metric(base, client, "xmtp_node_active_subscriptions", |now| now == n).await;
+    await_metric(base, client, "xmtp_node_active_subscriptions", |now| {
+        now == n
+    })
+    .await;
 }
 
 /// Writes an HTTP/1.1 Subscribe on `topic` to a raw connection (whose answer the caller may

@@ -1002,7 +1002,11 @@ pub async fn retention_deletes_non_xmtp_topics(mut config: NodeConfig) {
     // the PostgreSQL suite's, is long passed too).
     clock.advance(DAY);
     n.await_metric(deleted, |deleted| deleted >= 1.0).await;
-    assert_eq!(count(expiring.clone()).await, 0, "expired envelope still stored");
+    assert_eq!(
+        count(expiring.clone()).await,
+        0,
+        "expired envelope still stored"
+    );
     assert_eq!(count(kept.clone()).await, 1);
     assert_eq!(n.metric(deleted).await, 1.0);
     n.node.shutdown().await.unwrap();
