@@ -759,6 +759,9 @@ pub async fn rate_limits(mut config: NodeConfig) {
     config.rate_limits.general.capacity = 4;
     config.rate_limits.general.per_minute = 1;
     config.max_request_bytes = 64 * 1024;
+    // The buckets refill by the node's clock: standing still, none refills however slowly the
+    // test runs.
+    config.clock = Arc::new(ManualClock::at_system_now());
     let n = TestNode::start(config).await;
     let topic = m_topic();
     n.publish_grpc(vec![envelope(&topic, 1, b"1"), envelope(&topic, 2, b"2")])
