@@ -74,7 +74,7 @@ pub(crate) fn quota(bucket: Bucket, multiplier: u32) -> Quota {
 
 impl Limiter {
     pub(crate) fn new(config: &RateLimitConfig, clock: &Arc<dyn Clock>) -> Self {
-        let bucket = |bucket, multiplier| keyed(quota(bucket, multiplier), &clock);
+        let bucket = |bucket, multiplier| keyed(quota(bucket, multiplier), clock);
         Self {
             enabled: config.enabled,
             general: bucket(config.general, 1),
