@@ -5,12 +5,12 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{node, options, start_conversation, user};
+use common::{node, options, start_conversation, user, user_on};
 use futures::StreamExt;
 use xmtp_api::{QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
 use xmtp_client::{
-    Client, Consent, ConsentProof, ConversationContext, ConversationVersion, DecodedMessage,
+    Client, Clock, Consent, ConsentProof, ConversationContext, ConversationVersion, DecodedMessage,
     Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, ManualClock, MessageQuery,
     MessageResult, SendOptions, decode_envelope,
 };
@@ -146,14 +146,9 @@ async fn text_reaction_reply_and_attachment_round_trip_in_order() {
     // messages is their send order, whichever client sent them (on the system clock, a reply
     // and the next message from the other side could share a millisecond).
     let clock = Arc::new(ManualClock::at_system_now());
-    let on_clock = || options(&node).with_clock(clock.clone());
     let tick = || clock.advance(std::time::Duration::from_millis(1));
-    let alice = Client::create(&xmtp_crypto::LocalWallet::generate(), on_clock())
-        .await
-        .unwrap();
-    let bob = Client::create(&xmtp_crypto::LocalWallet::generate(), on_clock())
-        .await
-        .unwrap();
+    let alice = user_on(&node, clock.clone()).await;
+    let bob = user_on(&node, clock.clone()).await;
     let conversation = start_conversation(&alice, &bob).await;
 
     let prepared = conversation
@@ -273,7 +268,11 @@ async fn messages_page_with_limit_direction_and_bounds() {
 #[tokio::test]
 async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
     let node = node().await;
-    let (_, alice) = user(&node).await;
+    // Alice's clock moves only when told: the injected envelopes are stamped after her first
+    // two messages and before her last one (on the system clock, her last could share the
+    // injected ones' millisecond and sort before them).
+    let clock = Arc::new(ManualClock::at_system_now());
+    let alice = user_on(&node, clock.clone()).await;
     let (_, bob) = user(&node).await;
     let (_, mallory) = user(&node).await;
     let first = alice
@@ -297,7 +296,7 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
     )
     .await
     .unwrap();
-    let now = xmtp_api::now_ns();
+    let now = clock.now_ns() + 10_000_000;
     // A message of the second conversation replayed on the first topic.
     let replayed = xmtp_api::Envelope {
         content_topic: first.topic().to_owned(),
@@ -342,6 +341,7 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
         ])
         .await
         .unwrap();
+    clock.advance(std::time::Duration::from_secs(1));
     first.send("still readable").await.unwrap();
 
     let at_bob = bob
@@ -684,12 +684,7 @@ async fn list_orders_by_creation_or_by_last_activity() {
     // Alice's clock moves only when told: her conversations start a millisecond apart, and her
     // bump comes a millisecond after both.
     let clock = Arc::new(ManualClock::at_system_now());
-    let alice = Client::create(
-        &xmtp_crypto::LocalWallet::generate(),
-        options(&node).with_clock(clock.clone()),
-    )
-    .await
-    .unwrap();
+    let alice = user_on(&node, clock.clone()).await;
     let (_, bob) = user(&node).await;
     let (_, carol) = user(&node).await;
     let with_bob = start_conversation(&alice, &bob).await;
