@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
+use xmtp_api::Envelope;
 use xmtp_client::content::{CodecRegistry, Content};
-use xmtp_client::{ApiConfig, Client, ClientOptions, Envelope, MessageQuery};
+use xmtp_client::{ApiConfig, Client, ClientOptions, MessageQuery};
 use xmtp_keystore::PrivateKeyBundle;
 use xmtp_node::{Node, NodeConfig, RunningNode};
 

@@ -16,6 +16,12 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("envelope"), |data: &[u8]| {
     assert_round_trip(&envelope);
     let f = fixtures();
     let registry = CodecRegistry::new();
+    let wire = &envelope;
+    let envelope = xmtp_client::Envelope::new(
+        wire.content_topic.clone(),
+        wire.timestamp_ns,
+        wire.message.clone(),
+    );
     let _ = xmtp_client::decode_envelope(me(), &f.secret, &envelope, &registry);
     let _ = xmtp_keystore::open_v1_message(&f.bob, &envelope.message, &envelope.content_topic);
     let _ = xmtp_keystore::open_invitation(

@@ -349,6 +349,44 @@ async fn tokens_are_cached_renewed_and_refreshed_on_unauthenticated() {
     node.shutdown().await.unwrap();
 }
 
+/// The node ages tokens by its own clock, not the client's: a token the client still holds as
+/// young is refused once the node's clock passes its hour, and so is the fresh token the client
+/// makes by its stale clock; once the client's clock catches up, its next token works.
+#[tokio::test]
+async fn a_token_expires_by_the_nodes_clock() {
+    let t0 = now_ns();
+    let node_clock = Arc::new(ManualClock::new(t0));
+    let mut config = NodeConfig::ephemeral();
+    config.clock = node_clock.clone();
+    let node = start(config).await;
+    let client_clock = Arc::new(ManualClock::new(t0));
+    let mut api_config = ApiConfig::new(node.grpc_url());
+    api_config.clock = client_clock.clone();
+    let auth = KeystoreAuth::new(identity()).with_clock(client_clock.clone());
+    let api = GrpcApi::connect(api_config)
+        .await
+        .unwrap()
+        .with_auth(Arc::new(auth));
+    let topic = "/xmtp/0/m-node-clock/proto";
+
+    api.publish(vec![envelope(topic, 1, b"a")]).await.unwrap();
+    // Exactly an hour old by the node's clock is still valid (its cache and its check agree).
+    node_clock.advance(Duration::from_secs(3600));
+    api.publish(vec![envelope(topic, 2, b"b")]).await.unwrap();
+    // One nanosecond more: expired, though the client's clock has not moved at all.
+    node_clock.advance(Duration::from_nanos(1));
+    let err = api
+        .publish(vec![envelope(topic, 3, b"c")])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(Code::Unauthenticated), "{err}");
+    assert!(err.to_string().contains("token expired"), "{err}");
+    // The client's clock catches up: its next token is young by the node's clock too.
+    client_clock.set(node_clock.now_ns());
+    api.publish(vec![envelope(topic, 4, b"d")]).await.unwrap();
+    node.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn retryable_errors_are_retried_and_others_surface_at_once() {
     let mut config = NodeConfig::ephemeral();

@@ -45,8 +45,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use xmtp_client::content::Content;
 use xmtp_client::{
-    Address, ApiConfig, Client, ClientOptions, Conversation, ConversationContext, FileBackend,
-    LocalWallet, MessageQuery, SendOptions,
+    Address, ApiConfig, Client, ClientOptions, Conversation, ConversationContext, Envelope,
+    FileBackend, LocalWallet, MessageQuery, SendOptions,
 };
 
 /// Clients set up at once while making the fixture.
@@ -381,7 +381,9 @@ async fn profile(flags: &Flags) -> anyhow::Result<()> {
     let fetch = Instant::now();
     let mut page_start = Instant::now();
     while let Some(page) = pages.next().await {
-        envelopes.extend(page?);
+        // The client's own envelopes (topic, timestamp, bytes), moved out of the wire type.
+        let page = page?.into_iter();
+        envelopes.extend(page.map(|e| Envelope::new(e.content_topic, e.timestamp_ns, e.message)));
         page_ms.push(page_start.elapsed().as_secs_f64() * 1e3);
         page_start = Instant::now();
     }

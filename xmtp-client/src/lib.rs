@@ -6,6 +6,7 @@ mod client;
 mod consent;
 pub mod content;
 mod conversations;
+mod envelope;
 mod error;
 mod message;
 mod signer;
@@ -18,13 +19,14 @@ pub use conversations::{
     ConsentProof, Conversation, ConversationContext, ConversationVersion, Conversations, Direction,
     ListFilter, ListOrder, MessageQuery, PreparedMessage, SendOptions, SyncReport,
 };
+pub use envelope::Envelope;
 pub use error::{Error, Result};
 pub use message::{
     ConversationSecret, DecodedMessage, MessageResult, UndecodableMessage, decode_envelope,
 };
 pub use signer::{SignerError, WalletSigner};
 pub use streams::ConnectionEvent;
-pub use xmtp_api::{ApiConfig, Clock, Envelope, ManualClock, SkewedClock, SystemClock, XmtpApi};
+pub use xmtp_api::{ApiConfig, Clock, ManualClock, SkewedClock, SystemClock, XmtpApi};
 pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
 pub use xmtp_keystore::Consent;
 pub use xmtp_keystore::SignatureRequest;

@@ -1,6 +1,5 @@
 //! Decoded messages, per-item failures, and decoding one envelope without a client.
 
-use xmtp_api::Envelope;
 use xmtp_crypto::{Address, SecretBytes};
 use xmtp_keystore::{
     ConversationStore, EnvelopeRef, OpenedV1Message, OpenedV2Message, PrivateKeyBundle,
@@ -10,6 +9,7 @@ use xmtp_keystore::{
 use xmtp_proto::topic;
 
 use crate::content::{CodecRegistry, Content, ContentTypeId};
+use crate::envelope::{Envelope, wire_ref};
 use crate::error::{Error, Result};
 
 /// A message that was decrypted, authenticated and decoded.
@@ -59,10 +59,10 @@ impl core::fmt::Display for UndecodableMessage {
 /// One item of a page or a stream.
 pub type MessageResult = core::result::Result<DecodedMessage, UndecodableMessage>;
 
-pub(crate) fn undecodable(envelope: &Envelope, error: Error) -> UndecodableMessage {
+pub(crate) fn undecodable(envelope: EnvelopeRef<'_>, error: Error) -> UndecodableMessage {
     UndecodableMessage {
-        id: xmtp_keystore::message_id(&envelope.message),
-        topic: envelope.content_topic.clone(),
+        id: xmtp_keystore::message_id(envelope.payload),
+        topic: envelope.topic.to_owned(),
         timestamp_ns: envelope.timestamp_ns,
         error,
     }
@@ -137,13 +137,13 @@ fn from_v1(
 pub(crate) fn decode_v2(
     conversation: &xmtp_keystore::Conversation,
     registry: &CodecRegistry,
-    envelope: &Envelope,
+    envelope: EnvelopeRef<'_>,
     cache: Option<&VerifiedBundleCache>,
 ) -> Result<DecodedMessage> {
-    let ephemeral = check_envelope_topic(&envelope.content_topic, conversation.topic())?;
+    let ephemeral = check_envelope_topic(envelope.topic, conversation.topic())?;
     let opened = match cache {
-        Some(cache) => open_v2_message_cached(conversation, &envelope.message, cache)?,
-        None => open_v2_message(conversation, &envelope.message)?,
+        Some(cache) => open_v2_message_cached(conversation, envelope.payload, cache)?,
+        None => open_v2_message(conversation, envelope.payload)?,
     };
     from_v2(conversation, ephemeral, opened, registry)
 }
@@ -153,23 +153,16 @@ pub(crate) fn decode_v1(
     me: &PrivateKeyBundle,
     dm_topic: &str,
     registry: &CodecRegistry,
-    envelope: &Envelope,
+    envelope: EnvelopeRef<'_>,
 ) -> Result<DecodedMessage> {
-    let ephemeral = check_envelope_topic(&envelope.content_topic, dm_topic)?;
-    let opened = open_v1_message(me, &envelope.message, &envelope.content_topic)?;
+    let ephemeral = check_envelope_topic(envelope.topic, dm_topic)?;
+    let opened = open_v1_message(me, envelope.payload, envelope.topic)?;
     from_v1(ephemeral, opened, registry)
 }
 
 /// The keystore's borrowed view of envelopes, for its batch functions.
-pub(crate) fn envelope_refs(envelopes: &[Envelope]) -> Vec<EnvelopeRef<'_>> {
-    envelopes
-        .iter()
-        .map(|e| EnvelopeRef {
-            topic: &e.content_topic,
-            timestamp_ns: e.timestamp_ns,
-            payload: &e.message,
-        })
-        .collect()
+pub(crate) fn envelope_refs(envelopes: &[xmtp_api::Envelope]) -> Vec<EnvelopeRef<'_>> {
+    envelopes.iter().map(wire_ref).collect()
 }
 
 /// [`decode_v2`] for a page: decryption and signature checks run in parallel across cores (call
@@ -178,17 +171,17 @@ pub(crate) fn envelope_refs(envelopes: &[Envelope]) -> Vec<EnvelopeRef<'_>> {
 pub(crate) fn decode_v2_page(
     conversation: &xmtp_keystore::Conversation,
     registry: &CodecRegistry,
-    envelopes: &[Envelope],
+    envelopes: &[xmtp_api::Envelope],
     cache: &VerifiedBundleCache,
 ) -> Vec<MessageResult> {
     let mut store = ConversationStore::new();
     store.insert(conversation.clone());
-    let opened = open_v2_messages_cached(&store, &envelope_refs(envelopes), cache);
-    envelopes
-        .iter()
+    let refs = envelope_refs(envelopes);
+    let opened = open_v2_messages_cached(&store, &refs, cache);
+    refs.into_iter()
         .zip(opened)
         .map(|(envelope, opened)| {
-            check_envelope_topic(&envelope.content_topic, conversation.topic())
+            check_envelope_topic(envelope.topic, conversation.topic())
                 .and_then(|ephemeral| from_v2(conversation, ephemeral, opened?, registry))
                 .map_err(|e| undecodable(envelope, e))
         })
@@ -200,14 +193,14 @@ pub(crate) fn decode_v1_page(
     me: &PrivateKeyBundle,
     dm_topic: &str,
     registry: &CodecRegistry,
-    envelopes: &[Envelope],
+    envelopes: &[xmtp_api::Envelope],
 ) -> Vec<MessageResult> {
-    let opened = open_v1_messages(me, &envelope_refs(envelopes));
-    envelopes
-        .iter()
+    let refs = envelope_refs(envelopes);
+    let opened = open_v1_messages(me, &refs);
+    refs.into_iter()
         .zip(opened)
         .map(|(envelope, opened)| {
-            check_envelope_topic(&envelope.content_topic, dm_topic)
+            check_envelope_topic(envelope.topic, dm_topic)
                 .and_then(|ephemeral| from_v1(ephemeral, opened?, registry))
                 .map_err(|e| undecodable(envelope, e))
         })
@@ -263,5 +256,5 @@ pub fn decode_envelope(
     registry: &CodecRegistry,
 ) -> Result<DecodedMessage> {
     let conversation = secret.open(me)?;
-    decode_v2(&conversation, registry, envelope, None)
+    decode_v2(&conversation, registry, envelope.as_ref(), None)
 }

@@ -197,7 +197,7 @@ impl Conversations {
                 {
                     let conversation = st.client.conversations().get(&envelope.content_topic).await;
                     if let Some(conversation) = conversation {
-                        let decoded = conversation.decode(&envelope);
+                        let decoded = conversation.decode_ref(crate::envelope::wire_ref(&envelope));
                         if let Ok(message) = &decoded {
                             st.client
                                 .note_activity(conversation.topic(), message.sent_ns)
@@ -258,7 +258,7 @@ impl Conversation {
             stream::unfold((sub, self.clone()), |(mut sub, conversation)| async move {
                 let item = next_envelope(&mut sub, conversation.client())
                     .await?
-                    .map(|envelope| conversation.decode(&envelope));
+                    .map(|envelope| conversation.decode_ref(crate::envelope::wire_ref(&envelope)));
                 if let Ok(Ok(message)) = &item {
                     let client = conversation.client();
                     client

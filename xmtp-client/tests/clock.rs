@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use common::{node, options};
 use xmtp_client::{
-    Address, Client, ClientOptions, ConversationContext, ConversationVersion, Envelope,
-    FileBackend, LocalWallet, SkewedClock,
+    Address, Client, ClientOptions, ConversationContext, ConversationVersion, FileBackend,
+    LocalWallet, SkewedClock,
 };
 use xmtp_keystore::{LocalKeystore, PrivateKeyBundle, StoreKey};
 use xmtp_node::RunningNode;
@@ -43,7 +43,7 @@ async fn publish_garbage_from_the_future(node: &RunningNode, victim: &Client) {
     let envelopes = [topic::invite(&me), topic::intro(&me)]
         .into_iter()
         .flat_map(|content_topic| {
-            [now + HOUR_NS, now + TEN_YEARS_NS].map(|timestamp_ns| Envelope {
+            [now + HOUR_NS, now + TEN_YEARS_NS].map(|timestamp_ns| xmtp_api::Envelope {
                 content_topic: content_topic.clone(),
                 timestamp_ns,
                 message: b"garbage from the future".to_vec(),

@@ -182,7 +182,7 @@ fn zero_bomb(len: usize, compression: Compression) -> proto::EncodedContent {
             proto::Compression::Gzip,
         ),
     };
-    let mut text = registry().encode(&"x".into()).unwrap().to_proto(None);
+    let mut text = proto_of(&registry().encode(&"x".into()).unwrap().to_bytes(None));
     text.compression = Some(tag as i32);
     text.content = content.unwrap();
     text
@@ -233,10 +233,12 @@ fn nested_content_shares_one_decompression_budget() {
 
 #[test]
 fn unknown_compression_and_malformed_input_are_errors() {
-    let mut p = registry()
-        .encode(&"hello world".into())
-        .unwrap()
-        .to_proto(None);
+    let mut p = proto_of(
+        &registry()
+            .encode(&"hello world".into())
+            .unwrap()
+            .to_bytes(None),
+    );
     p.compression = Some(7);
     assert!(matches!(
         registry().decode_bytes(&p.encode_to_vec()),

@@ -5,14 +5,14 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{node, options, start_conversation, user};
+use common::{node, options, start_conversation, user, user_on};
 use futures::StreamExt;
 use xmtp_api::{QueryOptions, XmtpApi, query_all};
 use xmtp_client::content::{Attachment, Content, Reaction, ReactionAction, ReactionSchema, Reply};
 use xmtp_client::{
-    Client, Consent, ConsentProof, ConversationContext, ConversationVersion, DecodedMessage,
-    Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, LocalWallet, ManualClock,
-    MessageQuery, MessageResult, SendOptions, decode_envelope,
+    Client, Clock, Consent, ConsentProof, ConversationContext, ConversationVersion, DecodedMessage,
+    Direction, Envelope, Error, FileBackend, ListFilter, ListOrder, ManualClock, MessageQuery,
+    MessageResult, SendOptions, decode_envelope,
 };
 use xmtp_keystore::{
     LocalKeystore, PrivateKeyBundle, SealOptions, StoreKey, deterministic_invitation,
@@ -31,14 +31,6 @@ fn texts(messages: &[DecodedMessage]) -> Vec<String> {
             other => format!("{other:?}"),
         })
         .collect()
-}
-
-/// A new user whose client reads `clock`.
-async fn clocked_user(node: &xmtp_node::RunningNode, clock: &Arc<ManualClock>) -> Client {
-    let options = options(node).with_clock(Arc::clone(clock) as Arc<dyn xmtp_client::Clock>);
-    Client::create(&LocalWallet::generate(), options)
-        .await
-        .unwrap()
 }
 
 fn context() -> ConversationContext {
@@ -150,14 +142,14 @@ async fn new_conversation_refuses_self_and_unknown_peers() {
 #[tokio::test]
 async fn text_reaction_reply_and_attachment_round_trip_in_order() {
     let node = node().await;
-    // Alice and Bob share one clock that moves a millisecond before each send: two senders
-    // may stamp the same millisecond on a real clock, and the node orders such ties by digest.
+    // One clock for both, moved a millisecond before each later send: the order of the four
+    // messages is their send order, whichever client sent them (on the system clock, a reply
+    // and the next message from the other side could share a millisecond).
     let clock = Arc::new(ManualClock::at_system_now());
     let tick = || clock.advance(std::time::Duration::from_millis(1));
-    let alice = clocked_user(&node, &clock).await;
-    let bob = clocked_user(&node, &clock).await;
+    let alice = user_on(&node, clock.clone()).await;
+    let bob = user_on(&node, clock.clone()).await;
     let conversation = start_conversation(&alice, &bob).await;
-    tick();
 
     let prepared = conversation
         .prepare_message(&Content::from("hello bob"), SendOptions::default())
@@ -237,6 +229,7 @@ async fn messages_page_with_limit_direction_and_bounds() {
     let (_, alice) = user(&node).await;
     let (_, bob) = user(&node).await;
     let conversation = start_conversation(&alice, &bob).await;
+    // A client's send times strictly increase (whole milliseconds), however fast it sends.
     for i in 0..7 {
         conversation.send(format!("m{i}")).await.unwrap();
     }
@@ -275,7 +268,11 @@ async fn messages_page_with_limit_direction_and_bounds() {
 #[tokio::test]
 async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
     let node = node().await;
-    let (_, alice) = user(&node).await;
+    // Alice's clock moves only when told: the injected envelopes are stamped after her first
+    // two messages and before her last one (on the system clock, her last could share the
+    // injected ones' millisecond and sort before them).
+    let clock = Arc::new(ManualClock::at_system_now());
+    let alice = user_on(&node, clock.clone()).await;
     let (_, bob) = user(&node).await;
     let (_, mallory) = user(&node).await;
     let first = alice
@@ -299,15 +296,15 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
     )
     .await
     .unwrap();
-    let now = xmtp_api::now_ns();
+    let now = clock.now_ns() + 10_000_000;
     // A message of the second conversation replayed on the first topic.
-    let replayed = Envelope {
+    let replayed = xmtp_api::Envelope {
         content_topic: first.topic().to_owned(),
         timestamp_ns: now,
         message: second_envelopes[0].message.clone(),
     };
     // Bytes that are no message at all.
-    let garbage = Envelope {
+    let garbage = xmtp_api::Envelope {
         content_topic: first.topic().to_owned(),
         timestamp_ns: now + 1,
         message: b"not a message".to_vec(),
@@ -336,7 +333,7 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
         .publish(vec![
             replayed,
             garbage,
-            Envelope {
+            xmtp_api::Envelope {
                 content_topic: first.topic().to_owned(),
                 timestamp_ns: now + 2,
                 message: forged.payload,
@@ -344,6 +341,7 @@ async fn forged_garbage_and_cross_topic_messages_are_reported_per_item() {
         ])
         .await
         .unwrap();
+    clock.advance(std::time::Duration::from_secs(1));
     first.send("still readable").await.unwrap();
 
     let at_bob = bob
@@ -398,12 +396,18 @@ async fn decode_envelope_needs_only_the_topic_data() {
     drop(node);
 
     let registry = xmtp_client::content::CodecRegistry::default();
-    let decoded = decode_envelope(bob.address(), &topic_data, &envelopes[0], &registry).unwrap();
+    // As a push notification hands it over: topic, timestamp and bytes.
+    let pushed = Envelope::new(
+        envelopes[0].content_topic.clone(),
+        envelopes[0].timestamp_ns,
+        envelopes[0].message.clone(),
+    );
+    let decoded = decode_envelope(bob.address(), &topic_data, &pushed, &registry).unwrap();
     assert_eq!(decoded.id, id);
     assert_eq!(decoded.sender, alice.address());
     assert_eq!(decoded.content, Content::from("push me"));
 
-    let mut moved = envelopes[0].clone();
+    let mut moved = pushed.clone();
     moved.content_topic = "/xmtp/0/m-elsewhere/proto".into();
     assert!(decode_envelope(bob.address(), &topic_data, &moved, &registry).is_err());
 }
@@ -677,14 +681,16 @@ async fn a_valid_consent_proof_allows_the_sender_and_a_foreign_one_does_not() {
 #[tokio::test]
 async fn list_orders_by_creation_or_by_last_activity() {
     let node = node().await;
+    // Alice's clock moves only when told: her conversations start a millisecond apart, and her
+    // bump comes a millisecond after both.
     let clock = Arc::new(ManualClock::at_system_now());
-    let alice = clocked_user(&node, &clock).await;
+    let alice = user_on(&node, clock.clone()).await;
     let (_, bob) = user(&node).await;
     let (_, carol) = user(&node).await;
     let with_bob = start_conversation(&alice, &bob).await;
-    clock.advance(std::time::Duration::from_millis(5));
+    clock.advance(std::time::Duration::from_millis(1));
     let with_carol = start_conversation(&alice, &carol).await;
-    clock.advance(std::time::Duration::from_millis(5));
+    clock.advance(std::time::Duration::from_millis(1));
     let topics = |list: Vec<xmtp_client::Conversation>| {
         list.iter()
             .map(|c| c.topic().to_owned())

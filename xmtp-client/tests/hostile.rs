@@ -14,9 +14,9 @@ mod common;
 use std::io::Write as _;
 
 use common::{conversation_with_id, listed, next, node, options, user};
-use xmtp_api::{QueryOptions, query_all};
+use xmtp_api::{Envelope, QueryOptions, query_all};
 use xmtp_client::content::{Attachment, Compression, Content};
-use xmtp_client::{Client, Conversation, Envelope, Error, MessageQuery, MessageResult};
+use xmtp_client::{Client, Conversation, Error, MessageQuery, MessageResult};
 use xmtp_keystore::{
     PrivateKeyBundle, SealOptions, deterministic_invitation, seal_invitation, seal_v2_message,
 };
@@ -56,11 +56,12 @@ fn deflate_bomb(author: &Client, len: usize) -> Vec<u8> {
     for _ in 0..len / chunk.len() {
         encoder.write_all(&chunk).unwrap();
     }
-    let mut text = author
+    let text = author
         .registry()
         .encode(&"x".into())
         .unwrap()
-        .to_proto(None);
+        .to_bytes(None);
+    let mut text: xmtp_proto::message_contents::EncodedContent = xmtp_proto::decode(&text).unwrap();
     text.compression = Some(xmtp_proto::message_contents::Compression::Deflate as i32);
     text.content = encoder.finish().unwrap();
     text.encode_to_vec()

@@ -1,10 +1,11 @@
 //! Publish authorisation (network.md §3): the token, the topic ownership rule, the deny list.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use xmtp_crypto::Address;
+use xmtp_keystore::Clock;
 use xmtp_proto::Message as _;
 use xmtp_proto::message_api::v1 as api;
 
@@ -29,6 +30,8 @@ pub(crate) struct Authorizer {
     allow: HashSet<String>,
     privileged: HashSet<String>,
     tokens: TokenCache,
+    /// The node's clock: tokens age by it.
+    clock: Arc<dyn Clock>,
 }
 
 /// Tokens that passed verification, so that a client reusing its token (as the SDK does for up to
@@ -103,13 +106,8 @@ fn lowercase_set(list: &[String]) -> HashSet<String> {
     list.iter().map(|a| a.trim().to_ascii_lowercase()).collect()
 }
 
-fn now_ns() -> u64 {
-    // The one system-clock reading, shared with the client side (xmtp-keystore).
-    xmtp_keystore::now_ns()
-}
-
 impl Authorizer {
-    pub(crate) fn new(config: &AuthConfig) -> Self {
+    pub(crate) fn new(config: &AuthConfig, clock: Arc<dyn Clock>) -> Self {
         Self {
             enabled: config.enabled,
             max_age_ns: u64::try_from(config.max_token_age.as_nanos()).unwrap_or(u64::MAX),
@@ -117,6 +115,7 @@ impl Authorizer {
             allow: lowercase_set(&config.allow),
             privileged: lowercase_set(&config.privileged),
             tokens: TokenCache::new(TOKEN_CACHE_CAPACITY),
+            clock,
         }
     }
 
@@ -132,7 +131,7 @@ impl Authorizer {
     }
 
     fn verify(&self, authorization: Option<&str>) -> Result<Caller, tonic::Status> {
-        self.verify_at(authorization, now_ns())
+        self.verify_at(authorization, self.clock.now_ns())
     }
 
     fn verify_at(&self, authorization: Option<&str>, now_ns: u64) -> Result<Caller, tonic::Status> {
@@ -165,7 +164,7 @@ impl Authorizer {
         }
         let key = xmtp_crypto::sha256(authorization?.as_bytes());
         self.tokens
-            .get(&key, now_ns(), self.max_age_ns)
+            .get(&key, self.clock.now_ns(), self.max_age_ns)
             .map(|caller| caller.priority)
     }
 
@@ -235,6 +234,10 @@ mod tests {
 
     const HOUR_NS: u64 = 3_600_000_000_000;
 
+    fn system() -> Arc<dyn Clock> {
+        Arc::new(xmtp_keystore::SystemClock)
+    }
+
     /// A fresh wallet's `authorization` value for a token made at `created_ns`.
     fn token(created_ns: u64) -> (String, String) {
         let wallet = LocalWallet::generate();
@@ -251,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_cached_token_still_expires_exactly_on_time() {
-        let auth = Authorizer::new(&AuthConfig::default());
+        let auth = Authorizer::new(&AuthConfig::default(), system());
         let created = 1_000 * HOUR_NS;
         let (wallet, header) = token(created);
         let caller = auth.verify_at(Some(&header), created).unwrap();
@@ -281,7 +284,7 @@ mod tests {
 
     #[test]
     fn failures_are_not_cached_and_the_cache_is_bounded() {
-        let mut auth = Authorizer::new(&AuthConfig::default());
+        let mut auth = Authorizer::new(&AuthConfig::default(), system());
         auth.tokens = TokenCache::new(3);
         let now = 1_000 * HOUR_NS;
         assert!(auth.verify_at(Some("Bearer !!!"), now).is_err());
@@ -345,7 +348,7 @@ mod tests {
             deny: vec![ME.to_lowercase()],
             ..AuthConfig::default()
         };
-        let auth = Authorizer::new(&config);
+        let auth = Authorizer::new(&config, system());
         let me = Caller {
             wallet: ME.into(),
             priority: false,
@@ -355,12 +358,15 @@ mod tests {
         assert_eq!(err.message(), "wallet is deny listed");
 
         let other = "/xmtp/0/contact-0x3De402A325323Bb97f00cE3ad5bFAc96A11F9A34/proto";
-        let auth = Authorizer::new(&AuthConfig {
-            privileged: vec![ME.into()],
-            ..AuthConfig::default()
-        });
+        let auth = Authorizer::new(
+            &AuthConfig {
+                privileged: vec![ME.into()],
+                ..AuthConfig::default()
+            },
+            system(),
+        );
         auth.authorize(&me, [other]).unwrap();
-        let auth = Authorizer::new(&AuthConfig::default());
+        let auth = Authorizer::new(&AuthConfig::default(), system());
         assert_eq!(
             auth.authorize(&me, [other]).unwrap_err().message(),
             "publishing to restricted topic"
@@ -369,7 +375,7 @@ mod tests {
 
     #[test]
     fn missing_or_bad_tokens_are_unauthenticated() {
-        let auth = Authorizer::new(&AuthConfig::default());
+        let auth = Authorizer::new(&AuthConfig::default(), system());
         let err = auth.authenticate(None).unwrap_err();
         assert_eq!(err.code(), tonic::Code::Unauthenticated);
         assert_eq!(err.message(), "authorization token is not provided");
@@ -377,10 +383,13 @@ mod tests {
         assert_eq!(err.message(), "unrecognized authorization scheme Basic");
         let err = auth.authenticate(Some("Bearer !!!")).unwrap_err();
         assert_eq!(err.code(), tonic::Code::Unauthenticated);
-        let off = Authorizer::new(&AuthConfig {
-            enabled: false,
-            ..AuthConfig::default()
-        });
+        let off = Authorizer::new(
+            &AuthConfig {
+                enabled: false,
+                ..AuthConfig::default()
+            },
+            system(),
+        );
         assert_eq!(off.authenticate(None).unwrap(), None);
     }
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use xmtp_keystore::{Clock, SystemClock};
+
 use crate::store::{SqliteSync, Store};
 use crate::tls::TlsFiles;
 
@@ -205,6 +207,12 @@ pub struct NodeConfig {
     /// [`Node::start`](crate::Node::start) refuses `Some` with [`Error::Config`](crate::Error)).
     /// `None`, the default: no peer-to-peer networking.
     pub waku: Option<WakuConfig>,
+    /// The node's one source of wall-clock time: token age, each envelope's received time and
+    /// the retention cutoff, PostgreSQL's ephemeral-row expiry, and the rate-limit buckets'
+    /// refill. The system clock by default; a test injects a
+    /// [`ManualClock`](xmtp_keystore::ManualClock) to age tokens and envelopes without sleeping.
+    /// A [`Database::Custom`] store keeps the clock it was built with.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The node as a Waku v2 relay peer (issue 18, first slice): a libp2p host that relays every
@@ -329,6 +337,7 @@ impl Default for NodeConfig {
             connections: ConnectionLimits::default(),
             limits: RequestLimits::default(),
             waku: None,
+            clock: Arc::new(SystemClock),
         }
     }
 }

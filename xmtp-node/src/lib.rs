@@ -42,3 +42,4 @@ pub use service::{
 pub use tls::TlsFiles;
 #[cfg(feature = "waku")]
 pub use waku::{WakuPeer, WakuStatus};
+pub use xmtp_keystore::{Clock, ManualClock, SkewedClock, SystemClock};

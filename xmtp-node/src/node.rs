@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use xmtp_keystore::Clock;
 use xmtp_proto::message_api::v1::message_api_server::MessageApiServer;
 
 use crate::auth::Authorizer;
@@ -65,26 +66,24 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
         #[cfg(feature = "sqlite")]
         Database::Sqlite(path) => {
             let path = path.clone();
-            let options = SqliteOptions {
-                sync: config.sqlite_sync,
-                ..SqliteOptions::default()
-            };
+            let options = sqlite_options(config);
             let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(path, &options))
                 .await
                 .map_err(|e| Error::Config(format!("opening SQLite: {e}")))??;
             Arc::new(store)
         }
         #[cfg(feature = "sqlite")]
-        Database::Temporary => Arc::new(SqliteStore::temporary()?),
+        Database::Temporary => Arc::new(SqliteStore::temporary_with(&sqlite_options(config))?),
         #[cfg(not(feature = "sqlite"))]
         Database::Sqlite(_) | Database::Temporary => {
             return Err(not_built("SQLite backend", "sqlite"));
         }
-        Database::Memory => Arc::new(MemoryStore::new()),
+        Database::Memory => Arc::new(MemoryStore::with_clock(Arc::clone(&config.clock))),
         #[cfg(feature = "postgres")]
         Database::Postgres(url) => {
             let options = PostgresOptions {
                 tls_root_certificates: config.postgres_root_certificates.clone(),
+                clock: Arc::clone(&config.clock),
                 ..PostgresOptions::default()
             };
             Arc::new(PostgresStore::connect(url, options).await?)
@@ -93,6 +92,15 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
         Database::Postgres(_) => return Err(not_built("PostgreSQL backend", "postgres")),
         Database::Custom(store) => Arc::clone(store),
     })
+}
+
+#[cfg(feature = "sqlite")]
+fn sqlite_options(config: &NodeConfig) -> SqliteOptions {
+    SqliteOptions {
+        sync: config.sqlite_sync,
+        clock: Arc::clone(&config.clock),
+        ..SqliteOptions::default()
+    }
 }
 
 /// A configuration naming a part (`what`) this build left out.
@@ -107,11 +115,6 @@ async fn bind(what: &'static str, addr: SocketAddr) -> Result<TcpListener> {
     TcpListener::bind(addr)
         .await
         .map_err(|source| Error::Bind { what, addr, source })
-}
-
-fn now_ns() -> u64 {
-    // The one system-clock reading, shared with the client side (xmtp-keystore).
-    xmtp_keystore::now_ns()
 }
 
 impl Node {
@@ -166,9 +169,14 @@ impl Node {
         #[cfg(feature = "waku")]
         let (relay_out, waku) = match (&config.waku, waku_metrics) {
             (Some(waku), Some(waku_metrics)) => {
-                let started =
-                    crate::waku::start(waku, Arc::clone(&store), Arc::clone(&hub), waku_metrics)
-                        .await?;
+                let started = crate::waku::start(
+                    waku,
+                    Arc::clone(&store),
+                    Arc::clone(&hub),
+                    waku_metrics,
+                    &config.clock,
+                )
+                .await?;
                 background.extend(started.tasks);
                 (Some(started.relay_out), Some(started.peer))
             }
@@ -179,8 +187,8 @@ impl Node {
         let service = Arc::new(Service {
             store: Arc::clone(&store),
             hub: Arc::clone(&hub),
-            limiter: Limiter::new(&config.rate_limits),
-            auth: Authorizer::new(&config.auth),
+            limiter: Limiter::new(&config.rate_limits, &config.clock),
+            auth: Authorizer::new(&config.auth, Arc::clone(&config.clock)),
             metrics: Arc::clone(&metrics),
             limits: config.limits.clone(),
             budget: ResponseBudget::new(
@@ -205,6 +213,7 @@ impl Node {
                 Arc::clone(&store),
                 Arc::clone(&metrics),
                 config.retention.clone(),
+                Arc::clone(&config.clock),
             )));
         }
         background.push(tokio::spawn({
@@ -337,10 +346,15 @@ impl Node {
     }
 }
 
-async fn retention_loop(store: Arc<dyn Store>, metrics: Arc<Metrics>, config: RetentionConfig) {
+async fn retention_loop(
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+    config: RetentionConfig,
+    clock: Arc<dyn Clock>,
+) {
     let retention_ns = u64::try_from(config.retention.as_nanos()).unwrap_or(u64::MAX);
     loop {
-        let cutoff = now_ns().saturating_sub(retention_ns);
+        let cutoff = clock.now_ns().saturating_sub(retention_ns);
         let pause = match store.delete_expired(cutoff, config.batch).await {
             Ok(deleted) => {
                 metrics.expired_envelopes_deleted.inc_by(deleted);

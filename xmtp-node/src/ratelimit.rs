@@ -9,7 +9,11 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+use xmtp_keystore::Clock;
 
 use crate::config::{Bucket, RateLimitConfig};
 
@@ -25,12 +29,41 @@ pub(crate) enum Kind {
 /// Requests whose client IP is unknown share one bucket.
 const UNKNOWN_IP: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
 
+/// The node's clock as governor's: buckets refill as it moves. (A wall clock stepped back
+/// refills nothing until it passes its old reading again: governor's durations saturate.)
+#[derive(Clone, Debug)]
+pub(crate) struct BucketClock(pub(crate) Arc<dyn Clock>);
+
+impl governor::clock::Clock for BucketClock {
+    type Instant = Nanos;
+
+    fn now(&self) -> Nanos {
+        Nanos::from(self.0.now_ns())
+    }
+}
+
+/// Per-key buckets refilled by the node's clock.
+pub(crate) type KeyedLimiter<K> =
+    RateLimiter<K, DefaultKeyedStateStore<K>, BucketClock, NoOpMiddleware<Nanos>>;
+
+/// Empty per-key buckets of `quota`, refilled by `clock`.
+pub(crate) fn keyed<K: Clone + std::hash::Hash + Eq>(
+    quota: Quota,
+    clock: &Arc<dyn Clock>,
+) -> KeyedLimiter<K> {
+    RateLimiter::new(
+        quota,
+        DefaultKeyedStateStore::default(),
+        BucketClock(Arc::clone(clock)),
+    )
+}
+
 pub(crate) struct Limiter {
     enabled: bool,
-    general: DefaultKeyedRateLimiter<IpAddr>,
-    publish: DefaultKeyedRateLimiter<IpAddr>,
-    general_priority: DefaultKeyedRateLimiter<IpAddr>,
-    publish_priority: DefaultKeyedRateLimiter<IpAddr>,
+    general: KeyedLimiter<IpAddr>,
+    publish: KeyedLimiter<IpAddr>,
+    general_priority: KeyedLimiter<IpAddr>,
+    publish_priority: KeyedLimiter<IpAddr>,
 }
 
 pub(crate) fn quota(bucket: Bucket, multiplier: u32) -> Quota {
@@ -40,19 +73,14 @@ pub(crate) fn quota(bucket: Bucket, multiplier: u32) -> Quota {
 }
 
 impl Limiter {
-    pub(crate) fn new(config: &RateLimitConfig) -> Self {
+    pub(crate) fn new(config: &RateLimitConfig, clock: &Arc<dyn Clock>) -> Self {
+        let bucket = |bucket, multiplier| keyed(quota(bucket, multiplier), clock);
         Self {
             enabled: config.enabled,
-            general: RateLimiter::keyed(quota(config.general, 1)),
-            publish: RateLimiter::keyed(quota(config.publish, 1)),
-            general_priority: RateLimiter::keyed(quota(
-                config.general,
-                config.priority_general_multiplier,
-            )),
-            publish_priority: RateLimiter::keyed(quota(
-                config.publish,
-                config.priority_publish_multiplier,
-            )),
+            general: bucket(config.general, 1),
+            publish: bucket(config.publish, 1),
+            general_priority: bucket(config.general, config.priority_general_multiplier),
+            publish_priority: bucket(config.publish, config.priority_publish_multiplier),
         }
     }
 
@@ -349,6 +377,12 @@ impl Drop for ResponsePermit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+    use xmtp_keystore::{ManualClock, SystemClock};
+
+    fn system() -> Arc<dyn Clock> {
+        Arc::new(SystemClock)
+    }
 
     fn config(capacity: u32, per_minute: u32) -> RateLimitConfig {
         RateLimitConfig {
@@ -366,7 +400,7 @@ mod tests {
 
     #[test]
     fn bucket_empties_then_refuses_with_the_reference_message() {
-        let limiter = Limiter::new(&config(3, 1));
+        let limiter = Limiter::new(&config(3, 1), &system());
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         limiter.check(Some(ip), false, Kind::Publish, 2).unwrap();
         limiter.check(Some(ip), false, Kind::Publish, 1).unwrap();
@@ -387,7 +421,7 @@ mod tests {
 
     #[test]
     fn priority_buckets_are_bigger() {
-        let limiter = Limiter::new(&config(2, 1));
+        let limiter = Limiter::new(&config(2, 1), &system());
         let ip: IpAddr = "::1".parse().unwrap();
         limiter.check(Some(ip), true, Kind::Publish, 50).unwrap();
         assert!(limiter.check(Some(ip), false, Kind::Publish, 3).is_err());
@@ -396,27 +430,35 @@ mod tests {
 
     #[test]
     fn refills_continuously() {
-        // 600 per minute = one token every 100 ms.
-        let limiter = Limiter::new(&config(1, 600));
+        // 600 per minute = one token every 100 ms, by the node's clock.
+        let clock = Arc::new(ManualClock::new(1_000_000_000));
+        let limiter = Limiter::new(&config(1, 600), &(clock.clone() as Arc<dyn Clock>));
         let ip: IpAddr = "127.0.0.2".parse().unwrap();
         limiter.check(Some(ip), false, Kind::General, 1).unwrap();
         assert!(limiter.check(Some(ip), false, Kind::General, 1).is_err());
-        std::thread::sleep(std::time::Duration::from_millis(150));
+        clock.advance(Duration::from_millis(99));
+        assert!(limiter.check(Some(ip), false, Kind::General, 1).is_err());
+        clock.advance(Duration::from_millis(1));
         limiter.check(Some(ip), false, Kind::General, 1).unwrap();
+        assert!(limiter.check(Some(ip), false, Kind::General, 1).is_err());
     }
 
     #[test]
     fn disabled_never_refuses_and_sweep_forgets_full_buckets() {
         let mut cfg = config(1, 60_000);
         cfg.enabled = false;
-        let off = Limiter::new(&cfg);
+        let off = Limiter::new(&cfg, &system());
         for _ in 0..10 {
             off.check(None, false, Kind::Publish, 1).unwrap();
         }
-        let on = Limiter::new(&config(1, 60_000));
+        // 60,000 per minute = one token every millisecond.
+        let clock = Arc::new(ManualClock::new(1_000_000_000));
+        let on = Limiter::new(&config(1, 60_000), &(clock.clone() as Arc<dyn Clock>));
         on.check(None, false, Kind::Publish, 1).unwrap();
         assert_eq!(on.tracked(), 1);
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        on.sweep();
+        assert_eq!(on.tracked(), 1, "an empty bucket is remembered");
+        clock.advance(Duration::from_secs(1));
         on.sweep();
         assert_eq!(on.tracked(), 0);
     }

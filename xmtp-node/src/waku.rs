@@ -48,7 +48,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use governor::{DefaultKeyedRateLimiter, RateLimiter};
 use libp2p::core::muxing::StreamMuxerBox;
 use libp2p::core::transport::Boxed;
 use libp2p::core::upgrade::{SelectUpgrade, Version};
@@ -75,7 +74,7 @@ use xmtp_proto::waku::{MessageHash, WakuMessage, envelope_hash};
 use crate::auth::is_restricted;
 use crate::config::WakuConfig;
 use crate::error::{Error, Result};
-use crate::ratelimit::quota;
+use crate::ratelimit::{KeyedLimiter, keyed, quota};
 use crate::relay::Hub;
 use crate::service::{MAX_MESSAGE_BYTES, MAX_TOPIC_BYTES, RelayOut, is_ephemeral, to_stored};
 use crate::store::{Store, StoredEnvelope};
@@ -448,6 +447,7 @@ pub(crate) async fn start(
     store: Arc<dyn Store>,
     hub: Arc<Hub>,
     metrics: Arc<WakuMetrics>,
+    clock: &Arc<dyn xmtp_keystore::Clock>,
 ) -> Result<Started> {
     let key = node_key(config.key_file.as_deref())?;
     let local = key.public().to_peer_id();
@@ -514,6 +514,7 @@ pub(crate) async fn start(
         Arc::clone(&intake) as Arc<dyn crate::waku_sync::Deliver>,
         trusted.clone(),
         Arc::clone(&metrics.sync),
+        Arc::clone(clock),
     );
     let relay = Relay {
         swarm,
@@ -521,7 +522,7 @@ pub(crate) async fn start(
         peers,
         trusted: trusted.clone(),
         sync: sync_port,
-        limiter: RateLimiter::keyed(quota(config.per_peer, 1)),
+        limiter: keyed(quota(config.per_peer, 1), clock),
         inbox,
         outbox,
         metrics: Arc::clone(&metrics),
@@ -715,7 +716,7 @@ struct Relay {
     peers: Vec<(PeerId, Multiaddr)>,
     trusted: HashSet<PeerId>,
     sync: crate::waku_sync::Port,
-    limiter: DefaultKeyedRateLimiter<PeerId>,
+    limiter: KeyedLimiter<PeerId>,
     inbox: mpsc::Sender<StoredEnvelope>,
     outbox: mpsc::Receiver<Outgoing>,
     metrics: Arc<WakuMetrics>,

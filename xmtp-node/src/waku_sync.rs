@@ -469,7 +469,7 @@ pub(crate) struct Syncer {
     metrics: Arc<SyncMetrics>,
     interval: Duration,
     window_ns: u64,
-    clock: fn() -> u64,
+    clock: Arc<dyn xmtp_keystore::Clock>,
     serving: Semaphore,
 }
 
@@ -480,6 +480,7 @@ pub(crate) fn start(
     deliver: Arc<dyn Deliver>,
     trusted: HashSet<PeerId>,
     metrics: Arc<SyncMetrics>,
+    clock: Arc<dyn xmtp_keystore::Clock>,
 ) -> (Port, Arc<Syncer>, mpsc::Receiver<Notice>) {
     let (commands_tx, commands) = mpsc::channel(1024);
     let (notices, notices_rx) = mpsc::channel(1024);
@@ -491,7 +492,7 @@ pub(crate) fn start(
         metrics,
         interval: config.sync_interval,
         window_ns: u64::try_from(config.sync_window.as_nanos()).unwrap_or(u64::MAX),
-        clock: xmtp_keystore::now_ns,
+        clock,
         serving: Semaphore::new(MAX_SERVING),
     });
     let port = Port {
@@ -683,7 +684,7 @@ impl Syncer {
     /// One reconciliation with `peer`, this node asking: finds what it lacks and fetches it.
     async fn session(&self, peer: PeerId) -> Result<(), SessionError> {
         let restricted = self.trusted.contains(&peer);
-        let mut from_ns = (self.clock)().saturating_sub(self.window_ns);
+        let mut from_ns = self.clock.now_ns().saturating_sub(self.window_ns);
         let keys = self.store.sync_keys(from_ns, MAX_KEYS).await?;
         if keys.len() == MAX_KEYS
             && let Some(oldest) = keys.first()
@@ -810,7 +811,7 @@ impl Syncer {
                 message,
             } => {
                 // Never older than this node's own window.
-                let from_ns = from_ns.max((self.clock)().saturating_sub(self.window_ns));
+                let from_ns = from_ns.max(self.clock.now_ns().saturating_sub(self.window_ns));
                 let keys = self.store.sync_keys(from_ns, MAX_KEYS).await?;
                 let storage = storage(&keys, restricted).map_err(SessionError::Local)?;
                 drop(keys);

@@ -617,15 +617,7 @@ fn out_of_file_descriptors_the_accept_loop_pauses_and_recovers() {
 
 /// The active-subscription gauge of a node at `base`, from its `/metrics` page.
 async fn active_subscriptions(base: &str, client: &reqwest::Client) -> f64 {
-    common::metrics_text(base, client)
-        .await
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("xmtp_node_active_subscriptions ")?
-                .parse()
-                .ok()
-        })
-        .unwrap()
+    common::metric(base, client, "xmtp_node_active_subscriptions").await
 }
 
 /// Waits until the gauge reads `n`, or panics after `limit` (polling the node's own report).

@@ -409,7 +409,8 @@ async fn readers_that_never_read_are_cut_off_and_memory_stays_bounded() {
                 .into_inner(),
         );
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Publishing starts once the node has registered all eight.
+    common::await_subscriptions(&node.http_url(), &common::http_client(), 8.0).await;
     // 6,400 envelopes of 64 KiB (400 MiB) in requests of 32.
     let payload = vec![0x42u8; 64 * 1024];
     for batch in 0..200u64 {

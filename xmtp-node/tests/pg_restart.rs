@@ -134,7 +134,8 @@ fn two_nodes_recover_from_a_postgresql_restart_and_streams_resume() {
             Subscription::start(api_b, vec![topic.clone()], SubscriptionOptions::default());
         let mut grpc_a = connect(&a.grpc_url()).await;
         let mut grpc_b = connect(&b.grpc_url()).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Publishing starts once B has registered the subscription.
+        common::await_subscriptions(&b.http_url(), &common::http_client(), 1.0).await;
 
         let mut acked = BTreeSet::new();
         let mut got = BTreeSet::new();

@@ -51,8 +51,11 @@ pub(super) async fn inspect(
     )
     .await
     .map_err(xmtp_client::Error::from)?;
-    for envelope in &envelopes {
-        let decoded = conversation.as_ref().map(|c| c.decode(envelope));
+    let empty = envelopes.is_empty();
+    for wire in envelopes {
+        let envelope =
+            xmtp_client::Envelope::new(wire.content_topic, wire.timestamp_ns, wire.message);
+        let decoded = conversation.as_ref().map(|c| c.decode(&envelope));
         if ctx.global.json {
             let mut value = json!({
                 "topic": envelope.content_topic,
@@ -80,7 +83,7 @@ pub(super) async fn inspect(
             ))?;
         }
     }
-    if envelopes.is_empty() && !ctx.global.json {
+    if empty && !ctx.global.json {
         eprintln!("no envelopes on {topic}");
     }
     Ok(())

@@ -230,7 +230,7 @@ impl EncodedContent {
 
     /// The protobuf form, compressing `content` when asked to and when it is at least
     /// [`COMPRESSION_MIN_LEN`] bytes long (as xmtp-js ≥ 11.3.11 does).
-    pub fn to_proto(&self, compression: Option<Compression>) -> proto::EncodedContent {
+    pub(crate) fn to_proto(&self, compression: Option<Compression>) -> proto::EncodedContent {
         let compression = compression.filter(|_| self.content.len() >= COMPRESSION_MIN_LEN);
         proto::EncodedContent {
             r#type: Some(self.type_id.to_proto()),
@@ -244,22 +244,18 @@ impl EncodedContent {
         }
     }
 
-    /// Encodes to protobuf bytes in the xmtp-js field order (1, 2, 3, 5, 4), compressing as
-    /// [`to_proto`](Self::to_proto) does.
+    /// Encodes to protobuf `EncodedContent` bytes in the xmtp-js field order (1, 2, 3, 5, 4),
+    /// compressing `content` when asked to and when it is at least [`COMPRESSION_MIN_LEN`] bytes
+    /// long (as xmtp-js ≥ 11.3.11 does).
     pub fn to_bytes(&self, compression: Option<Compression>) -> Vec<u8> {
         self.to_proto(compression).encode_js_order()
     }
 
-    /// Reads a protobuf `EncodedContent`, inflating compressed content with a bound of at most
-    /// `max_decompressed_len` bytes.
-    pub fn from_proto(encoded: proto::EncodedContent, max_decompressed_len: usize) -> Result<Self> {
-        let budget = Cell::new(max_decompressed_len);
-        Self::from_proto_budget(encoded, &budget)
-    }
-
-    /// [`from_proto`](Self::from_proto) straight from bytes.
+    /// Reads protobuf `EncodedContent` bytes, inflating compressed content with a bound of at
+    /// most `max_decompressed_len` bytes.
     pub fn from_bytes(bytes: &[u8], max_decompressed_len: usize) -> Result<Self> {
-        Self::from_proto(xmtp_proto::decode(bytes)?, max_decompressed_len)
+        let budget = Cell::new(max_decompressed_len);
+        Self::from_proto_budget(xmtp_proto::decode(bytes)?, &budget)
     }
 
     /// Decompression draws on a budget shared by every nested `EncodedContent` of one message,
@@ -536,12 +532,13 @@ impl DecodeContext<'_> {
 
     /// Decodes a nested protobuf `EncodedContent`, drawing any decompression from the budget
     /// of the enclosing message.
-    pub fn decode_nested(&self, encoded: proto::EncodedContent) -> Result<Content> {
+    pub(crate) fn decode_nested(&self, encoded: proto::EncodedContent) -> Result<Content> {
         let encoded = EncodedContent::from_proto_budget(encoded, self.budget)?;
         self.registry.decode_with(encoded, self.budget)
     }
 
-    /// [`decode_nested`](Self::decode_nested) from protobuf bytes.
+    /// Decodes nested protobuf `EncodedContent` bytes (a reply's inner content), drawing any
+    /// decompression from the budget of the enclosing message.
     pub fn decode_nested_bytes(&self, bytes: &[u8]) -> Result<Content> {
         self.decode_nested(xmtp_proto::decode(bytes)?)
     }

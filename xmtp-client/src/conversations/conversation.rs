@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::stream::{BoxStream, StreamExt};
 use xmtp_api::{Envelope, query_all, query_pages};
 use xmtp_crypto::Address;
-use xmtp_keystore::{Consent, SealOptions, seal_v1_message, seal_v2_message};
+use xmtp_keystore::{Consent, EnvelopeRef, SealOptions, seal_v1_message, seal_v2_message};
 use xmtp_proto::topic;
 
 use super::options::{ConversationContext, MessageQuery, SendOptions};
@@ -245,7 +245,12 @@ impl Conversation {
     }
 
     /// Decodes one envelope of this conversation; a failure is the item's error.
-    pub fn decode(&self, envelope: &Envelope) -> MessageResult {
+    pub fn decode(&self, envelope: &crate::Envelope) -> MessageResult {
+        self.decode_ref(envelope.as_ref())
+    }
+
+    /// [`Conversation::decode`] of a borrowed envelope (one the network handed over).
+    pub(crate) fn decode_ref(&self, envelope: EnvelopeRef<'_>) -> MessageResult {
         let inner = &self.client.inner;
         let decoded = match &*self.kind {
             Kind::V2(c) => decode_v2(c, &inner.registry, envelope, Some(&inner.verified_bundles)),

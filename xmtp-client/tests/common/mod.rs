@@ -1,6 +1,7 @@
 //! Helpers shared by the scenario tests: the real node in process, and users on it.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
@@ -23,6 +24,14 @@ pub async fn user(node: &RunningNode) -> (LocalWallet, Client) {
     let wallet = LocalWallet::generate();
     let client = Client::create(&wallet, options(node)).await.unwrap();
     (wallet, client)
+}
+
+/// A new wallet's client reading the time from `clock` (a `ManualClock` orders its sends).
+pub async fn user_on(node: &RunningNode, clock: Arc<dyn xmtp_client::Clock>) -> Client {
+    let wallet = LocalWallet::generate();
+    Client::create(&wallet, options(node).with_clock(clock))
+        .await
+        .unwrap()
 }
 
 /// The next item of a stream, failing the test after 20 s.

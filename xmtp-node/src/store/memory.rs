@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use xmtp_keystore::{Clock, SystemClock};
 
 use super::{Cursor, Digest, Direction, Query, Store, StoreError, StoredEnvelope, SyncId, SyncKey};
 
@@ -16,9 +17,16 @@ struct Row {
 }
 
 /// Envelopes in a `BTreeMap` keyed like the SQLite table: `(topic, timestamp_ns, digest)`.
-#[derive(Default)]
 pub struct MemoryStore {
     rows: Mutex<BTreeMap<Key, Row>>,
+    /// Stamps each envelope's received time (what retention compares).
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::with_clock(Arc::new(SystemClock))
+    }
 }
 
 impl std::fmt::Debug for MemoryStore {
@@ -29,15 +37,18 @@ impl std::fmt::Debug for MemoryStore {
     }
 }
 
-fn now_ns() -> u64 {
-    // The one system-clock reading, shared with the client side (xmtp-keystore).
-    xmtp_keystore::now_ns()
-}
-
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store on the system clock.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty store whose received times come from `clock`.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            rows: Mutex::default(),
+            clock,
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<Key, Row>> {
@@ -93,7 +104,7 @@ fn topic_page(rows: &BTreeMap<Key, Row>, topic: &str, q: &Query) -> Vec<StoredEn
 #[async_trait]
 impl Store for MemoryStore {
     async fn insert(&self, envelopes: Vec<StoredEnvelope>) -> Result<(), StoreError> {
-        let received_ns = now_ns();
+        let received_ns = self.clock.now_ns();
         let mut rows = self.lock();
         for e in envelopes {
             rows.entry((e.content_topic, e.timestamp_ns, e.digest))

@@ -33,6 +33,7 @@ use deadpool_postgres::{
 };
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio_postgres::error::SqlState;
+use xmtp_keystore::{Clock, SystemClock};
 
 use super::{Direction, Query, Store, StoreError, StoredEnvelope, SyncId, SyncKey};
 
@@ -125,6 +126,10 @@ pub struct PostgresOptions {
     /// Whether TLS is used at all is the URL's `sslmode` (`disable`, `prefer` by default,
     /// `require`).
     pub tls_root_certificates: Option<std::path::PathBuf>,
+    /// Stamps each envelope's received time (what retention compares) and ages the large
+    /// ephemeral envelopes shared through the `ephemeral_envelopes` table. The system clock by
+    /// default.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for PostgresOptions {
@@ -136,6 +141,7 @@ impl Default for PostgresOptions {
             remote_feed_capacity: 4096,
             connect_timeout: Duration::from_secs(10),
             tls_root_certificates: None,
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -143,6 +149,7 @@ impl Default for PostgresOptions {
 /// The PostgreSQL [`Store`]. Cheap to share behind an `Arc`; background tasks (writers and the
 /// relay listener) stop when it is dropped.
 pub struct PostgresStore {
+    clock: Arc<dyn Clock>,
     pool: Pool,
     node_id: i64,
     channel: String,
@@ -225,6 +232,7 @@ impl PostgresStore {
             tokio::spawn(writer_loop(
                 pool.clone(),
                 Arc::clone(&requests),
+                Arc::clone(&options.clock),
                 node_id,
                 channel.clone(),
             ));
@@ -244,6 +252,7 @@ impl PostgresStore {
         .await?;
 
         Ok(Self {
+            clock: options.clock,
             pool,
             node_id,
             channel,
@@ -455,7 +464,8 @@ impl Store for PostgresStore {
         }
         let conn = self.conn().await?;
         let envelopes: Vec<&StoredEnvelope> = envelopes.iter().collect();
-        relay::announce(&conn, self.node_id, &self.channel, &envelopes).await
+        let now = sql_now(self.clock.as_ref());
+        relay::announce(&conn, self.node_id, &self.channel, &envelopes, now).await
     }
 }
 
@@ -464,6 +474,7 @@ impl Store for PostgresStore {
 async fn writer_loop(
     pool: Pool,
     requests: Arc<Mutex<mpsc::Receiver<InsertRequest>>>,
+    clock: Arc<dyn Clock>,
     node_id: i64,
     channel: String,
 ) {
@@ -484,7 +495,8 @@ async fn writer_loop(
             }
         }
         let rows: Vec<&StoredEnvelope> = group.iter().flat_map(|r| &r.envelopes).collect();
-        match insert_rows(&pool, &rows, node_id, &channel, &prefix).await {
+        let received = sql_now(clock.as_ref());
+        match insert_rows(&pool, &rows, received, node_id, &channel, &prefix).await {
             Ok(()) => {
                 for request in group {
                     let _ = request.reply.send(Ok(()));
@@ -500,7 +512,8 @@ async fn writer_loop(
                 // Safe to repeat even if the group did commit: the dedupe key skips the rows.
                 for request in group {
                     let rows: Vec<&StoredEnvelope> = request.envelopes.iter().collect();
-                    let result = insert_rows(&pool, &rows, node_id, &channel, &prefix).await;
+                    let result =
+                        insert_rows(&pool, &rows, received, node_id, &channel, &prefix).await;
                     let _ = request.reply.send(result);
                 }
             }
@@ -508,19 +521,20 @@ async fn writer_loop(
     }
 }
 
+/// Stores `rows` as received at `received` (node clock, ns).
 async fn insert_rows(
     pool: &Pool,
     rows: &[&StoredEnvelope],
+    received: i64,
     node_id: i64,
     channel: &str,
     prefix: &str,
 ) -> Result<(), StoreError> {
-    let received = now_ns();
     let topics: Vec<&[u8]> = rows.iter().map(|e| e.content_topic.as_bytes()).collect();
     let timestamps: Vec<i64> = rows.iter().map(|e| ts_to_sql(e.timestamp_ns)).collect();
     let digests: Vec<&[u8]> = rows.iter().map(|e| &e.digest[..]).collect();
     let messages: Vec<&[u8]> = rows.iter().map(|e| &e.message[..]).collect();
-    let received: Vec<i64> = vec![received; rows.len()];
+    let received_ns: Vec<i64> = vec![received; rows.len()];
     let expires: Vec<bool> = rows
         .iter()
         .map(|e| !e.content_topic.starts_with("/xmtp/"))
@@ -535,7 +549,7 @@ async fn insert_rows(
                 &timestamps,
                 &digests,
                 &messages,
-                &received,
+                &received_ns,
                 &expires,
                 &node_id,
                 &channel,
@@ -549,7 +563,8 @@ async fn insert_rows(
         // The reference node relays duplicates too; the other nodes learn of them as of
         // ephemeral envelopes. Best effort: the rows are committed whatever happens here.
         let tx_id: Option<i64> = result.get(2);
-        if let Err(e) = announce_duplicates(&conn, rows, tx_id, node_id, channel).await {
+        let duplicates = announce_duplicates(&conn, rows, tx_id, node_id, channel, received);
+        if let Err(e) = duplicates.await {
             tracing::warn!(error = %e, "could not relay duplicate envelopes to the other nodes");
         }
     }
@@ -563,6 +578,7 @@ async fn announce_duplicates(
     tx_id: Option<i64>,
     node_id: i64,
     channel: &str,
+    now: i64,
 ) -> Result<(), StoreError> {
     let mut inserted = std::collections::HashSet::new();
     if let Some(tx_id) = tx_id {
@@ -581,7 +597,7 @@ async fn announce_duplicates(
         .copied()
         .filter(|e| !inserted.remove(&(e.timestamp_ns, e.digest.to_vec())))
         .collect();
-    relay::announce(conn, node_id, channel, &duplicates).await
+    relay::announce(conn, node_id, channel, &duplicates, now).await
 }
 
 /// Creates the schema if needed and brings it to [`SCHEMA_VERSION`], holding an advisory lock
@@ -688,7 +704,8 @@ fn random_node_id() -> i64 {
     // `RandomState` is seeded from the OS; mix in the pid and time for good measure.
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u32(std::process::id());
-    hasher.write_i64(now_ns());
+    // The system clock, not the node's: a seed, and an injected test clock repeats itself.
+    hasher.write_u64(xmtp_keystore::now_ns());
     i64::from_ne_bytes(hasher.finish().to_ne_bytes())
 }
 
@@ -728,9 +745,9 @@ fn not_a_digest() -> StoreError {
     StoreError::Backend("a stored digest is not 32 bytes".into())
 }
 
-fn now_ns() -> i64 {
-    // The one system-clock reading, shared with the client side (xmtp-keystore).
-    i64::try_from(xmtp_keystore::now_ns()).unwrap_or(i64::MAX)
+/// `clock`'s now as a `BIGINT` of ns (received and created times; saturating, never negative).
+fn sql_now(clock: &dyn Clock) -> i64 {
+    i64::try_from(clock.now_ns()).unwrap_or(i64::MAX)
 }
 
 fn writers_gone() -> StoreError {

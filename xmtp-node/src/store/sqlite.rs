@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::{Semaphore, mpsc, oneshot};
+use xmtp_keystore::{Clock, SystemClock};
 
 use super::{
     Cursor, Digest, Direction, Query, SqliteSync, Store, StoreError, StoredEnvelope, SyncId,
@@ -149,16 +150,29 @@ fn sync_pragma(sync: SqliteSync) -> &'static str {
 }
 
 /// How a [`SqliteStore`] is opened.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SqliteOptions {
     /// When a commit is durable.
     pub sync: SqliteSync,
+    /// Stamps each envelope's received time (what retention compares). The system clock by
+    /// default.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            sync: SqliteSync::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 /// Envelope storage in one SQLite file (WAL mode, `synchronous=NORMAL` unless
 /// [`SqliteOptions::sync`] says otherwise).
 pub struct SqliteStore {
+    clock: Arc<dyn Clock>,
     queue: mpsc::Sender<WriteOp>,
     writer: Arc<Writer>,
     readers: Arc<ReaderPool>,
@@ -188,11 +202,6 @@ fn writer_gone() -> StoreError {
     StoreError::Unavailable("the SQLite writer thread has stopped".into())
 }
 
-fn now_ns() -> i64 {
-    // The one system-clock reading, shared with the client side (xmtp-keystore).
-    i64::try_from(xmtp_keystore::now_ns()).unwrap_or(i64::MAX)
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and starts its writer thread.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
@@ -206,6 +215,11 @@ impl SqliteStore {
 
     /// A database in a fresh temporary directory, deleted when the store is dropped.
     pub fn temporary() -> Result<Self, StoreError> {
+        Self::temporary_with(&SqliteOptions::default())
+    }
+
+    /// [`SqliteStore::temporary`] with options.
+    pub fn temporary_with(options: &SqliteOptions) -> Result<Self, StoreError> {
         let dir = tempfile::Builder::new()
             .prefix("xmtp-node-")
             .tempdir()
@@ -213,7 +227,7 @@ impl SqliteStore {
                 StoreError::Unavailable(format!("cannot create a temporary directory: {e}"))
             })?;
         let path = dir.path().join("xmtp-node.db");
-        Self::open_inner(path, Some(dir), &SqliteOptions::default())
+        Self::open_inner(path, Some(dir), options)
     }
 
     fn open_inner(
@@ -278,6 +292,7 @@ impl SqliteStore {
                 StoreError::Backend(format!("cannot start the SQLite checkpointer: {e}"))
             })?;
         Ok(Self {
+            clock: Arc::clone(&options.clock),
             queue: tx,
             writer,
             readers: Arc::new(ReaderPool {
@@ -813,7 +828,7 @@ impl Store for SqliteStore {
         if envelopes.is_empty() {
             return Ok(());
         }
-        let received_ns = now_ns();
+        let received_ns = i64::try_from(self.clock.now_ns()).unwrap_or(i64::MAX);
         let in_flight = InFlight::enter(&self.writer.inserts_in_flight);
         if in_flight.alone
             && envelopes.len() <= MAX_INLINE_ENVELOPES
@@ -1081,6 +1096,7 @@ mod tests {
         };
         let options = SqliteOptions {
             sync: SqliteSync::Full,
+            ..SqliteOptions::default()
         };
         let store = SqliteStore::open_with(&path, &options).unwrap();
         // SQLite's numbering: 1 = NORMAL, 2 = FULL.
@@ -1185,7 +1201,12 @@ mod tests {
 
     #[tokio::test]
     async fn retention_deletes_only_expiring_topics_received_before_the_cutoff() {
-        let store = SqliteStore::temporary().unwrap();
+        let received = 1_000 * 1_000_000_000;
+        let options = SqliteOptions {
+            clock: Arc::new(xmtp_keystore::ManualClock::new(received)),
+            ..SqliteOptions::default()
+        };
+        let store = SqliteStore::temporary_with(&options).unwrap();
         store
             .insert(vec![
                 env("/xmtp/0/m-keep/proto", 1, b"a"),
@@ -1194,9 +1215,10 @@ mod tests {
             ])
             .await
             .unwrap();
-        // Nothing was received before the epoch.
+        // Received at the store's clock: not before it, so kept until the cutoff passes it.
         assert_eq!(store.delete_expired(0, 100).await.unwrap(), 0);
-        let later = u64::try_from(now_ns()).unwrap() + 1_000_000_000;
+        assert_eq!(store.delete_expired(received, 100).await.unwrap(), 0);
+        let later = received + 1;
         assert_eq!(store.delete_expired(later, 1).await.unwrap(), 1);
         assert_eq!(store.delete_expired(later, 100).await.unwrap(), 1);
         assert_eq!(store.count().await.unwrap(), 1);

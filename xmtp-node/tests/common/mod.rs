@@ -39,12 +39,7 @@ pub fn m_topic() -> String {
     format!("/xmtp/0/m-{}/proto", unique("t"))
 }
 
-pub fn now_ns() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-}
+pub use xmtp_keystore::now_ns;
 
 /// A wallet with an identity, able to mint auth tokens.
 pub struct Identity {
@@ -152,24 +147,17 @@ impl TestNode {
     }
 
     pub async fn metric(&self, name: &str) -> f64 {
-        let text = self.metrics_text().await;
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-            .unwrap_or_else(|| panic!("metric {name} missing in\n{text}"))
+        metric(&self.base, &self.http, name).await
+    }
+
+    /// Waits until the node's metric `name` satisfies `want` (see [`await_metric`]).
+    pub async fn await_metric(&self, name: &str, want: impl Fn(f64) -> bool) {
+        await_metric(&self.base, &self.http, name, want).await;
     }
 
     /// Waits until the active-subscription gauge reads `n`.
     pub async fn await_subscriptions(&self, n: f64) {
-        for _ in 0..200 {
-            if self.metric("xmtp_node_active_subscriptions").await == n {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!(
-            "active subscriptions stayed at {}, expected {n}",
-            self.metric("xmtp_node_active_subscriptions").await
-        );
+        await_subscriptions(&self.base, &self.http, n).await;
     }
 }
 
@@ -183,6 +171,40 @@ pub async fn metrics_text(base: &str, client: &reqwest::Client) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// The value of the unlabelled metric `name` on the node at `base`.
+pub async fn metric(base: &str, client: &reqwest::Client, name: &str) -> f64 {
+    let text = metrics_text(base, client).await;
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("metric {name} missing in\n{text}"))
+}
+
+/// Waits (up to 10 s) until the metric `name` of the node at `base` satisfies `want`: the event
+/// a test waits for is the node counting it (registering a subscriber, deleting an envelope).
+pub async fn await_metric(
+    base: &str,
+    client: &reqwest::Client,
+    name: &str,
+    want: impl Fn(f64) -> bool,
+) {
+    for _ in 0..1000 {
+        if want(metric(base, client, name).await) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{name} stayed at {}", metric(base, client, name).await);
+}
+
+/// Waits until the active-subscription gauge of the node at `base` reads `n`: the node has
+/// registered (or dropped) its subscribers.
+pub async fn await_subscriptions(base: &str, client: &reqwest::Client, n: f64) {
+    await_metric(base, client, "xmtp_node_active_subscriptions", |now| {
+        now == n
+    })
+    .await;
 }
 
 /// Writes an HTTP/1.1 Subscribe on `topic` to a raw connection (whose answer the caller may

@@ -29,7 +29,7 @@ use tokio_postgres::tls::MakeTlsConnect;
 use tokio_postgres::{AsyncMessage, Client, Connection, Socket};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::{envelope_from_row, now_ns, pg_error, pool_error, ts_to_sql};
+use super::{envelope_from_row, pg_error, pool_error, ts_to_sql};
 use crate::store::{StoreError, StoredEnvelope};
 
 /// Largest inline batch before base64: 4/3 of it plus the prefix stays under 8,000 bytes.
@@ -56,12 +56,14 @@ pub(super) fn stored_prefix(node_id: i64) -> String {
 }
 
 /// Tells the other nodes about envelopes that are not stored rows (ephemeral, or duplicates of
-/// stored ones): inline `NOTIFY` payloads, or the `ephemeral_envelopes` table when too large.
+/// stored ones): inline `NOTIFY` payloads, or the `ephemeral_envelopes` table when too large,
+/// whose rows are dated `now` (node clock, ns).
 pub(super) async fn announce(
     conn: &Object,
     node_id: i64,
     channel: &str,
     envelopes: &[&StoredEnvelope],
+    now: i64,
 ) -> Result<(), StoreError> {
     if envelopes.is_empty() {
         return Ok(());
@@ -77,7 +79,7 @@ pub(super) async fn announce(
             .map_err(pg_error)?;
     }
     if !large.is_empty() {
-        announce_large(conn, node_id, channel, &large).await?;
+        announce_large(conn, node_id, channel, &large, now).await?;
     }
     Ok(())
 }
@@ -221,8 +223,8 @@ async fn announce_large(
     node_id: i64,
     channel: &str,
     envelopes: &[&StoredEnvelope],
+    now: i64,
 ) -> Result<(), StoreError> {
-    let now = now_ns();
     let cleanup = conn
         .prepare_cached("DELETE FROM ephemeral_envelopes WHERE created_ns < $1")
         .await
