@@ -11,6 +11,7 @@ mod scenario;
 mod soak;
 mod storm;
 mod streams;
+mod sync;
 mod target;
 
 use std::time::Duration;
@@ -50,6 +51,10 @@ pub enum Scenario {
     /// the stream takes to start, its CPU and RSS at rest (`--rest`) and under `--message-rate`
     /// messages/s, delivery latency, every message once (issue 17). Not in the default set.
     Inbox,
+    /// A node that missed `--sync-missing` envelopes catches up from a peer by set
+    /// reconciliation over the Waku network: seconds and loopback bytes against the payload
+    /// (issue 18). Not in the default set.
+    Sync,
 }
 
 impl Scenario {
@@ -65,6 +70,7 @@ impl Scenario {
             Self::ReconnectStorm => "reconnect-storm",
             Self::Soak => "soak",
             Self::Inbox => "inbox",
+            Self::Sync => "sync",
         }
     }
 }
@@ -215,6 +221,10 @@ pub struct Args {
     /// inbox: the SDKs that stream, one after the other on the same fixture.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "rust")]
     pub listeners: Vec<inbox::Listener>,
+
+    /// sync: envelopes the second node lacks (spread over `--query-topics` topics).
+    #[arg(long, default_value_t = 100_000)]
+    pub sync_missing: u64,
 
     /// Print one JSON object per scenario instead of a text line.
     #[arg(long)]

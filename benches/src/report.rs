@@ -83,6 +83,9 @@ pub struct ScenarioResult {
     /// Inbox: the fixture and each streaming client.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbox: Option<crate::inbox::InboxFigures>,
+    /// Sync: the catch-up's time and bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<crate::sync::SyncFigures>,
     /// `/proc/loadavg` (1, 5, 15 min) when the scenario ended.
     pub load_average: String,
 }
@@ -184,6 +187,20 @@ impl ScenarioResult {
             for listener in &inbox.listeners {
                 line.push_str(&format!("\n  {}", crate::inbox::listener_line(listener)));
             }
+        }
+        if let Some(s) = &self.sync {
+            line.push_str(&format!(
+                "\n  sync: {} missing, {} fetched in {} rounds, {} stored, {:.2}s; loopback {} bytes for {} payload bytes ({:.2}x); target {}",
+                s.missing,
+                s.fetched,
+                s.rounds,
+                s.stored,
+                s.seconds,
+                s.loopback_bytes,
+                s.payload_bytes,
+                s.bytes_ratio,
+                if s.met { "met" } else { "MISSED" }
+            ));
         }
         line.push_str(&format!("  load {}", self.load_average));
         println!("{line}");

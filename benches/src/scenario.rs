@@ -19,6 +19,9 @@ use crate::{Args, Scenario};
 
 /// Runs one scenario against a fresh node.
 pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
+    if scenario == Scenario::Sync {
+        return crate::sync::run(args).await;
+    }
     let mut target = Target::start(args).await?;
     eprintln!(
         "loadgen: {} on {} ({})",
@@ -29,7 +32,7 @@ pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
     let result = match scenario {
         Scenario::Publish => closed_loop(&target, args, Work::publish(args, 1)).await,
         Scenario::PublishBatch => closed_loop(&target, args, Work::publish(args, args.batch)).await,
-        Scenario::Query => match preload(&target, args, args.query_preload).await {
+        Scenario::Query => match preload_topics(&target, args, args.query_preload).await {
             Ok(()) => closed_loop(&target, args, Work::query(args)).await,
             Err(e) => Err(e),
         },
@@ -42,6 +45,7 @@ pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
         Scenario::ReconnectStorm => crate::storm::run(&mut target, args).await,
         Scenario::Soak => crate::soak::run(&mut target, args).await,
         Scenario::Inbox => crate::inbox::run(&target, args).await,
+        Scenario::Sync => Err(anyhow::anyhow!("sync starts its own two nodes")),
     };
     target.finish().await?;
     let mut result = result?;
@@ -443,7 +447,7 @@ async fn closed_loop(target: &Target, args: &Args, work: Work) -> Result<Scenari
 /// each topic's first page: every measured query then asks for a second page of `--cursor-rows`.
 async fn cursor_work(target: &Target, args: &Args) -> Result<Work> {
     let limit = if args.limit == 0 { 100 } else { args.limit };
-    preload(target, args, u64::from(limit) + args.cursor_rows).await?;
+    preload_topics(target, args, u64::from(limit) + args.cursor_rows).await?;
     let mut client = target
         .clients(1)
         .await?
@@ -483,7 +487,9 @@ async fn cursor_work(target: &Target, args: &Args) -> Result<Work> {
 }
 
 /// Publishes `per_topic` envelopes on each of `--query-topics` topics, 50 per request.
-async fn preload(target: &Target, args: &Args, per_topic: u64) -> Result<()> {
+/// Publishes `per_topic` envelopes on each of `--query-topics` topics, dated within the last
+/// hour, 50 per request.
+pub(crate) async fn preload_topics(target: &Target, args: &Args, per_topic: u64) -> Result<()> {
     let clients = target.clients(args.connections).await?;
     let started = Instant::now();
     let base_ns = unix_ns() - 3_600_000_000_000;

@@ -58,6 +58,11 @@ fn bearer_token() -> Result<MetadataValue<tonic::metadata::Ascii>> {
 impl Target {
     /// Starts (or points at) the node for one scenario.
     pub async fn start(args: &Args) -> Result<Self> {
+        Self::start_with(args, |_| {}).await
+    }
+
+    /// As [`Target::start`], with `adjust` applied to the in-process node's configuration.
+    pub async fn start_with(args: &Args, adjust: impl FnOnce(&mut NodeConfig)) -> Result<Self> {
         let authorization = if args.auth {
             Some(bearer_token()?)
         } else {
@@ -81,6 +86,7 @@ impl Target {
         config.retention.enabled = false;
         config.subscriber_queue = 16 * 1024;
         config.sqlite_sync = args.sync.into();
+        adjust(&mut config);
         let mut schema = None;
         let mut dir = None;
         let backend = match args.db.as_deref() {
@@ -130,6 +136,11 @@ impl Target {
             _dir: dir,
             schema,
         })
+    }
+
+    /// The in-process node (none with `--grpc`).
+    pub fn node(&self) -> Option<&RunningNode> {
+        self.node.as_ref()
     }
 
     /// `count` clients, each on its own HTTP/2 connection.

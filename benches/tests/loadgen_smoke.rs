@@ -197,6 +197,20 @@ fn reconnect_storm_brings_every_client_back_with_nothing_lost() {
 }
 
 #[test]
+fn sync_fetches_every_missing_envelope_once() {
+    let results = loadgen(&["--sync-missing", "300", "--query-topics", "3", "sync"]);
+    let [sync] = &results[..] else {
+        panic!("one result: {results:?}")
+    };
+    assert_eq!(u(sync, "errors"), 0, "{sync}");
+    assert_eq!(u(sync, "lost"), 0, "{sync}");
+    let figures = &sync["sync"];
+    assert_eq!(u(figures, "missing"), 300);
+    assert_eq!(u(figures, "fetched"), 300);
+    assert_eq!(u(figures, "stored"), 300);
+}
+
+#[test]
 fn soak_rides_over_a_restart_without_errors_or_losses() {
     // Three 1 s windows, the restart in the middle one; only the counts are asserted.
     let results = loadgen(&[
