@@ -1,7 +1,9 @@
 //! The `xmtp-node` binary: runs a node until SIGINT or SIGTERM.
 //!
 //! On start it prints exactly one line to stdout, `listening http=HOST:PORT grpc=HOST:PORT`, with
-//! the addresses actually bound (so `--http 127.0.0.1:0` can be used by scripts).
+//! the addresses actually bound (so `--http 127.0.0.1:0` can be used by scripts). With the Waku
+//! relay on, a second line follows: `waku listen=MULTIADDR[ MULTIADDR...]`, each address ending
+//! in `/p2p/PEER_ID` (what another node's `--waku-peer` takes).
 
 use std::io::Write as _;
 use std::path::Path;
@@ -51,6 +53,9 @@ async fn main() -> anyhow::Result<()> {
             node.http_addr(),
             node.grpc_addr()
         )?;
+        if let Some(peer) = node.waku() {
+            writeln!(out, "waku listen={}", peer.listen_addrs().join(" "))?;
+        }
         out.flush()?;
     }
     let signal = stop.recv().await.context("waiting for a stop signal")?;

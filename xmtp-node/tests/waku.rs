@@ -48,9 +48,15 @@ fn peer_id(node: &TestNode) -> String {
 }
 
 async fn status(node: &TestNode, what: &str, f: impl FnMut(&WakuStatus) -> bool) -> WakuStatus {
-    within(what, node.node.waku().unwrap().wait_for(f))
-        .await
-        .unwrap()
+    let peer = node.node.waku().unwrap();
+    match tokio::time::timeout(LIMIT, peer.wait_for(f)).await {
+        Ok(status) => status.unwrap(),
+        Err(_) => panic!(
+            "timed out waiting for {what}: {:?}\n{}",
+            peer.status(),
+            node.metrics_text().await
+        ),
+    }
 }
 
 /// A–B–C: B dials A, C dials B; B trusts A and C trusts B with restricted topics (A and B trust
@@ -295,6 +301,14 @@ async fn bad_waku_settings_are_refused_at_start() {
 }
 
 /// `n` envelopes on `topic` from `t` on, each with its own payload.
+/// Envelopes a node gained since it started, by reconciliation or by the relay: a peer that
+/// connects also gets gossip (IHAVE/IWANT) of the messages its peers relayed in the last few
+/// seconds, so some missed envelopes may arrive by the relay first. Each is stored once, by
+/// whichever path comes first, and counted by that path only.
+fn caught_up(status: &WakuStatus) -> u64 {
+    status.sync_fetched + status.relayed_in
+}
+
 fn batch(topic: &str, t: u64, n: u64, tag: u8) -> Vec<api::Envelope> {
     (0..n)
         .map(|i| {
@@ -328,22 +342,26 @@ async fn a_stopped_node_fetches_only_what_it_missed_after_a_restart() {
     publish_all(&b, &missed).await;
     let c = TestNode::start(config(c_db, vec![addr(&b)], vec![peer_id(&b)])).await;
     let s = status(&c, "C's catching up", |s| {
-        s.sync_rounds >= 1 && s.sync_fetched >= 2_000
+        s.sync_rounds >= 1 && caught_up(s) >= 2_000
     })
     .await;
-    assert_eq!(s.sync_fetched, 2_000, "only the missing ones: {s:?}");
+    assert_eq!(
+        caught_up(&s),
+        2_000,
+        "only the missing ones, each once: {s:?}"
+    );
+    assert!(s.sync_fetched >= 1_000, "most by reconciliation: {s:?}");
     assert_eq!((s.sync_refused, s.refused), (0, 0), "{s:?}");
     let all: Vec<api::Envelope> = seen.iter().chain(&missed).cloned().collect();
     assert_eq!(stored(&c, &topic).await, keys(&all));
-    let sent = status(&b, "B's sending", |s| s.sync_sent >= 2_000).await;
-    assert_eq!(sent.sync_sent, 2_000, "{sent:?}");
+    let sent = status(&b, "B's sending", |b| b.sync_sent >= s.sync_fetched).await;
+    assert!(sent.sync_sent <= 2_000, "{sent:?}");
     let text = c.metrics_text().await;
-    for line in [
-        "xmtp_node_waku_sync_envelopes_fetched_total 2000",
-        "xmtp_node_waku_sync_divergence_total 2000",
-    ] {
-        assert!(text.contains(line), "{line} missing in\n{text}");
-    }
+    let fetched = format!(
+        "xmtp_node_waku_sync_envelopes_fetched_total {}",
+        s.sync_fetched
+    );
+    assert!(text.contains(&fetched), "{fetched} missing in\n{text}");
     shutdown([a, b, c]).await;
 }
 
@@ -369,14 +387,18 @@ async fn two_nodes_that_diverged_converge_both_ways_when_they_connect() {
 
     let b = TestNode::start(config(b_db, vec![addr(&a)], vec![])).await;
     let sa = status(&a, "A's catching up", |s| {
-        s.sync_rounds >= 1 && s.sync_fetched >= 200
+        s.sync_rounds >= 1 && caught_up(s) >= 200
     })
     .await;
     let sb = status(&b, "B's catching up", |s| {
-        s.sync_rounds >= 1 && s.sync_fetched >= 300
+        s.sync_rounds >= 1 && caught_up(s) >= 300
     })
     .await;
-    assert_eq!((sa.sync_fetched, sb.sync_fetched), (200, 300));
+    assert_eq!(
+        (caught_up(&sa), caught_up(&sb)),
+        (200, 300),
+        "{sa:?} {sb:?}"
+    );
     assert_eq!((sa.sync_refused, sb.sync_refused), (0, 0));
     let all: Vec<api::Envelope> = only_a.iter().chain(&only_b).chain(&both).cloned().collect();
     for node in [&a, &b] {
@@ -436,4 +458,88 @@ async fn malformed_and_oversized_sync_frames_get_the_peer_banned() {
     assert_eq!(s.sync_fetched, 1);
     assert_eq!(stored(&honest, &topic).await.len(), 1);
     shutdown([a, honest]).await;
+}
+
+/// Node processes with a Waku relay on a loopback port, peered with `peers`, reconciling every
+/// second (so relay messages refused for rate are caught up within the test's bounds too).
+#[cfg(feature = "cli")]
+fn process_flags(peers: &[&str]) -> Vec<String> {
+    let mut flags: Vec<String> = [
+        "--no-auth",
+        "--no-rate-limits",
+        "--waku-listen",
+        "/ip4/127.0.0.1/tcp/0",
+        "--waku-sync-interval",
+        "1s",
+    ]
+    .map(String::from)
+    .into();
+    for peer in peers {
+        flags.extend(["--waku-peer".to_owned(), (*peer).to_owned()]);
+    }
+    flags
+}
+
+#[cfg(feature = "cli")]
+fn start_process(db: &std::path::Path, peers: &[&str]) -> common::process::NodeProcess {
+    let flags = process_flags(peers);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    common::process::NodeProcess::start(db.to_str().unwrap(), &flags).unwrap()
+}
+
+/// Three `xmtp-node` processes peered in a triangle take publish load on every node; one is
+/// killed with SIGKILL mid-load and restarted on its database. Afterwards every acknowledged
+/// envelope, whichever node acknowledged it, is on every node: by the relay while the nodes are
+/// up, by reconciliation for what the killed node missed and what it had not relayed yet.
+#[cfg(feature = "cli")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_one_of_three_node_processes_loses_nothing_acknowledged_on_any_node() {
+    use common::load::{PublishLoad, connect, stored};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (da, db, dc) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    let a = start_process(&da, &[]);
+    let b = start_process(&db, &[&a.waku[0]]);
+    let c = start_process(&dc, &[&a.waku[0], &b.waku[0]]);
+    // Within the reconciliation window (sender timestamps of the last 24 hours).
+    let base = now_ns();
+    let la = PublishLoad::start_at(&a.grpc_url(), 2, 256, base).await;
+    let lb = PublishLoad::start_at(&b.grpc_url(), 2, 256, base).await;
+    let lc = PublishLoad::start_at(&c.grpc_url(), 2, 256, base).await;
+    lc.until_acked(200).await;
+    c.kill9();
+    // A and B go on taking load while C is down.
+    la.until_acked(la.acked_count() + 200).await;
+    lb.until_acked(lb.acked_count() + 200).await;
+    let topics: Vec<String> = [&la, &lb, &lc]
+        .iter()
+        .flat_map(|load| load.topics.clone())
+        .collect();
+    let mut acked = la.finish().await;
+    acked.extend(lb.finish().await);
+    acked.extend(lc.finish().await);
+    let c = start_process(&dc, &[&a.waku[0], &b.waku[0]]);
+
+    for node in [&a, &b, &c] {
+        let mut grpc = connect(&node.grpc_url()).await;
+        let converged = async {
+            loop {
+                let held = stored(&mut grpc, &topics).await;
+                if acked.is_subset(&held) {
+                    return held.len();
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        let held = within("every acknowledged envelope on every node", converged).await;
+        println!(
+            "{}: {held} stored, all {} acknowledged among them",
+            node.grpc_url(),
+            acked.len()
+        );
+    }
 }

@@ -74,6 +74,11 @@ pub struct PublishLoad {
 
 impl PublishLoad {
     pub async fn start(url: &str, tasks: usize, size: usize) -> Self {
+        Self::start_at(url, tasks, size, 0).await
+    }
+
+    /// [`PublishLoad::start`] with timestamps `base_ns + 1`, `base_ns + 2`, ...
+    pub async fn start_at(url: &str, tasks: usize, size: usize, base_ns: u64) -> Self {
         let topics: Vec<String> = (0..tasks).map(|_| super::m_topic()).collect();
         let acked = Arc::new(Mutex::new(BTreeSet::new()));
         let refused = Arc::new(Mutex::new(Vec::new()));
@@ -91,7 +96,7 @@ impl PublishLoad {
                 for i in 1u64.. {
                     let mut message = i.to_be_bytes().to_vec();
                     message.resize(size.max(8), 0x5a);
-                    let e = envelope(&topic, i, &message);
+                    let e = envelope(&topic, base_ns + i, &message);
                     let request = api::PublishRequest {
                         envelopes: vec![e.clone()],
                     };

@@ -12,6 +12,8 @@ pub struct NodeProcess {
     child: Child,
     pub http: SocketAddr,
     pub grpc: SocketAddr,
+    /// The Waku relay's bound multiaddrs (with `--waku-listen`), from its second stdout line.
+    pub waku: Vec<String>,
     stderr: tempfile::NamedTempFile,
 }
 
@@ -36,7 +38,8 @@ impl NodeProcess {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        let read = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let read = stdout.read_line(&mut line);
         let failure = |child: &mut Child| StartFailure {
             status: wait_exit(child, Duration::from_secs(30)),
             stderr: std::fs::read_to_string(stderr.path()).unwrap_or_default(),
@@ -46,10 +49,23 @@ impl NodeProcess {
         };
         let (http, grpc) = rest.trim_end().split_once(" grpc=").unwrap();
         let (http, grpc) = (http.parse().unwrap(), grpc.parse().unwrap());
+        let mut waku = Vec::new();
+        if extra.contains(&"--waku-listen") {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            let addrs = line.trim_end().strip_prefix("waku listen=");
+            waku.extend(
+                addrs
+                    .unwrap_or_else(|| panic!("{line:?}"))
+                    .split(' ')
+                    .map(String::from),
+            );
+        }
         Ok(Self {
             child,
             http,
             grpc,
+            waku,
             stderr,
         })
     }
