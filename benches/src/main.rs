@@ -6,6 +6,7 @@
 //! JSON object per line with `--json`). See BENCHMARKS.md for the commands and the figures.
 
 mod inbox;
+mod propagation;
 mod report;
 mod scenario;
 mod soak;
@@ -55,6 +56,10 @@ pub enum Scenario {
     /// reconciliation over the Waku network: seconds and loopback bytes against the payload
     /// (issue 18). Not in the default set.
     Sync,
+    /// Three nodes in a line (A - B - C) over the Waku relay: publishing at `--fanout-rate` into
+    /// A, `--streams` subscriptions on C: latency over two relay hops, every envelope delivered
+    /// once (issue 18). Not in the default set.
+    Propagation,
 }
 
 impl Scenario {
@@ -71,6 +76,7 @@ impl Scenario {
             Self::Soak => "soak",
             Self::Inbox => "inbox",
             Self::Sync => "sync",
+            Self::Propagation => "propagation",
         }
     }
 }
@@ -225,6 +231,12 @@ pub struct Args {
     /// sync: envelopes the second node lacks (spread over `--query-topics` topics).
     #[arg(long, default_value_t = 100_000)]
     pub sync_missing: u64,
+
+    /// publish, publish-batch, query, query-cursor, fanout: the in-process node also runs its
+    /// Waku relay with a second in-process node as its peer, which receives and stores every
+    /// envelope: what relaying costs the node under load (issue 18).
+    #[arg(long, conflicts_with = "grpc")]
+    pub relay_peer: bool,
 
     /// Print one JSON object per scenario instead of a text line.
     #[arg(long)]

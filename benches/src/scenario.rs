@@ -19,15 +19,27 @@ use crate::{Args, Scenario};
 
 /// Runs one scenario against a fresh node.
 pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
-    if scenario == Scenario::Sync {
-        return crate::sync::run(args).await;
+    match scenario {
+        Scenario::Sync => return crate::sync::run(args).await,
+        Scenario::Propagation => return crate::propagation::run(args).await,
+        _ => {}
     }
-    let mut target = Target::start(args).await?;
+    let (mut target, relay_peer) = if args.relay_peer {
+        let (target, peer) = crate::propagation::with_relay_peer(args).await?;
+        (target, Some(peer))
+    } else {
+        (Target::start(args).await?, None)
+    };
     eprintln!(
-        "loadgen: {} on {} ({})",
+        "loadgen: {} on {} ({}){}",
         scenario.name(),
         target.backend,
-        target.url
+        target.url,
+        if relay_peer.is_some() {
+            ", relaying to a peer"
+        } else {
+            ""
+        }
     );
     let result = match scenario {
         Scenario::Publish => closed_loop(&target, args, Work::publish(args, 1)).await,
@@ -40,14 +52,19 @@ pub async fn run(scenario: Scenario, args: &Args) -> Result<ScenarioResult> {
             Ok(work) => closed_loop(&target, args, work).await,
             Err(e) => Err(e),
         },
-        Scenario::Fanout => fanout(&target, args).await,
+        Scenario::Fanout => fanout(&target, &[&target], args).await,
         Scenario::Streams => crate::streams::run(&target, args).await,
         Scenario::ReconnectStorm => crate::storm::run(&mut target, args).await,
         Scenario::Soak => crate::soak::run(&mut target, args).await,
         Scenario::Inbox => crate::inbox::run(&target, args).await,
-        Scenario::Sync => Err(anyhow::anyhow!("sync starts its own two nodes")),
+        Scenario::Sync | Scenario::Propagation => {
+            Err(anyhow::anyhow!("{} starts its own nodes", scenario.name()))
+        }
     };
     target.finish().await?;
+    if let Some(peer) = relay_peer {
+        peer.finish().await?;
+    }
     let mut result = result?;
     result.scenario = scenario.name();
     result.auth = args.auth;
@@ -541,11 +558,19 @@ struct StreamStats {
     error: Option<String>,
 }
 
-/// `--streams` subscriptions spread over `--fanout-topics` topics; one publisher sends
-/// `--fanout-rate` envelopes/s round-robin over the topics (single-envelope requests, batched up
-/// to 50 only when it falls behind), then waits up to `--grace` for every delivery.
-async fn fanout(target: &Target, args: &Args) -> Result<ScenarioResult> {
-    let stream_clients = target.clients(args.stream_connections).await?;
+/// `--streams` subscriptions spread over `--fanout-topics` topics and over the nodes of
+/// `listeners` (round-robin); one publisher on `target` sends `--fanout-rate` envelopes/s
+/// round-robin over the topics (single-envelope requests, batched up to 50 only when it falls
+/// behind), then waits up to `--grace` for every delivery.
+pub(crate) async fn fanout(
+    target: &Target,
+    listeners: &[&Target],
+    args: &Args,
+) -> Result<ScenarioResult> {
+    let mut stream_clients = Vec::new();
+    for listener in listeners {
+        stream_clients.extend(listener.clients(args.stream_connections).await?);
+    }
     let mut publisher = target
         .clients(1)
         .await?

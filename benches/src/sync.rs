@@ -51,7 +51,7 @@ pub struct SyncFigures {
 }
 
 /// A Waku relay listening on a free loopback port, dialling `peers`.
-fn waku(peers: Vec<String>) -> WakuConfig {
+pub(crate) fn waku(peers: Vec<String>) -> WakuConfig {
     let mut waku = WakuConfig::default();
     waku.listen = vec!["/ip4/127.0.0.1/tcp/0".into()];
     waku.peers = peers;

@@ -276,3 +276,31 @@ fn inbox_streams_every_message_of_every_conversation_once() {
     // The listener's RSS was read from /proc at the end of the rest phase.
     assert!(rust["rest"]["rss_kib"][1].as_u64().unwrap() > 0, "{rust}");
 }
+
+#[test]
+fn propagation_delivers_every_envelope_once_two_hops_away() {
+    // 200 envelopes into node A; 6 streams on node C over 3 topics, each envelope reaching 2.
+    let results = loadgen(&[
+        "--streams",
+        "6",
+        "--stream-connections",
+        "2",
+        "--fanout-topics",
+        "3",
+        "--fanout-rate",
+        "400",
+        "--max-ops",
+        "200",
+        "--grace",
+        "60",
+        "propagation",
+    ]);
+    let [propagation] = &results[..] else {
+        panic!("one result: {results:?}")
+    };
+    assert_eq!(u(propagation, "errors"), 0, "{propagation}");
+    assert_eq!(u(propagation, "envelopes"), 200, "{propagation}");
+    assert_eq!(u(propagation, "expected"), 400, "{propagation}");
+    assert_eq!(u(propagation, "delivered"), 400, "{propagation}");
+    assert_eq!(u(propagation, "lost"), 0, "{propagation}");
+}
