@@ -545,3 +545,154 @@ async fn kill_9_of_one_of_three_node_processes_loses_nothing_acknowledged_on_any
         );
     }
 }
+
+/// A loopback TCP link to `upstream` that the test can cut, closing every connection it
+/// carries and refusing new ones (a network partition), and restore.
+struct Link {
+    addr: std::net::SocketAddr,
+    open: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Link {
+    async fn to(upstream: std::net::SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (open, _) = tokio::sync::watch::channel(true);
+        let watch = open.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                let mut cut = watch.subscribe();
+                if !*cut.borrow_and_update() {
+                    continue; // dropped: refused while cut
+                }
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = cut.wait_for(|open| !*open) => {}
+                    }
+                });
+            }
+        });
+        Self { addr, open, task }
+    }
+
+    fn cut(&self) {
+        self.open.send_replace(false);
+    }
+
+    fn restore(&self) {
+        self.open.send_replace(true);
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// `multiaddr` (`/ip4/127.0.0.1/tcp/PORT/p2p/ID`) with its TCP port and the port of `addr`.
+fn through(multiaddr: &str, addr: std::net::SocketAddr) -> (std::net::SocketAddr, String) {
+    let parts: Vec<&str> = multiaddr.split('/').collect();
+    let at = parts.iter().position(|p| *p == "tcp").unwrap() + 1;
+    let upstream = format!("127.0.0.1:{}", parts[at]).parse().unwrap();
+    let mut rerouted: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
+    rerouted[at] = addr.port().to_string();
+    (upstream, rerouted.join("/"))
+}
+
+/// Whether `status` shows `n` connected peers.
+fn connected(n: usize) -> impl FnMut(&WakuStatus) -> bool {
+    move |s| s.peers == n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partition_heals_and_every_node_ends_with_every_envelope_once() {
+    // A–B, and C dials B through a link the test cuts: partition {A, B} | {C}. Every node
+    // reconciles with its peers every second, so what C's side took reaches A through B.
+    let with_fast_sync = |mut config: NodeConfig| {
+        config.waku.as_mut().unwrap().sync_interval = Duration::from_secs(1);
+        config
+    };
+    let a = TestNode::start(with_fast_sync(config(Database::Memory, vec![], vec![]))).await;
+    let b = TestNode::start(with_fast_sync(config(
+        Database::Temporary,
+        vec![addr(&a)],
+        vec![],
+    )))
+    .await;
+    let placeholder: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let (upstream, _) = through(&addr(&b), placeholder);
+    let link = Link::to(upstream).await;
+    let (_, b_via_link) = through(&addr(&b), link.addr);
+    let c = TestNode::start(with_fast_sync(config(
+        Database::Memory,
+        vec![b_via_link],
+        vec![],
+    )))
+    .await;
+    status(&b, "B's mesh", |s| s.mesh_peers >= 2).await;
+    status(&c, "C's mesh", |s| s.mesh_peers >= 1).await;
+    let topic = m_topic();
+    let mut on_a = subscribe(&a, &[&topic]).await;
+    let mut on_c = subscribe(&c, &[&topic]).await;
+    let t = now_ns();
+    let before = batch(&topic, t, 10, 1);
+    publish_all(&a, &before).await;
+    status(&c, "C's first 10", |s| s.relayed_in >= 10).await;
+
+    link.cut();
+    status(&c, "C cut off", connected(0)).await;
+    status(&b, "B left with A", connected(1)).await;
+    let side_ab = batch(&topic, t + 1_000, 300, 2);
+    let side_c = batch(&topic, t + 2_000, 200, 3);
+    publish_all(&a, &side_ab).await;
+    publish_all(&c, &side_c).await;
+    status(&b, "B's relayed side", |s| s.relayed_in >= 310).await;
+
+    link.restore();
+    let all: Vec<api::Envelope> = before
+        .iter()
+        .chain(&side_ab)
+        .chain(&side_c)
+        .cloned()
+        .collect();
+    // Each node gains what the other side took, by reconciliation or gossip, each once.
+    status(&c, "C catching up", |s| caught_up(s) >= 310).await;
+    status(&b, "B catching up", |s| caught_up(s) >= 510).await;
+    status(&a, "A catching up", |s| caught_up(s) >= 200).await;
+    for node in [&a, &b, &c] {
+        assert_eq!(
+            stored(node, &topic).await,
+            keys(&all),
+            "every envelope stored"
+        );
+        let s = node.node.waku().unwrap().status();
+        assert_eq!((s.refused, s.sync_refused), (0, 0), "{s:?}");
+    }
+    // Every envelope reached the subscribers on A and C once, in whatever order, and nothing
+    // else came: the end marker published afterwards is next on both.
+    for (stream, own) in [(&mut on_a, &side_ab), (&mut on_c, &side_c)] {
+        let mut got = Vec::new();
+        for _ in 0..all.len() {
+            got.push(next(stream).await);
+        }
+        assert_eq!(keys(&got), keys(&all), "each once ({} own)", own.len());
+    }
+    let end = envelope(&topic, t + 5_000, b"the end");
+    b.publish_grpc(vec![end.clone()]).await;
+    for stream in [&mut on_a, &mut on_c] {
+        assert_eq!(
+            common::load::key(&next(stream).await),
+            common::load::key(&end)
+        );
+    }
+    shutdown([a, b, c]).await;
+}
