@@ -648,3 +648,48 @@ async fn a_subscriber_that_cannot_be_dialled_back_is_dropped() {
     assert_eq!(s.filter_dropped, 1);
     node.node.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_that_stops_pinging_is_dropped() {
+    let manual = std::sync::Arc::new(xmtp_node::ManualClock::at_system_now());
+    let mut config = config(vec![], |_| {});
+    config.clock = manual.clone() as std::sync::Arc<dyn xmtp_node::Clock>;
+    let node = TestNode::start(config).await;
+    let mut client = LightClient::connect(&addr(&node)).await;
+    let topic = m_topic();
+    assert_eq!(
+        client
+            .filter(FilterSubscribeType::Subscribe, &[&topic])
+            .await,
+        200
+    );
+    // Pinging within the timeout keeps it.
+    manual.advance(Duration::from_secs(4 * 60));
+    assert_eq!(
+        client
+            .filter(FilterSubscribeType::SubscriberPing, &[])
+            .await,
+        200
+    );
+    manual.advance(Duration::from_secs(4 * 60));
+    assert_eq!(
+        client
+            .filter(FilterSubscribeType::SubscriberPing, &[])
+            .await,
+        200
+    );
+    // Past 5 minutes without a ping, the node's next tick drops it.
+    manual.advance(Duration::from_secs(5 * 60 + 1));
+    let s = status(&node, "the subscriber dropped", |s| {
+        s.filter_subscribers == 0
+    })
+    .await;
+    assert_eq!(s.filter_dropped, 1);
+    assert_eq!(
+        client
+            .filter(FilterSubscribeType::SubscriberPing, &[])
+            .await,
+        404
+    );
+    node.node.shutdown().await.unwrap();
+}
