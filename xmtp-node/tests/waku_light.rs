@@ -664,20 +664,15 @@ async fn a_subscriber_that_stops_pinging_is_dropped() {
         200
     );
     // Pinging within the timeout keeps it.
-    manual.advance(Duration::from_secs(4 * 60));
-    assert_eq!(
-        client
-            .filter(FilterSubscribeType::SubscriberPing, &[])
-            .await,
-        200
-    );
-    manual.advance(Duration::from_secs(4 * 60));
-    assert_eq!(
-        client
-            .filter(FilterSubscribeType::SubscriberPing, &[])
-            .await,
-        200
-    );
+    for _ in 0..2 {
+        manual.advance(Duration::from_secs(4 * 60));
+        assert_eq!(
+            client
+                .filter(FilterSubscribeType::SubscriberPing, &[])
+                .await,
+            200
+        );
+    }
     // Past 5 minutes without a ping, the node's next tick drops it.
     manual.advance(Duration::from_secs(5 * 60 + 1));
     let s = status(&node, "the subscriber dropped", |s| {
