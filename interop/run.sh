@@ -11,6 +11,8 @@
 #   XMTP_NODE_URL        skip starting a node and test the one at this URL (HTTP gateway);
 #                        set XMTP_NODE_GRPC_URL too so the Rust peer uses the same node
 #   XMTP_INTEROP_TRACE=1 log every HTTP request/response the SDK makes
+#   XMTP_INTEROP_WAKU=0  skip the js-waku relay peer and light client (waku-relay/, waku-light/),
+#                        which run against a second node after the SDK suite
 #   XMTP_INTEROP_TLS=1   the node serves TLS with a certificate from a CA made for the run
 #                        (xmtp-node's test_ca example); the SDK trusts it through Node's
 #                        NODE_EXTRA_CA_CERTS, the Rust peer through XMTP_CA_CERT
@@ -23,25 +25,35 @@ cd "$here"
 
 log() { printf 'interop: %s\n' "$*" >&2; }
 
-# npm dependencies: `npm ci` when node_modules is missing or was installed from another lock file.
-stamp=node_modules/.interop-package-lock.json
-if [[ ! -d node_modules ]] || ! cmp -s package-lock.json "$stamp"; then
-  log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json "$stamp"
-fi
+# npm dependencies of the package set in directory $1: `npm ci` when node_modules is missing or
+# was installed from another lock file.
+npm_install() {
+  local stamp="$1/node_modules/.interop-package-lock.json"
+  if [[ ! -d "$1/node_modules" ]] || ! cmp -s "$1/package-lock.json" "$stamp"; then
+    log "installing npm dependencies in ${1#"$here"/} (npm ci)"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$1/package-lock.json" "$stamp"
+  fi
+}
+npm_install "$here"
 
 node_pid=""
+waku_pid=""
 tests_pid=""
 tmp=""
+# Stops the process $1 (TERM, then KILL after 5 s).
+stop_pid() {
+  if [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
 cleanup() {
   if [[ -n "$tests_pid" ]]; then kill -TERM "$tests_pid" 2>/dev/null || true; wait "$tests_pid" 2>/dev/null || true; fi
-  if [[ -n "$node_pid" ]] && kill -0 "$node_pid" 2>/dev/null; then
-    kill -TERM "$node_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$node_pid" 2>/dev/null || true
-    wait "$node_pid" 2>/dev/null || true
-  fi
+  stop_pid "$node_pid"
+  stop_pid "$waku_pid"
   if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -82,31 +94,35 @@ if [[ -z "${XMTP_NODE_URL:-}" ]]; then
     tls_args=(--tls-cert "$tmp/pki/node.pem" --tls-key "$tmp/pki/node.key")
     export NODE_EXTRA_CA_CERTS="$tmp/pki/ca.pem" XMTP_CA_CERT="$tmp/pki/ca.pem"
   fi
-  log "starting $bin (database $tmp/node.sqlite)"
-  # Made here, not by the background job's redirections: the loop below may read them before
-  # that job has opened them, and a failed read must not end the script under `set -e`.
-  : >"$tmp/node.out"
-  : >"$tmp/node.log"
-  # shellcheck disable=SC2086
-  NO_COLOR=1 "$bin" --db "$tmp/node.sqlite" --http 127.0.0.1:0 --grpc 127.0.0.1:0 "${tls_args[@]}" \
-    ${XMTP_NODE_ARGS:-} >"$tmp/node.out" 2>"$tmp/node.log" &
-  node_pid=$!
-
-  # The node promises one stdout line: `listening http=127.0.0.1:PORT grpc=127.0.0.1:PORT`.
-  http_addr=""
-  for _ in $(seq 300); do
-    http_addr="$(sed -n 's/^listening http=\([^ ]*\) grpc=\([^ ]*\).*$/\1/p' "$tmp/node.out" | head -n1)"
-    [[ -n "$http_addr" ]] && break
-    if ! kill -0 "$node_pid" 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  if [[ -z "$http_addr" ]]; then
-    log "the node did not print its listening line; stdout:"
-    sed 's/^/  | /' "$tmp/node.out" >&2 || true
+  # Starts the node binary as $1 (files $tmp/$1.*) with the flags that follow, sets started_pid,
+  # and waits until it prints `listening http=127.0.0.1:PORT grpc=127.0.0.1:PORT` (and, with the
+  # Waku relay on, `waku listen=MULTIADDR...` right before it is up: the line after).
+  start_node() {
+    local name="$1" want="${2}"
+    shift 2
+    log "starting $bin as $name (database $tmp/$name.sqlite)"
+    # Made here, not by the background job's redirections: the loop below may read them before
+    # that job has opened them, and a failed read must not end the script under `set -e`.
+    : >"$tmp/$name.out"
+    : >"$tmp/$name.log"
+    NO_COLOR=1 "$bin" --db "$tmp/$name.sqlite" --http 127.0.0.1:0 --grpc 127.0.0.1:0 "$@" \
+      >"$tmp/$name.out" 2>"$tmp/$name.log" &
+    started_pid=$!
+    for _ in $(seq 300); do
+      grep -q "^$want" "$tmp/$name.out" && return 0
+      if ! kill -0 "$started_pid" 2>/dev/null; then break; fi
+      sleep 0.1
+    done
+    log "$name did not print its $want line; stdout:"
+    sed 's/^/  | /' "$tmp/$name.out" >&2 || true
     log "stderr (last 40 lines):"
-    tail -n 40 "$tmp/node.log" | sed 's/^/  | /' >&2 || true
+    tail -n 40 "$tmp/$name.log" | sed 's/^/  | /' >&2 || true
     exit 2
-  fi
+  }
+  # shellcheck disable=SC2086
+  start_node node listening "${tls_args[@]}" ${XMTP_NODE_ARGS:-}
+  node_pid=$started_pid
+  http_addr="$(sed -n 's/^listening http=\([^ ]*\) grpc=\([^ ]*\).*$/\1/p' "$tmp/node.out" | head -n1)"
   grpc_addr="$(sed -n 's/^listening http=\([^ ]*\) grpc=\([^ ]*\).*$/\2/p' "$tmp/node.out" | head -n1)"
   export XMTP_NODE_URL="$scheme://$http_addr"
   export XMTP_NODE_GRPC_URL="$scheme://$grpc_addr"
@@ -130,5 +146,29 @@ tests_pid=""
 if [[ $status -ne 0 && -n "$tmp" && -s "$tmp/node.log" ]]; then
   log "tests failed; node stderr (last 60 lines):"
   tail -n 60 "$tmp/node.log" | sed 's/^/  | /' >&2 || true
+fi
+
+# js-waku (waku.md §5), when the whole suite runs on a node built here (not XMTP_INTEROP_WAKU=0):
+# a second node, without auth and with the Waku relay on a WebSocket listener, serves a js-waku
+# relay peer (waku-relay/) and a js-waku light client (waku-light/), each its own package set.
+if [[ $# -eq 0 && -n "$tmp" && "${XMTP_INTEROP_WAKU:-1}" != 0 ]]; then
+  npm_install "$here/waku-relay"
+  npm_install "$here/waku-light"
+  start_node waku 'waku listen=' --no-auth --waku-listen /ip4/127.0.0.1/tcp/0/ws
+  waku_pid=$started_pid
+  export XMTP_WAKU_HTTP="http://$(sed -n 's/^listening http=\([^ ]*\) .*$/\1/p' "$tmp/waku.out" | head -n1)"
+  export XMTP_WAKU_WS="$(sed -n 's/^waku listen=\([^ ]*\).*$/\1/p' "$tmp/waku.out" | head -n1)"
+  export XMTP_WAKU_PUBSUB_TOPIC=/waku/2/default-waku/proto
+  log "waku node at $XMTP_WAKU_WS (gateway $XMTP_WAKU_HTTP)"
+  for dir in waku-relay waku-light; do
+    (cd "$here/$dir" && node --test --test-force-exit --test-reporter=spec ./*.test.mjs) &
+    tests_pid=$!
+    wait "$tests_pid" || status=$?
+    tests_pid=""
+  done
+  if [[ $status -ne 0 && -s "$tmp/waku.log" ]]; then
+    log "waku node stderr (last 60 lines):"
+    tail -n 60 "$tmp/waku.log" | sed 's/^/  | /' >&2 || true
+  fi
 fi
 exit "$status"

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::config::{Database, NodeConfig, WakuConfig};
+use crate::config::{Bucket, Database, LightConfig, NodeConfig, WakuConfig};
 use crate::store::SqliteSync;
 use crate::tls::TlsFiles;
 
@@ -172,6 +172,28 @@ pub struct NodeArgs {
     /// How far back reconciliation looks (by sender timestamp).
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = duration)]
     pub waku_sync_window: Duration,
+    /// Do not serve Waku Store v3 (`/vac/waku/store-query/3.0.0`) to light clients.
+    #[arg(long)]
+    pub waku_no_store: bool,
+    /// Do not serve Waku LightPush (`/vac/waku/lightpush/2.0.0-beta1`) to light clients.
+    #[arg(long)]
+    pub waku_no_lightpush: bool,
+    /// Do not serve Waku Filter (`/vac/waku/filter-subscribe/2.0.0-beta1`) to light clients.
+    #[arg(long)]
+    pub waku_no_filter: bool,
+    /// Light-client requests (Store, LightPush, Filter) served to one peer in a burst; more
+    /// are answered 429.
+    #[arg(long, default_value_t = 100)]
+    pub waku_light_capacity: u32,
+    /// Light-client requests per peer refilled per minute.
+    #[arg(long, default_value_t = 600)]
+    pub waku_light_per_minute: u32,
+    /// Peers with a Filter subscription at once (503 past it).
+    #[arg(long, default_value_t = 1000)]
+    pub waku_filter_max_peers: usize,
+    /// Content topics one peer may be subscribed to by Filter (503 past it).
+    #[arg(long, default_value_t = 1000)]
+    pub waku_filter_max_topics: usize,
 }
 
 /// `--sync`: when a SQLite commit is durable.
@@ -275,6 +297,18 @@ impl NodeArgs {
                 trusted_peers: self.waku_trusted_peer,
                 sync_interval: self.waku_sync_interval,
                 sync_window: self.waku_sync_window,
+                light: LightConfig {
+                    store: !self.waku_no_store,
+                    lightpush: !self.waku_no_lightpush,
+                    filter: !self.waku_no_filter,
+                    per_peer: Bucket {
+                        capacity: self.waku_light_capacity,
+                        per_minute: self.waku_light_per_minute,
+                    },
+                    filter_max_peers: self.waku_filter_max_peers,
+                    filter_max_topics_per_peer: self.waku_filter_max_topics,
+                    ..LightConfig::default()
+                },
                 ..WakuConfig::default()
             });
         }

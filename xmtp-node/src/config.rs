@@ -248,6 +248,50 @@ pub struct WakuConfig {
     /// How far back reconciliation looks: envelopes whose sender timestamp is older are not
     /// compared.
     pub sync_window: Duration,
+    /// What the node serves Waku light clients (Store v3, LightPush, Filter; waku.md §4).
+    pub light: LightConfig,
+}
+
+/// Serving Waku light clients (waku.md §4): each protocol can be switched off, and every
+/// request is charged to its peer's bucket (see the `waku_light` module docs for the limits).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct LightConfig {
+    /// Serve `/vac/waku/store-query/3.0.0` from the node's store.
+    pub store: bool,
+    /// Serve `/vac/waku/lightpush/2.0.0-beta1`: accepted messages are stored and relayed.
+    pub lightpush: bool,
+    /// Serve `/vac/waku/filter-subscribe/2.0.0-beta1` and push matching envelopes to
+    /// subscribers on `/vac/waku/filter-push/2.0.0-beta1`.
+    pub filter: bool,
+    /// Light requests (of all three protocols) served to one peer; more are answered 429. A
+    /// LightPush is also charged to the peer's relay bucket ([`WakuConfig::per_peer`]).
+    pub per_peer: Bucket,
+    /// Peers with a Filter subscription at once; a new one past it is answered 503.
+    pub filter_max_peers: usize,
+    /// Content topics one peer may be subscribed to; a subscription past it is answered 503.
+    pub filter_max_topics_per_peer: usize,
+    /// A subscriber neither pinging nor subscribing for this long is dropped (js-waku pings
+    /// every 60 s).
+    pub filter_timeout: Duration,
+}
+
+impl Default for LightConfig {
+    fn default() -> Self {
+        Self {
+            store: true,
+            lightpush: true,
+            filter: true,
+            // 10 requests a second from one peer, bursts of 100.
+            per_peer: Bucket {
+                capacity: 100,
+                per_minute: 600,
+            },
+            filter_max_peers: 1000,
+            filter_max_topics_per_peer: 1000,
+            filter_timeout: Duration::from_secs(5 * 60),
+        }
+    }
 }
 
 impl Default for WakuConfig {
@@ -266,6 +310,7 @@ impl Default for WakuConfig {
             seen_capacity: 100_000,
             sync_interval: Duration::from_secs(5 * 60),
             sync_window: Duration::from_secs(24 * 60 * 60),
+            light: LightConfig::default(),
         }
     }
 }

@@ -24,12 +24,14 @@ mod tls;
 #[cfg(feature = "waku")]
 mod waku;
 #[cfg(feature = "waku")]
+pub mod waku_light;
+#[cfg(feature = "waku")]
 mod waku_sync;
 
 #[cfg(feature = "cli")]
 pub use args::{NodeArgs, StopSignal, SyncArg};
 pub use config::{
-    AuthConfig, Bucket, Cidr, ConnectionLimits, Database, NodeConfig, RateLimitConfig,
+    AuthConfig, Bucket, Cidr, ConnectionLimits, Database, LightConfig, NodeConfig, RateLimitConfig,
     RequestLimits, RetentionConfig, WakuConfig,
 };
 pub use error::{Error, Result};

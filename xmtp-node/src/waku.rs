@@ -54,6 +54,7 @@ use libp2p::core::upgrade::{SelectUpgrade, Version};
 use libp2p::gossipsub::{self, IdentTopic, MessageAcceptance, MessageAuthenticity, MessageId};
 use libp2p::identity::Keypair;
 use libp2p::multiaddr::Protocol;
+use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
 use libp2p::{
@@ -107,6 +108,10 @@ struct Behaviour {
     relay: gossipsub::Behaviour,
     blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
     sync: crate::waku_sync::SyncBehaviour,
+    store: Toggle<crate::waku_light::StoreBehaviour>,
+    lightpush: Toggle<crate::waku_light::LightPushBehaviour>,
+    filter: Toggle<crate::waku_light::FilterBehaviour>,
+    filter_push: Toggle<crate::waku_light::FilterPushBehaviour>,
 }
 
 /// What the node's relay peer has seen so far ([`WakuPeer::status`]).
@@ -134,6 +139,14 @@ pub struct WakuStatus {
     pub sync_sent: u64,
     /// Peers banned for a sync frame.
     pub sync_refused: u64,
+    /// Light-client requests answered (Store, LightPush, Filter), whatever their status.
+    pub light_requests: u64,
+    /// Peers with a Filter subscription.
+    pub filter_subscribers: usize,
+    /// Envelopes pushed to Filter subscribers.
+    pub filter_pushed: u64,
+    /// Filter subscribers dropped (push failed, too slow, timed out).
+    pub filter_dropped: u64,
 }
 
 /// The node's Waku relay peer, from [`RunningNode::waku`](crate::RunningNode::waku).
@@ -260,6 +273,7 @@ pub(crate) struct WakuMetrics {
     duplicates: Counter,
     refused: Refusals,
     sync: Arc<crate::waku_sync::SyncMetrics>,
+    light: Arc<crate::waku_light::LightMetrics>,
 }
 
 impl WakuMetrics {
@@ -277,6 +291,7 @@ impl WakuMetrics {
                 "Relayed messages refused, by reason",
             ),
             sync: Arc::new(crate::waku_sync::SyncMetrics::register(registry)),
+            light: Arc::new(crate::waku_light::LightMetrics::register(registry)),
         };
         for (name, help, gauge) in [
             ("waku_peers", "Waku peers connected", &metrics.peers),
@@ -318,7 +333,13 @@ impl WakuMetrics {
 
     fn status(&self, peers: usize, mesh_peers: usize) -> WakuStatus {
         let (sync_rounds, sync_fetched, sync_sent, sync_refused) = self.sync.counts();
+        let (light_requests, filter_subscribers, filter_pushed, filter_dropped) =
+            self.light.counts();
         WakuStatus {
+            light_requests,
+            filter_subscribers,
+            filter_pushed,
+            filter_dropped,
             sync_rounds,
             sync_fetched,
             sync_sent,
@@ -366,6 +387,18 @@ impl Refusal {
         }
     }
 
+    /// What a LightPush client is told.
+    pub(crate) fn description(self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed message",
+            Self::Empty => "empty payload or content topic",
+            Self::TooBig => "message or content topic too long",
+            Self::Untrusted => "owner-only topic: accepted from trusted peers only",
+            Self::RateLimited => "too many requests",
+            Self::Busy => "busy",
+        }
+    }
+
     fn acceptance(self) -> MessageAcceptance {
         match self {
             Self::Malformed | Self::Empty | Self::TooBig | Self::Untrusted => {
@@ -379,7 +412,17 @@ impl Refusal {
 /// The checks of a relayed message's bytes (see the module docs), `trusted` saying whether the
 /// forwarding peer may hand on restricted topics.
 pub(crate) fn admit(data: &[u8], trusted: bool) -> Result<StoredEnvelope, Refusal> {
-    let message: WakuMessage = xmtp_proto::decode(data).map_err(|_| Refusal::Malformed)?;
+    admit_message(
+        xmtp_proto::decode(data).map_err(|_| Refusal::Malformed)?,
+        trusted,
+    )
+}
+
+/// [`admit`] for a decoded message (LightPush).
+pub(crate) fn admit_message(
+    message: WakuMessage,
+    trusted: bool,
+) -> Result<StoredEnvelope, Refusal> {
     if message.content_topic.is_empty() || message.payload.is_empty() {
         return Err(Refusal::Empty);
     }
@@ -471,6 +514,7 @@ pub(crate) async fn start(
         .collect::<Result<HashSet<_>>>()?;
     let topic = IdentTopic::new(config.pubsub_topic.clone());
 
+    let light_behaviours = crate::waku_light::behaviours(&config.light);
     let behaviour = Behaviour {
         limits: connection_limits::Behaviour::new(
             connection_limits::ConnectionLimits::default()
@@ -486,6 +530,10 @@ pub(crate) async fn start(
         relay: relay_behaviour(&topic)?,
         blocked: allow_block_list::Behaviour::default(),
         sync: crate::waku_sync::behaviour(),
+        store: light_behaviours.store,
+        lightpush: light_behaviours.lightpush,
+        filter: light_behaviours.filter,
+        filter_push: light_behaviours.filter_push,
     };
     let transport = transport(&key).map_err(|e| Error::Config(format!("Noise: {e}")))?;
     let mut swarm = Swarm::new(
@@ -503,20 +551,32 @@ pub(crate) async fn start(
     let (status_tx, status) = watch::channel(WakuStatus::default());
     let intake = Arc::new(Intake {
         store: Arc::clone(&store),
-        hub,
+        hub: Arc::clone(&hub),
         seen: Arc::clone(&seen),
         pubsub_topic: config.pubsub_topic.clone(),
         metrics: Arc::clone(&metrics),
     });
     let (sync_port, syncer, sync_notices) = crate::waku_sync::start(
         config,
-        store,
+        Arc::clone(&store),
         Arc::clone(&intake) as Arc<dyn crate::waku_sync::Deliver>,
         trusted.clone(),
         Arc::clone(&metrics.sync),
         Arc::clone(clock),
     );
+    let light = crate::waku_light::Light::new(
+        &config.light,
+        crate::waku_light::Parts {
+            pubsub_topic: config.pubsub_topic.clone(),
+            store: Arc::clone(&store),
+            hub: Arc::clone(&hub),
+            deliver: Arc::clone(&intake) as Arc<dyn crate::waku_sync::Deliver>,
+            clock: Arc::clone(clock),
+            metrics: Arc::clone(&metrics.light),
+        },
+    );
     let relay = Relay {
+        light,
         swarm,
         topic: topic.hash(),
         peers,
@@ -711,6 +771,7 @@ async fn bind(
 
 /// The task driving the libp2p host.
 struct Relay {
+    light: crate::waku_light::Light,
     swarm: Swarm<Behaviour>,
     topic: gossipsub::TopicHash,
     peers: Vec<(PeerId, Multiaddr)>,
@@ -741,7 +802,18 @@ impl Relay {
                         self.ban(peer, violation);
                     }
                 }
-                _ = redial.tick() => self.redial(),
+                Some(done) = self.light.done.recv() => {
+                    let behaviour = self.swarm.behaviour_mut();
+                    self.light.on_done(done, crate::waku_light::LightBehavioursMut {
+                        store: &mut behaviour.store,
+                        lightpush: &mut behaviour.lightpush,
+                        filter_push: &mut behaviour.filter_push,
+                    });
+                }
+                _ = redial.tick() => {
+                    self.light.tick();
+                    self.redial();
+                }
                 _ = refresh.tick() => {}
             }
             self.report();
@@ -765,6 +837,27 @@ impl Relay {
                 if let Some((peer, violation)) = self.sync.on_event(event) {
                     self.ban(peer, violation);
                 }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Store(event)) => {
+                self.light
+                    .on_store(event, &mut self.swarm.behaviour_mut().store);
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Lightpush(event)) => {
+                if let Some(envelope) = self.light.on_lightpush(
+                    event,
+                    &mut self.swarm.behaviour_mut().lightpush,
+                    &self.limiter,
+                    &self.trusted,
+                ) {
+                    self.publish(Outgoing::Envelope(envelope));
+                }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Filter(event)) => {
+                self.light
+                    .on_filter(event, &mut self.swarm.behaviour_mut().filter);
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::FilterPush(event)) => {
+                self.light.on_push(event);
             }
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "waku relay listening");

@@ -6,12 +6,54 @@ use sha2::{Digest, Sha256};
 use crate::message_api::v1::Envelope;
 use crate::topic;
 
+/// The generated types, in modules named after their packages (prost refers across packages by
+/// relative paths).
 mod generated {
     #![allow(missing_docs)]
-    include!("gen/waku.message.v1.rs");
+    pub mod message {
+        pub mod v1 {
+            include!("gen/waku.message.v1.rs");
+        }
+    }
+    pub mod store {
+        pub mod v3 {
+            include!("gen/waku.store.v3.rs");
+        }
+    }
+    pub mod lightpush {
+        pub mod v2beta1 {
+            include!("gen/waku.lightpush.v2beta1.rs");
+        }
+    }
+    pub mod filter {
+        pub mod v2beta1 {
+            include!("gen/waku.filter.v2beta1.rs");
+        }
+    }
 }
 
-pub use generated::WakuMessage;
+pub use generated::message::v1::WakuMessage;
+
+/// Store v3 (`/vac/waku/store-query/3.0.0`): a light client pages a node's history.
+pub mod store {
+    pub use super::generated::store::v3::{
+        StoreQueryRequest, StoreQueryResponse, WakuMessageKeyValue,
+    };
+}
+
+/// LightPush (`/vac/waku/lightpush/2.0.0-beta1`): a light client has a node relay a message.
+pub mod lightpush {
+    pub use super::generated::lightpush::v2beta1::{PushRequest, PushResponse, PushRpc};
+}
+
+/// Filter v2 (`/vac/waku/filter-subscribe/2.0.0-beta1`, `/vac/waku/filter-push/2.0.0-beta1`): a
+/// light client subscribes to content topics and the node pushes matching messages to it.
+pub mod filter {
+    pub use super::generated::filter::v2beta1::{
+        FilterSubscribeRequest, FilterSubscribeResponse, MessagePush,
+        filter_subscribe_request::FilterSubscribeType,
+    };
+}
 
 /// The pubsub topic xmtp-node-go published every envelope on.
 pub const DEFAULT_PUBSUB_TOPIC: &str = "/waku/2/default-waku/proto";

@@ -61,6 +61,9 @@ fn every_file_and_package_is_there() {
             "message_api/v1/authn.proto",
             "message_api/v1/message_api.proto",
             "waku/message/v1/message.proto",
+            "waku/store/v3/store.proto",
+            "waku/lightpush/v2beta1/lightpush.proto",
+            "waku/filter/v2beta1/filter.proto",
         ]
         .map(String::from),
     )
@@ -74,7 +77,10 @@ fn every_file_and_package_is_there() {
                 "xmtp.message_contents",
                 "xmtp.message_api.v1",
                 "xmtp.keystore_api.v1",
-                "waku.message.v1"
+                "waku.message.v1",
+                "waku.store.v3",
+                "waku.lightpush.v2beta1",
+                "waku.filter.v2beta1",
             ]
             .contains(&package),
             "{package}"
