@@ -533,6 +533,21 @@ mod tests {
         }
 
         #[test]
+        fn forward_secrecy_records_round_trip(
+            installation in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..200)),
+            topics in proptest::collection::btree_set("[ -~]{0,40}", 0..6),
+        ) {
+            let state = KeystoreState {
+                installation: installation.clone().map(SecretBytes::new),
+                forward_secret_topics: topics.clone(),
+                ..KeystoreState::default()
+            };
+            let decoded = KeystoreState::decode(me(), state.encode().expose()).unwrap();
+            prop_assert_eq!(decoded.installation.map(|i| i.expose().to_vec()), installation);
+            prop_assert_eq!(decoded.forward_secret_topics, topics);
+        }
+
+        #[test]
         fn cursors_round_trip(cursors in proptest::collection::btree_map(any::<String>(), any::<u64>(), 0..8)) {
             let state = KeystoreState { cursors: cursors.clone(), ..KeystoreState::default() };
             let decoded = KeystoreState::decode(me(), state.encode().expose());
