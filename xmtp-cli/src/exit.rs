@@ -140,6 +140,24 @@ pub fn classify(error: &anyhow::Error, node_url: &str) -> (u8, String) {
                     ),
                 );
             }
+            Some(xmtp_client::Error::PeerHasNoInstallations { address }) => {
+                return (
+                    code::FAILURE,
+                    format!(
+                        "{address} has no forward-secrecy installation, so this conversation \
+                         stays plain v2 (the peer must run an xmtp-rs app with forward secrecy, \
+                         e.g. `xmtp installations register`)"
+                    ),
+                );
+            }
+            Some(xmtp_client::Error::NoInstallation) => {
+                return (
+                    code::FAILURE,
+                    "this profile has no forward-secrecy installation (`xmtp installations \
+                     register`), or it was revoked"
+                        .to_owned(),
+                );
+            }
             Some(xmtp_client::Error::InvalidAddress(text)) => {
                 return (code::USAGE, format!("malformed address {text:?}"));
             }

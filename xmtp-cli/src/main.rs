@@ -134,6 +134,10 @@ enum Command {
         /// Publish on the ephemeral topic: only live streams see it, the node does not store it.
         #[arg(long)]
         ephemeral: bool,
+        /// Turn on forward secrecy in this conversation first (registers this profile as an
+        /// installation if needed; the peer must have one). It stays on for later sends.
+        #[arg(long)]
+        forward_secret: bool,
     },
     /// List conversations.
     Conversations {
@@ -190,6 +194,9 @@ enum Command {
         /// Conversation id (context) of the conversation to chat in.
         #[arg(long, value_name = "ID")]
         conversation_id: Option<String>,
+        /// Turn on forward secrecy in this conversation first (see `send --forward-secret`).
+        #[arg(long)]
+        forward_secret: bool,
     },
     /// Allow or deny peers, or show consent states.
     Consent {
@@ -234,6 +241,32 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: KeysCommand,
+    },
+    /// Forward-secrecy installations (an xmtp-rs extension): list, register, rotate, revoke.
+    Installations {
+        #[command(subcommand)]
+        action: InstallationsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum InstallationsCommand {
+    /// List the verified installations of a wallet (this one by default).
+    List {
+        /// The wallet's address.
+        #[arg(value_name = "ADDR")]
+        address: Option<String>,
+    },
+    /// Make this profile an installation and publish its keys (once; later calls print it).
+    Register,
+    /// Replace this installation's fallback key and publish it.
+    Rotate,
+    /// Revoke an installation of this wallet (this one, or a lost device's): nobody encrypts
+    /// to it any more; revoking this one wipes its forward-secrecy state.
+    Revoke {
+        /// The installation id (hex), as `installations list` prints it.
+        #[arg(value_name = "ID")]
+        id: String,
     },
 }
 

@@ -41,6 +41,7 @@ pub fn message_json(m: &DecodedMessage) -> Value {
         "content": m.content.to_string(),
         "fields": content_fields(&m.content),
         "ephemeral": m.ephemeral,
+        "forward_secret": m.forward_secret,
     })
 }
 

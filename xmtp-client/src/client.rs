@@ -286,6 +286,13 @@ pub(crate) struct Inner {
     /// Connection events of the live streams, for [`Client::connection_events`].
     pub(crate) connection: tokio::sync::broadcast::Sender<crate::streams::ConnectionEvent>,
     local: Option<std::sync::Mutex<LocalKeystore<Arc<dyn KeystoreBackend>>>>,
+    /// Forward secrecy: this installation, its conversations, what it opened this run.
+    pub(crate) fs: tokio::sync::Mutex<crate::forward_secrecy::FsState>,
+    /// The key of the Olm pickles in the local store (persistent clients only).
+    pub(crate) pickle_key: Option<xmtp_keystore::PickleKey>,
+    /// Verified installation lists by wallet, refreshed when a message names an unknown one.
+    pub(crate) installation_lists:
+        std::sync::Mutex<HashMap<Address, xmtp_keystore::InstallationList>>,
 }
 
 impl Client {
@@ -318,6 +325,10 @@ impl Client {
         let address = bundle.wallet_address();
         let bundle = Arc::new(bundle);
         let api = authenticated(&api, Arc::clone(&bundle), &options.clock);
+        let pickle_key = options
+            .persistence
+            .as_ref()
+            .map(|_| StoreKey::from_identity(&bundle).pickle_key());
         let local = match options.persistence {
             Some(backend) => {
                 // Reading and opening the sealed state is blocking file I/O.
@@ -345,6 +356,10 @@ impl Client {
                 crate::consent::ConsentBook::restore(&l.state, &topic)
             })
             .unwrap_or_default();
+        let fs = match (&local, &pickle_key) {
+            (Some(l), Some(key)) => crate::forward_secrecy::FsState::restore(&l.state, key),
+            _ => crate::forward_secrecy::FsState::default(),
+        };
         let client = Self {
             inner: Arc::new(Inner {
                 bundle,
@@ -361,6 +376,9 @@ impl Client {
                 intro_sent: std::sync::Mutex::default(),
                 connection: tokio::sync::broadcast::channel(crate::streams::CONNECTION_EVENTS).0,
                 local: local.map(std::sync::Mutex::new),
+                fs: tokio::sync::Mutex::new(fs),
+                pickle_key,
+                installation_lists: std::sync::Mutex::default(),
             }),
         };
         client

@@ -126,6 +126,18 @@ pub enum Error {
         /// The peer's address (EIP-55).
         address: String,
     },
+    /// Forward secrecy needs this client to be an installation first
+    /// ([`Client::register_installation`](crate::Client::register_installation)), or it was
+    /// revoked.
+    #[error("this client has no forward-secrecy installation")]
+    NoInstallation,
+    /// The peer has published no (unrevoked) installation, so forward secrecy cannot be used
+    /// with it: the conversation stays plain v2.
+    #[error("{address} has no forward-secrecy installation")]
+    PeerHasNoInstallations {
+        /// The peer's address (EIP-55).
+        address: String,
+    },
     /// An address that is not a 20-byte hex Ethereum address.
     #[error("invalid address {0:?}")]
     InvalidAddress(String),

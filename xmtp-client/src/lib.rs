@@ -8,6 +8,7 @@ pub mod content;
 mod conversations;
 mod envelope;
 mod error;
+mod forward_secrecy;
 mod message;
 mod signer;
 mod stamps;
@@ -21,6 +22,7 @@ pub use conversations::{
 };
 pub use envelope::Envelope;
 pub use error::{Error, Result};
+pub use forward_secrecy::{FORWARD_SECRET, FORWARD_SECRET_FALLBACK, MAX_REMEMBERED_PLAINTEXTS};
 pub use message::{
     ConversationSecret, DecodedMessage, MessageResult, UndecodableMessage, decode_envelope,
 };
@@ -31,3 +33,4 @@ pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
 pub use xmtp_keystore::Consent;
 pub use xmtp_keystore::SignatureRequest;
 pub use xmtp_keystore::{FileBackend, KeystoreBackend, MemoryBackend};
+pub use xmtp_keystore::{InstallationId, InstallationKeys, InstallationList};

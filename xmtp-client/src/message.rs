@@ -33,6 +33,10 @@ pub struct DecodedMessage {
     pub content_type: ContentTypeId,
     /// The decoded content ([`Content::Unknown`] with the fallback text for unregistered types).
     pub content: Content,
+    /// Whether it came sealed with forward secrecy (content type
+    /// [`FORWARD_SECRET`](crate::FORWARD_SECRET)) and this installation opened it; the fields
+    /// above then describe the sealed content.
+    pub forward_secret: bool,
 }
 
 /// An envelope that could not be turned into a [`DecodedMessage`]: undecryptable, forged, from
@@ -110,6 +114,7 @@ fn from_v2(
         sent_ns: opened.sent_ns,
         content_type,
         content,
+        forward_secret: false,
     })
 }
 
@@ -128,6 +133,7 @@ fn from_v1(
         sent_ns: opened.sent_ms.saturating_mul(1_000_000),
         content_type,
         content,
+        forward_secret: false,
     })
 }
 

@@ -198,6 +198,7 @@ impl Conversations {
                     let conversation = st.client.conversations().get(&envelope.content_topic).await;
                     if let Some(conversation) = conversation {
                         let decoded = conversation.decode_ref(crate::envelope::wire_ref(&envelope));
+                        let decoded = st.client.open_forward_secret(decoded).await;
                         if let Ok(message) = &decoded {
                             st.client
                                 .note_activity(conversation.topic(), message.sent_ns)
@@ -256,9 +257,13 @@ impl Conversation {
         let sub = subscribe(self.client(), vec![topic]).await?;
         Ok(
             stream::unfold((sub, self.clone()), |(mut sub, conversation)| async move {
-                let item = next_envelope(&mut sub, conversation.client())
-                    .await?
-                    .map(|envelope| conversation.decode_ref(crate::envelope::wire_ref(&envelope)));
+                let item = match next_envelope(&mut sub, conversation.client()).await? {
+                    Ok(envelope) => {
+                        let decoded = conversation.decode_ref(crate::envelope::wire_ref(&envelope));
+                        Ok(conversation.client().open_forward_secret(decoded).await)
+                    }
+                    Err(e) => Err(e),
+                };
                 if let Ok(Ok(message)) = &item {
                     let client = conversation.client();
                     client

@@ -89,6 +89,9 @@ pub enum Error {
     /// The local keystore file could not be read or written.
     #[error("keystore I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// A forward-secret (Olm) operation failed.
+    #[error(transparent)]
+    ForwardSecrecy(crate::forward_secrecy::FsError),
     /// The local keystore file or an exported blob is damaged, tampered with or of an unknown
     /// format version.
     #[error("corrupt keystore data: {0}")]

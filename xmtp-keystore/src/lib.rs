@@ -12,6 +12,7 @@ mod ciphertext;
 mod clock;
 mod contact;
 mod error;
+mod forward_secrecy;
 mod identity;
 mod invitation;
 mod keys;
@@ -90,6 +91,14 @@ pub use crate::preferences::{
 pub use crate::blob::{
     BLOB_VERSION, BlobKind, export_bundle, export_conversations, import_bundle,
     import_conversations, open_blob, seal_blob,
+};
+
+// Forward secrecy between xmtp-rs installations (Olm through vodozemac).
+pub use crate::forward_secrecy::{
+    FsError, INSTALLATION_RECORD_CONTEXT, Installation, InstallationId, InstallationKeys,
+    InstallationList, MAX_MESSAGE_GAP, MAX_RECEIVING_CHAINS, MAX_RECIPIENTS,
+    MAX_REMEMBERED_SESSIONS, MAX_SESSIONS_PER_PEER, MAX_SKIPPED_KEYS_PER_CHAIN,
+    OpenedForwardSecret, PickleKey, revocation_record, verify_installation_records,
 };
 
 // The local keystore: sealed at rest, atomic writes, previous state kept.

@@ -2,7 +2,7 @@
 //! and sync cursors, sealed at rest with a key derived from the identity key (or the wallet's
 //! Enable-Identity signature), written atomically with the previous good state kept beside it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -52,6 +52,11 @@ impl StoreKey {
     /// fuzzing, which need store files holding a chosen plaintext.
     pub fn seal_state_file(&self, plaintext: &[u8]) -> Vec<u8> {
         seal_blob(BlobKind::LocalState, self.0.expose(), plaintext)
+    }
+
+    /// The key that encrypts the Olm pickles of [`KeystoreState::installation`].
+    pub fn pickle_key(&self) -> crate::forward_secrecy::PickleKey {
+        crate::forward_secrecy::PickleKey::derive(self.0.expose())
     }
 
     /// The plaintext of a store file sealed under this key (the reverse of
@@ -263,6 +268,13 @@ pub struct KeystoreState {
     pub consent_actions: ks::PrivatePreferencesActionMap,
     /// Last synced envelope time per topic.
     pub cursors: BTreeMap<String, u64>,
+    /// This installation's forward-secrecy state ([`Installation::pickle`] under
+    /// [`StoreKey::pickle_key`]), if it has one. Never part of a key export.
+    ///
+    /// [`Installation::pickle`]: crate::Installation::pickle
+    pub installation: Option<SecretBytes>,
+    /// Conversation topics on which forward secrecy is enabled.
+    pub forward_secret_topics: BTreeSet<String>,
 }
 
 const TAG_BUNDLE: u8 = 1;
@@ -270,6 +282,8 @@ const TAG_TOPICS: u8 = 2;
 const TAG_V1: u8 = 3;
 const TAG_CONSENT: u8 = 4;
 const TAG_CURSOR: u8 = 5;
+const TAG_INSTALLATION: u8 = 6;
+const TAG_FORWARD_SECRET_TOPIC: u8 = 7;
 
 impl KeystoreState {
     /// Plaintext layout: version byte, then `tag u8 || len u32 BE || bytes` records. Every record
@@ -294,6 +308,15 @@ impl KeystoreState {
             let mut rec = ns.to_be_bytes().to_vec();
             rec.extend_from_slice(topic.as_bytes());
             records.push((TAG_CURSOR, SecretBytes::new(rec)));
+        }
+        if let Some(installation) = &self.installation {
+            records.push((TAG_INSTALLATION, installation.clone()));
+        }
+        for topic in &self.forward_secret_topics {
+            records.push((
+                TAG_FORWARD_SECRET_TOPIC,
+                SecretBytes::from_slice(topic.as_bytes()),
+            ));
         }
         let total = 1 + records.iter().map(|(_, r)| 5 + r.len()).sum::<usize>();
         let mut out = Vec::with_capacity(total);
@@ -342,6 +365,12 @@ impl KeystoreState {
                     state
                         .cursors
                         .insert(topic.to_owned(), u64::from_be_bytes(*ns));
+                }
+                TAG_INSTALLATION => state.installation = Some(SecretBytes::from_slice(value)),
+                TAG_FORWARD_SECRET_TOPIC => {
+                    let topic = core::str::from_utf8(value)
+                        .map_err(|_| Error::Corrupt("forward-secret topic is not UTF-8"))?;
+                    state.forward_secret_topics.insert(topic.to_owned());
                 }
                 // Records from a newer minor layout are skipped.
                 _ => {}
@@ -501,6 +530,21 @@ mod tests {
             let mut torn = layout;
             torn.extend_from_slice(&tail);
             let _ = KeystoreState::decode(me(), &torn);
+        }
+
+        #[test]
+        fn forward_secrecy_records_round_trip(
+            installation in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..200)),
+            topics in proptest::collection::btree_set("[ -~]{0,40}", 0..6),
+        ) {
+            let state = KeystoreState {
+                installation: installation.clone().map(SecretBytes::new),
+                forward_secret_topics: topics.clone(),
+                ..KeystoreState::default()
+            };
+            let decoded = KeystoreState::decode(me(), state.encode().expose()).unwrap();
+            prop_assert_eq!(decoded.installation.map(|i| i.expose().to_vec()), installation);
+            prop_assert_eq!(decoded.forward_secret_topics, topics);
         }
 
         #[test]

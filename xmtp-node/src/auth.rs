@@ -201,22 +201,28 @@ impl Authorizer {
     }
 }
 
-/// For a `contact-<addr>` or `privatestore-<addr>` topic under `/xmtp/0/`, the parts of its
-/// segment after the prefix (the owner first); `None` for an open topic.
+/// For a `contact-<addr>`, `privatestore-<addr>` or `installations-<addr>` topic under
+/// `/xmtp/0/`, the parts of its segment after the prefix (the owner first); `None` for an open
+/// topic. `installations-` is the xmtp-rs forward-secrecy extension's, owned like `contact-`.
 fn owner_parts(topic: &str) -> Option<std::str::Split<'_, char>> {
     let rest = topic.strip_prefix("/xmtp/0/")?;
     let mut parts = rest.split('/').next().unwrap_or_default().split('-');
-    matches!(parts.next(), Some("contact" | "privatestore")).then_some(parts)
+    matches!(
+        parts.next(),
+        Some("contact" | "privatestore" | "installations")
+    )
+    .then_some(parts)
 }
 
-/// Whether only its owner may publish on `topic` (`contact-`, `privatestore-`).
+/// Whether only its owner may publish on `topic` (`contact-`, `privatestore-`,
+/// `installations-`).
 #[cfg_attr(not(feature = "waku"), allow(dead_code))]
 pub(crate) fn is_restricted(topic: &str) -> bool {
     owner_parts(topic).is_some()
 }
 
-/// `contact-<addr>` and `privatestore-<addr>` topics under `/xmtp/0/` belong to `<addr>`; every
-/// other topic is open. Addresses compare case-insensitively (the SDK always checksums).
+/// `contact-<addr>`, `privatestore-<addr>` and `installations-<addr>` topics under `/xmtp/0/`
+/// belong to `<addr>`; every other topic is open. Addresses compare case-insensitively (the SDK always checksums).
 pub(crate) fn allowed_to_publish(topic: &str, wallet: &str) -> bool {
     owner_parts(topic).is_none_or(|mut parts| {
         parts
@@ -340,6 +346,17 @@ mod tests {
         ));
         assert!(allowed_to_publish("/xmtp/0/userpreferences-abc/proto", ME));
         assert!(allowed_to_publish("contact-0x00/proto", ME));
+    }
+
+    #[test]
+    fn installations_topics_belong_to_their_wallet() {
+        let mine = xmtp_proto::topic::installations(ME);
+        assert!(allowed_to_publish(&mine, ME));
+        assert!(allowed_to_publish(&mine.to_lowercase(), ME));
+        assert!(is_restricted(&mine));
+        let theirs = xmtp_proto::topic::installations("0x3De402A325323Bb97f00cE3ad5bFAc96A11F9A34");
+        assert!(!allowed_to_publish(&theirs, ME));
+        assert!(!allowed_to_publish("/xmtp/0/installations-/proto", ME));
     }
 
     #[test]

@@ -900,9 +900,10 @@ mod tests {
         let keys = [
             SyncKey::of("/xmtp/0/m-a/proto", 1, [1; 32]),
             SyncKey::of("/xmtp/0/contact-0xabc/proto", 2, [2; 32]),
+            SyncKey::of("/xmtp/0/installations-0xabc/proto", 3, [3; 32]),
         ];
         use negentropy::NegentropyStorageBase as _;
-        assert_eq!(storage(&keys, true).unwrap().size().unwrap(), 2);
+        assert_eq!(storage(&keys, true).unwrap().size().unwrap(), 3);
         assert_eq!(storage(&keys, false).unwrap().size().unwrap(), 1);
     }
 

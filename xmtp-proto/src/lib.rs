@@ -51,6 +51,16 @@ pub mod keystore_api {
     }
 }
 
+/// `xmtp_rs.forward_secrecy.*`: an xmtp-rs extension, not part of XMTP v2.
+pub mod forward_secrecy {
+    /// `xmtp_rs.forward_secrecy.v1`: installation keys signed by the wallet's identity key, and
+    /// the `xmtp.rs/forwardSecret:1.0` content (one Olm ciphertext per recipient installation).
+    #[allow(missing_docs)]
+    pub mod v1 {
+        include!("gen/xmtp_rs.forward_secrecy.v1.rs");
+    }
+}
+
 /// Encoded `google.protobuf.FileDescriptorSet` of every `.proto` file in this crate (with
 /// source info), e.g. for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("gen/file_descriptor_set.bin");

@@ -78,6 +78,13 @@ pub fn private_store(address: &str) -> String {
     build(format_args!("privatestore-{address}/{KEY_BUNDLE}"))
 }
 
+/// `/xmtp/0/installations-<address>/proto`: an xmtp-rs extension, where a wallet publishes the
+/// public keys of its forward-secrecy installations (signed by its identity key) and their
+/// revocations. Only the wallet may publish there, as on its contact topic.
+pub fn installations(address: &str) -> String {
+    build(format_args!("installations-{address}"))
+}
+
 /// `/xmtp/0/userpreferences-<identifier>/proto`: self-encrypted consent actions. The identifier
 /// is derived from the identity key (protocol.md §11.1).
 pub fn user_preferences(identifier: &str) -> String {

@@ -14,7 +14,7 @@ use crate::compose;
 use crate::exit::{Failure, code};
 use crate::output;
 use crate::progress;
-use crate::{ConsentCommand, RemoteAttachArgs};
+use crate::{ConsentCommand, InstallationsCommand, RemoteAttachArgs};
 
 pub(super) async fn send(
     ctx: &Context,
@@ -23,8 +23,12 @@ pub(super) async fn send(
     remote: Option<RemoteAttachArgs>,
     conversation_id: Option<String>,
     options: SendOptions,
+    forward_secret: bool,
 ) -> anyhow::Result<()> {
     let (client, conversation) = open_conversation(ctx, address, conversation_id).await?;
+    if forward_secret {
+        conversation.enable_forward_secrecy().await?;
+    }
     if let Some(remote) = &remote {
         contents.push(compose::remote_attachment(remote, client.registry()).await?);
     }
@@ -248,6 +252,73 @@ pub(super) async fn open_conversation(
         .new_conversation(peer, conversation_id.map(ConversationContext::new))
         .await?;
     Ok((client, conversation))
+}
+
+pub(super) async fn installations(
+    ctx: &Context,
+    action: InstallationsCommand,
+) -> anyhow::Result<()> {
+    let client = ctx.client().await?;
+    match action {
+        InstallationsCommand::List { address } => {
+            let address = match address {
+                Some(a) => parse_address(&a)?,
+                None => client.address(),
+            };
+            let list = client.installations(address).await?;
+            let mine = client.installation_id().await;
+            for keys in &list.active {
+                let this = Some(keys.id) == mine;
+                if ctx.global.json {
+                    output::line(&json!({
+                        "address": address.to_string(),
+                        "installation": keys.id.to_string(),
+                        "created_ns": output::int64(keys.created_ns),
+                        "published_ns": output::int64(keys.published_ns),
+                        "this": this,
+                    }))?;
+                } else {
+                    output::text(&format!(
+                        "{}  created {}{}",
+                        keys.id,
+                        output::timestamp(keys.created_ns),
+                        if this { "  (this one)" } else { "" }
+                    ))?;
+                }
+            }
+            for id in &list.revoked {
+                if ctx.global.json {
+                    output::line(&json!({
+                        "address": address.to_string(),
+                        "installation": id.to_string(),
+                        "revoked": true,
+                    }))?;
+                } else {
+                    output::text(&format!("{id}  revoked"))?;
+                }
+            }
+            Ok(())
+        }
+        InstallationsCommand::Register => {
+            let id = client.register_installation().await?;
+            if ctx.global.json {
+                output::line(&json!({ "installation": id.to_string() }))
+            } else {
+                output::text(&format!("installation {id}"))
+            }
+        }
+        InstallationsCommand::Rotate => {
+            client.rotate_installation_keys().await?;
+            output::text("published a new fallback key")
+        }
+        InstallationsCommand::Revoke { id } => {
+            let id: xmtp_client::InstallationId = id
+                .parse()
+                .map_err(|_| Failure::new(code::USAGE, "not an installation id (64 hex digits)"))?;
+            client.revoke_installation(id).await?;
+            output::text(&format!("revoked {id}"))
+        }
+    }
 }
 
 pub(super) async fn consent(ctx: &Context, action: ConsentCommand) -> anyhow::Result<()> {

@@ -19,7 +19,7 @@ use self::context::{Context, parse_address};
 use self::identity::{can_message, init, register, whoami};
 use self::keys::{export_wallet, keys_import, keys_show, rotate_pre_key};
 pub(crate) use self::messaging::parse_since;
-use self::messaging::{broadcast, consent, conversations, messages, send};
+use self::messaging::{broadcast, consent, conversations, installations, messages, send};
 use self::streaming::{StreamOptions, chat, stream};
 use self::tooling::{generate, inspect};
 use crate::compose;
@@ -59,6 +59,7 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
             remote,
             transaction,
             ephemeral,
+            forward_secret,
         } => {
             let mut contents = Vec::new();
             match (text, reply_to) {
@@ -93,7 +94,16 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
                 ..SendOptions::default()
             };
             let remote = remote.remote_attach.is_some().then_some(remote);
-            send(&ctx, &address, contents, remote, conversation_id, options).await
+            send(
+                &ctx,
+                &address,
+                contents,
+                remote,
+                conversation_id,
+                options,
+                forward_secret,
+            )
+            .await
         }
         Command::Conversations {
             consent,
@@ -149,7 +159,9 @@ pub async fn run(global: Global, command: Command) -> anyhow::Result<()> {
         Command::Chat {
             address,
             conversation_id,
-        } => chat(&ctx, &address, conversation_id).await,
+            forward_secret,
+        } => chat(&ctx, &address, conversation_id, forward_secret).await,
+        Command::Installations { action } => installations(&ctx, action).await,
         Command::Consent { action } => consent(&ctx, action).await,
         Command::Broadcast { to, text } => broadcast(&ctx, &to, &text).await,
         Command::Burner {

@@ -137,8 +137,12 @@ pub(super) async fn chat(
     ctx: &Context,
     address: &str,
     conversation_id: Option<String>,
+    forward_secret: bool,
 ) -> anyhow::Result<()> {
     let (client, conversation) = open_conversation(ctx, address, conversation_id).await?;
+    if forward_secret {
+        conversation.enable_forward_secrecy().await?;
+    }
     let peer = conversation.peer_address();
     let mut incoming = client.conversations().stream_all_messages().await?;
     let mut stop = crate::node::stop_signal()?;

@@ -172,10 +172,18 @@ impl Conversation {
         let sent_ns = inner.stamps.next();
         let (id, envelopes) = match &*self.kind {
             Kind::V2(conversation) => {
+                let forward_secret = self.client.is_forward_secret_topic(self.topic()).await;
+                let payload = if forward_secret {
+                    self.client
+                        .seal_forward_secret(conversation.peer, &encoded)
+                        .await?
+                } else {
+                    encoded.clone()
+                };
                 let sealed = seal_v2_message(
                     &inner.bundle,
                     conversation,
-                    &encoded,
+                    &payload,
                     sent_ns,
                     SealOptions {
                         should_push: inner.registry.should_push(content)?,
@@ -192,6 +200,11 @@ impl Conversation {
                     timestamp_ns: sealed.timestamp_ns,
                     message: sealed.payload,
                 };
+                if forward_secret {
+                    self.client
+                        .remember_sent(&sealed.id, xmtp_crypto::SecretBytes::new(encoded))
+                        .await;
+                }
                 (sealed.id, vec![envelope])
             }
             Kind::V1(conversation) => {
@@ -244,7 +257,37 @@ impl Conversation {
         })
     }
 
-    /// Decodes one envelope of this conversation; a failure is the item's error.
+    /// Turns on forward secrecy for what I send here (v2 only): registers this client as an
+    /// installation if needed, and fails with
+    /// [`Error::PeerHasNoInstallations`](crate::Error::PeerHasNoInstallations) unless the peer
+    /// has one. Messages then go to every installation of the peer and of my wallet, not to
+    /// xmtp-js apps, which show [`FORWARD_SECRET_FALLBACK`](crate::FORWARD_SECRET_FALLBACK).
+    pub async fn enable_forward_secrecy(&self) -> Result<()> {
+        if self.version() != ConversationVersion::V2 {
+            return Err(Error::Setup("forward secrecy needs a v2 conversation"));
+        }
+        self.client
+            .set_forward_secret_topic(self.topic(), self.peer_address(), true)
+            .await
+    }
+
+    /// Drops back to plain v2 for what I send here; forward-secret messages still open.
+    pub async fn disable_forward_secrecy(&self) -> Result<()> {
+        self.client
+            .set_forward_secret_topic(self.topic(), self.peer_address(), false)
+            .await
+    }
+
+    /// Whether what I send here is sealed with forward secrecy.
+    pub async fn is_forward_secret(&self) -> bool {
+        self.client.is_forward_secret_topic(self.topic()).await
+    }
+
+    /// Decodes one envelope of this conversation; a failure is the item's error. A
+    /// forward-secret message comes back unopened (its fallback text): pass the result to
+    /// [`Client::open_forward_secret`](crate::Client::open_forward_secret).
+    ///
+    /// (Listing, paging and streams open forward-secret messages themselves.)
     pub fn decode(&self, envelope: &crate::Envelope) -> MessageResult {
         self.decode_ref(envelope.as_ref())
     }
@@ -273,6 +316,11 @@ impl Conversation {
         })
         .await
         .map_err(|e| Error::Task(e.to_string()))?;
+        let mut opened = Vec::with_capacity(page.len());
+        for item in page {
+            opened.push(self.client.open_forward_secret(item).await);
+        }
+        let page = opened;
         if let Some(newest) = page.iter().flatten().map(|m| m.sent_ns).max() {
             self.client.note_activity(self.topic(), newest).await;
         }
