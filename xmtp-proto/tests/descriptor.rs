@@ -64,6 +64,7 @@ fn every_file_and_package_is_there() {
             "waku/store/v3/store.proto",
             "waku/lightpush/v2beta1/lightpush.proto",
             "waku/filter/v2beta1/filter.proto",
+            "forward_secrecy/v1/forward_secrecy.proto",
         ]
         .map(String::from),
     )
@@ -81,6 +82,7 @@ fn every_file_and_package_is_there() {
                 "waku.store.v3",
                 "waku.lightpush.v2beta1",
                 "waku.filter.v2beta1",
+                "xmtp_rs.forward_secrecy.v1",
             ]
             .contains(&package),
             "{package}"
