@@ -8,9 +8,10 @@ use xmtp_client::content::{CodecRegistry, Compression, Content};
 use xmtp_crypto::LocalWallet;
 use xmtp_keystore::{
     AuthToken, CONSENT_PROOF_MAX_AGE_MS, ConsentAction, ContactBundle, ConversationStore,
-    IdentityCreation, Invitation, KeyStorageRequest, PrivateKeyBundle, SealOptions,
-    consent_proof_payload, consent_proof_text, export_bundle, export_conversations, seal_action,
-    seal_invitation, seal_v1_message, seal_v2_message,
+    IdentityCreation, Installation, Invitation, KeyStorageRequest, PrivateKeyBundle, SealOptions,
+    consent_proof_payload, consent_proof_text, export_bundle, export_conversations,
+    revocation_record, seal_action, seal_invitation, seal_v1_message, seal_v2_message,
+    verify_installation_records,
 };
 use xmtp_proto::Message as _;
 use xmtp_proto::message_api::v1 as api;
@@ -426,6 +427,33 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
                 with_selector(0, &full),
                 with_selector(0, &saved_store(|_| {})),
                 with_selector(1, plaintext.expose()),
+            ]
+        }
+        "forward_secret" => {
+            let alice = &f.alice;
+            let keys_of = |installation: &Installation| {
+                let record = installation.keys_record(alice, NOW_NS);
+                verify_installation_records(&ContactBundle::v2_for(alice), [record.as_slice()])
+                    .expect("Alice's own record verifies")
+                    .active
+                    .pop()
+                    .expect("one active installation")
+            };
+            let mut a = Installation::new(NOW_NS);
+            let mut b = Installation::new(NOW_NS);
+            let (a_keys, b_keys) = (keys_of(&a), keys_of(&b));
+            // A pre-key message starts the session; B's reply on it is a normal message.
+            let first = a.encrypt(&[b_keys], b"first").expect("sealing");
+            b.decrypt(&first, |_| true)
+                .expect("the first message opens");
+            let reply = b.encrypt(&[a_keys], b"reply").expect("sealing");
+            vec![
+                with_selector(0, &a.keys_record(alice, NOW_NS)),
+                with_selector(0, &revocation_record(alice, &a.id(), NOW_NS)),
+                with_selector(1, &first),
+                with_selector(1, &reply),
+                with_selector(2, b"hello"),
+                with_selector(2, &[0x5a; 300]),
             ]
         }
         other => panic!("no seeds for target {other}"),
