@@ -10,17 +10,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xmtp_fuzz::{NOW_NS, fixtures, select};
-use xmtp_keystore::{ContactBundle, Installation, InstallationKeys, verify_installation_records};
-
-/// `installation`'s keys as a reader of Alice's installations topic gets them.
-fn keys_of(installation: &Installation) -> InstallationKeys {
-    let alice = &fixtures().alice;
-    let record = installation.keys_record(alice, NOW_NS);
-    let mut list = verify_installation_records(&ContactBundle::v2_for(alice), [record.as_slice()])
-        .expect("Alice's own record verifies");
-    list.active.pop().expect("one active installation")
-}
+use xmtp_fuzz::{NOW_NS, fixtures, installation_keys, select};
+use xmtp_keystore::{ContactBundle, Installation, verify_installation_records};
 
 fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("forward_secret"), |data: &[u8]| {
     let Some((mode, data)) = select(data, 3) else {
@@ -43,7 +34,7 @@ fuzz_target!(init: xmtp_fuzz::seeds::write_if_asked("forward_secret"), |data: &[
             let mut sender = Installation::new(NOW_NS);
             let mut reader = Installation::new(NOW_NS);
             let message = sender
-                .encrypt(&[keys_of(&reader)], data)
+                .encrypt(&[installation_keys(&reader)], data)
                 .expect("sealing for one installation");
             let from = sender.id();
             let opened = reader

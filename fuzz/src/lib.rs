@@ -185,3 +185,18 @@ pub fn my_pre_key(bundle: &PrivateKeyBundle) -> &xmtp_crypto::PublicKey {
         .expect("a bundle has a pre-key")
         .key()
 }
+
+/// `installation`'s keys as a reader of Alice's installations topic gets them: its signed
+/// record, verified under her contact bundle.
+pub fn installation_keys(
+    installation: &xmtp_keystore::Installation,
+) -> xmtp_keystore::InstallationKeys {
+    let alice = &fixtures().alice;
+    let record = installation.keys_record(alice, NOW_NS);
+    let contact = xmtp_keystore::ContactBundle::v2_for(alice);
+    xmtp_keystore::verify_installation_records(&contact, [record.as_slice()])
+        .expect("Alice's own record verifies")
+        .active
+        .pop()
+        .expect("one active installation")
+}

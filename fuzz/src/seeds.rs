@@ -11,15 +11,14 @@ use xmtp_keystore::{
     IdentityCreation, Installation, Invitation, KeyStorageRequest, PrivateKeyBundle, SealOptions,
     consent_proof_payload, consent_proof_text, export_bundle, export_conversations,
     revocation_record, seal_action, seal_invitation, seal_v1_message, seal_v2_message,
-    verify_installation_records,
 };
 use xmtp_proto::Message as _;
 use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_contents as pb;
 
 use crate::{
-    BLOB_SECRET, NOW_MS, NOW_NS, fixtures, me, own_wallet, own_wallet_address, parse, saved_store,
-    store_key,
+    BLOB_SECRET, NOW_MS, NOW_NS, fixtures, installation_keys, me, own_wallet, own_wallet_address,
+    parse, saved_store, store_key,
 };
 
 const TV04: &str = include_str!("../../tests/vectors/tv04_compression.json");
@@ -431,17 +430,9 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         }
         "forward_secret" => {
             let alice = &f.alice;
-            let keys_of = |installation: &Installation| {
-                let record = installation.keys_record(alice, NOW_NS);
-                verify_installation_records(&ContactBundle::v2_for(alice), [record.as_slice()])
-                    .expect("Alice's own record verifies")
-                    .active
-                    .pop()
-                    .expect("one active installation")
-            };
             let mut a = Installation::new(NOW_NS);
             let mut b = Installation::new(NOW_NS);
-            let (a_keys, b_keys) = (keys_of(&a), keys_of(&b));
+            let (a_keys, b_keys) = (installation_keys(&a), installation_keys(&b));
             // A pre-key message starts the session; B's reply on it is a normal message.
             let first = a.encrypt(&[b_keys], b"first").expect("sealing");
             b.decrypt(&first, |_| true)

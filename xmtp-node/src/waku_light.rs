@@ -173,16 +173,18 @@ impl Status {
 type Refused = (Status, &'static str);
 
 /// What travels as a request: a message, raw bytes (a test's hostile frame, written as they
-/// are), or, on the reading side, a frame refused before it decoded.
+/// are), or, on the reading side, a frame refused before it decoded, with why (`E`). The light
+/// protocols answer such a frame with a [`Status`]; the node's own sync protocol bans the peer
+/// for its violation.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Frame<T> {
+pub enum Frame<T, E = Status> {
     /// A decoded (or to be encoded) message.
     Message(T),
     /// Bytes written as they are.
     Raw(Vec<u8>),
     /// A frame over the limit (413) or that does not decode (400).
-    Invalid(Status),
+    Invalid(E),
 }
 
 /// Unsigned-varint length-prefixed protobuf frames (as js-waku's `it-length-prefixed`), one

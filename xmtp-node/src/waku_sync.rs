@@ -120,12 +120,7 @@ pub enum SyncResponse {
 /// What travels as a request: a typed one, or (tests) raw bytes as a hostile peer would send.
 /// A request frame that fails to decode is read as `Invalid`: libp2p reports a failed read to
 /// no one, and the peer must be banned.
-#[derive(Debug)]
-pub(crate) enum Frame {
-    Request(SyncRequest),
-    Raw(Vec<u8>),
-    Invalid(Violation),
-}
+pub(crate) type Frame = crate::waku_light::Frame<SyncRequest, Violation>;
 
 /// The CBOR codec with this protocol's limits; writes [`Frame::Raw`] as it is.
 #[derive(Clone)]
@@ -151,7 +146,7 @@ impl request_response::Codec for SyncCodec {
         T: AsyncRead + Unpin + Send,
     {
         match self.0.read_request(protocol, io).await {
-            Ok(request) => Ok(Frame::Request(request)),
+            Ok(request) => Ok(Frame::Message(request)),
             Err(e) => Violation::of_io(&e).map(Frame::Invalid).ok_or(e),
         }
     }
@@ -177,7 +172,7 @@ impl request_response::Codec for SyncCodec {
         T: AsyncWrite + Unpin + Send,
     {
         match frame {
-            Frame::Request(request) => self.0.write_request(protocol, io, request).await,
+            Frame::Message(request) => self.0.write_request(protocol, io, request).await,
             Frame::Raw(bytes) => io.write_all(&bytes).await,
             Frame::Invalid(_) => Ok(()),
         }
@@ -386,7 +381,7 @@ impl Port {
         match event {
             request_response::Event::Message { peer, message, .. } => match message {
                 request_response::Message::Request {
-                    request: Frame::Request(request),
+                    request: Frame::Message(request),
                     channel,
                     ..
                 } => {
@@ -657,7 +652,7 @@ impl Syncer {
         self.commands
             .send(Command::Request {
                 peer,
-                frame: Frame::Request(request),
+                frame: Frame::Message(request),
                 reply,
             })
             .await
@@ -969,7 +964,7 @@ mod tests {
             .write_request(
                 &StreamProtocol::new(PROTOCOL),
                 &mut io,
-                Frame::Request(request),
+                Frame::Message(request),
             )
             .await
             .unwrap();
@@ -985,7 +980,7 @@ mod tests {
         assert!((bytes.len() as u64) < MAX_REQUEST_BYTES, "{}", bytes.len());
         // Byte strings travel as themselves: 32 KiB of ids cost a few bytes more.
         assert!(bytes.len() < 32 * MAX_FETCH_IDS + 32);
-        assert!(matches!(read(bytes).await, Frame::Request(r) if r == fetch));
+        assert!(matches!(read(bytes).await, Frame::Message(r) if r == fetch));
 
         let reconcile = SyncRequest::Reconcile {
             from_ns: u64::MAX,
@@ -993,7 +988,7 @@ mod tests {
             message: vec![0x61; FRAME_LIMIT as usize],
         };
         let bytes = written(reconcile.clone()).await;
-        assert!(matches!(read(bytes).await, Frame::Request(r) if r == reconcile));
+        assert!(matches!(read(bytes).await, Frame::Message(r) if r == reconcile));
 
         let oversized = written(SyncRequest::Fetch {
             ids: vec![1; MAX_REQUEST_BYTES as usize],

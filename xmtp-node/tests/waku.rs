@@ -598,14 +598,22 @@ impl Drop for Link {
     }
 }
 
-/// `multiaddr` (`/ip4/127.0.0.1/tcp/PORT/p2p/ID`) with its TCP port and the port of `addr`.
-fn through(multiaddr: &str, addr: std::net::SocketAddr) -> (std::net::SocketAddr, String) {
-    let parts: Vec<&str> = multiaddr.split('/').collect();
-    let at = parts.iter().position(|p| *p == "tcp").unwrap() + 1;
-    let upstream = format!("127.0.0.1:{}", parts[at]).parse().unwrap();
-    let mut rerouted: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
-    rerouted[at] = addr.port().to_string();
-    (upstream, rerouted.join("/"))
+/// The loopback TCP address of `multiaddr` (`/ip4/127.0.0.1/tcp/PORT/p2p/ID`).
+fn tcp_addr(multiaddr: &str) -> std::net::SocketAddr {
+    let port = multiaddr
+        .split("/tcp/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    format!("127.0.0.1:{port}").parse().unwrap()
+}
+
+/// `multiaddr` with its TCP port replaced by `port`.
+fn via_port(multiaddr: &str, port: u16) -> String {
+    let old = tcp_addr(multiaddr).port();
+    multiaddr.replace(&format!("/tcp/{old}/"), &format!("/tcp/{port}/"))
 }
 
 /// Whether `status` shows `n` connected peers.
@@ -628,10 +636,8 @@ async fn a_partition_heals_and_every_node_ends_with_every_envelope_once() {
         vec![],
     )))
     .await;
-    let placeholder: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
-    let (upstream, _) = through(&addr(&b), placeholder);
-    let link = Link::to(upstream).await;
-    let (_, b_via_link) = through(&addr(&b), link.addr);
+    let link = Link::to(tcp_addr(&addr(&b))).await;
+    let b_via_link = via_port(&addr(&b), link.addr.port());
     let c = TestNode::start(with_fast_sync(config(
         Database::Memory,
         vec![b_via_link],
