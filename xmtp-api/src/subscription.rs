@@ -254,6 +254,9 @@ struct Seen {
     digests: HashMap<[u8; 32], u64>,
     /// Prune when the map reaches this size.
     prune_at: usize,
+    /// Prune when the horizon passes this stamp, even with few digests: a quiet subscription
+    /// forgets what no backfill can read any more, instead of holding it until `prune_at`.
+    prune_after_ns: u64,
 }
 
 impl Seen {
@@ -261,6 +264,7 @@ impl Seen {
         Self {
             digests: HashMap::new(),
             prune_at: 4096,
+            prune_after_ns: 0,
         }
     }
 
@@ -272,7 +276,7 @@ impl Seen {
         if self.digests.insert(digest, envelope.timestamp_ns).is_some() {
             return false;
         }
-        if self.digests.len() >= self.prune_at {
+        if self.digests.len() >= self.prune_at || horizon > self.prune_after_ns {
             self.prune(horizon, future);
         }
         true
@@ -296,6 +300,13 @@ impl Seen {
             }
         }
         self.prune_at = (self.digests.len() * 2).clamp(4096, MAX_REMEMBERED + 1);
+        // Next time the horizon has moved on by half the span a backfill reads: what is kept
+        // stays within one and a half spans, and pruning costs one pass per half span.
+        self.prune_after_ns = horizon.saturating_add(future.saturating_sub(horizon) / 2);
+        // A map that once held a burst gives the memory back.
+        if self.digests.capacity() > 4 * self.digests.len() + 64 {
+            self.digests.shrink_to(2 * self.digests.len());
+        }
     }
 }
 
@@ -677,5 +688,42 @@ mod tests {
             assert!(seen.first_time(&envelope(1_500 + n % 500, n), horizon, future));
             assert!(seen.digests.len() <= MAX_REMEMBERED + 1);
         }
+    }
+
+    #[test]
+    fn a_quiet_subscription_forgets_what_no_backfill_can_read() {
+        // One envelope a second for two hours, as a quiet topic gets them; a backfill reads
+        // from 300 s before now to 60 s ahead. Far fewer than `prune_at` ever arrive at once,
+        // yet only about one and a half spans of digests may stay.
+        let second = 1_000_000_000u64;
+        let mut seen = Seen::new();
+        let mut most = 0;
+        for t in 1_000..1_000 + 7_200 {
+            let now = t * second;
+            let (horizon, future) = (now - 300 * second, now + 60 * second);
+            assert!(seen.first_time(&envelope(now, t), horizon, future));
+            // Delivered again within the window (a backfill's overlap): still known.
+            assert!(!seen.first_time(&envelope(now, t), horizon, future));
+            most = most.max(seen.digests.len());
+        }
+        assert!(most <= 600, "{most} digests remembered");
+        assert!(
+            seen.digests.capacity() <= 2048,
+            "{}",
+            seen.digests.capacity()
+        );
+        // A burst is given back once it ages out.
+        let now = 9_000 * second;
+        for n in 0..20_000 {
+            assert!(seen.first_time(&envelope(now, 100_000 + n), now - 300 * second, now));
+        }
+        let later = now + 400 * second;
+        assert!(seen.first_time(&envelope(later, 1), later - 300 * second, later));
+        assert!(seen.digests.len() <= 2, "{}", seen.digests.len());
+        assert!(
+            seen.digests.capacity() <= 1024,
+            "{}",
+            seen.digests.capacity()
+        );
     }
 }
