@@ -106,6 +106,12 @@ pub struct Args {
     #[arg(long, requires = "grpc")]
     pub node_pid: Option<u32>,
 
+    /// Start the node as a child process from this `xmtp-node` binary instead of in process
+    /// (on `--db` or a temporary SQLite file, rate limits and retention off): its memory is then
+    /// its own, and `soak` restarts it as a real process (SIGTERM, then the same ports again).
+    #[arg(long, conflicts_with = "grpc")]
+    pub node_bin: Option<std::path::PathBuf>,
+
     /// Verify auth tokens on the in-process node and send a token with every publish.
     #[arg(long)]
     pub auth: bool,

@@ -166,12 +166,14 @@ impl ScenarioResult {
         }
         if let Some(s) = &self.soak {
             line.push_str(&format!(
-                "  duplicated {}\n  soak: {} windows, first/last {}: RSS {:.0} -> {:.0} KiB, publish p99 {:.2} -> {:.2} ms; restart {:.2}s; target {}",
+                "  duplicated {}\n  soak: {} windows, first/last {}: RSS {:.0} -> {:.0} KiB (anon {:.0} -> {:.0}), publish p99 {:.2} -> {:.2} ms; restart {:.2}s; target {}",
                 s.duplicated,
                 s.windows.len(),
                 s.compared,
                 s.rss_first_kib,
                 s.rss_last_kib,
+                s.rss_anon_first_kib,
+                s.rss_anon_last_kib,
                 s.p99_first_ms,
                 s.p99_last_ms,
                 s.restart_s,

@@ -155,7 +155,8 @@ pub async fn run(target: &Target, args: &Args) -> Result<ScenarioResult> {
     let http_streams = args.http_streams;
     let total = grpc_streams + http_streams;
     let shared = args.shared_topics.max(1);
-    let pid = args.node_pid.unwrap_or_else(std::process::id);
+    let node_pid = args.node_pid.or_else(|| target.node_pid());
+    let pid = node_pid.unwrap_or_else(std::process::id);
     let capacity =
         (args.fanout_rate.max(0.0) * args.duration().as_secs_f64() * 1.2) as usize + 1000;
     let tracker = Arc::new(Tracker {
@@ -170,7 +171,7 @@ pub async fn run(target: &Target, args: &Args) -> Result<ScenarioResult> {
     let mut figures = StreamsFigures {
         grpc_streams,
         http_streams,
-        node_only_memory: args.node_pid.is_some(),
+        node_only_memory: node_pid.is_some(),
         ..StreamsFigures::default()
     };
     let (rss, anon) = memory_kib(pid);

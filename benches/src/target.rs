@@ -27,6 +27,8 @@ pub struct Target {
     /// `authorization` header value for publishes, when `--auth`.
     pub authorization: Option<MetadataValue<tonic::metadata::Ascii>>,
     node: Option<RunningNode>,
+    /// The node as a child process (`--node-bin`).
+    process: Option<NodeProcess>,
     /// How the in-process node was started, to start it again (`restart`).
     config: Option<NodeConfig>,
     /// The default SQLite file's directory, removed with the target.
@@ -75,8 +77,30 @@ impl Target {
                 backend: "remote",
                 authorization,
                 node: None,
+                process: None,
                 config: None,
                 _dir: None,
+                schema: None,
+            });
+        }
+        if let Some(bin) = &args.node_bin {
+            let (db, dir) = match args.db.as_deref() {
+                Some(db) => (std::path::PathBuf::from(db), None),
+                None => {
+                    let tmp = tempfile::tempdir().context("a directory for the node's database")?;
+                    (tmp.path().join("loadgen.db"), Some(tmp))
+                }
+            };
+            let process = NodeProcess::spawn(bin.clone(), db, args.auth, None).await?;
+            return Ok(Self {
+                url: format!("http://{}", process.grpc),
+                http_url: Some(format!("http://{}", process.http)),
+                backend: "sqlite",
+                authorization,
+                node: None,
+                process: Some(process),
+                config: None,
+                _dir: dir,
                 schema: None,
             });
         }
@@ -132,6 +156,7 @@ impl Target {
             backend,
             authorization,
             node: Some(node),
+            process: None,
             config: Some(config),
             _dir: dir,
             schema,
@@ -158,8 +183,21 @@ impl Target {
         Ok(clients)
     }
 
-    /// Stops the in-process node and starts it again on the same addresses and store.
+    /// The node's process id when it runs as a child (`--node-bin`).
+    pub fn node_pid(&self) -> Option<u32> {
+        self.process.as_ref().and_then(|p| p.child.id())
+    }
+
+    /// Stops the node (in process, or its child process) and starts it again on the same
+    /// addresses and store.
     pub async fn restart(&mut self) -> Result<()> {
+        if let Some(process) = self.process.take() {
+            let addresses = (process.http, process.grpc);
+            let (bin, db, auth) = (process.bin.clone(), process.db.clone(), process.auth);
+            process.stop().await?;
+            self.process = Some(NodeProcess::spawn(bin, db, auth, Some(addresses)).await?);
+            return Ok(());
+        }
         let (Some(node), Some(config)) = (self.node.take(), self.config.as_mut()) else {
             anyhow::bail!("only an in-process node can be restarted (no --grpc)");
         };
@@ -177,10 +215,96 @@ impl Target {
 
     /// Stops the node and drops the scenario's PostgreSQL schema.
     pub async fn finish(mut self) -> Result<()> {
+        if let Some(process) = self.process.take() {
+            process.stop().await?;
+        }
         if let Some(node) = self.node.take() {
             node.shutdown().await.context("stopping the node")?;
         }
         drop_schema(self.schema.as_ref()).await;
+        Ok(())
+    }
+}
+
+/// An `xmtp-node` child process.
+struct NodeProcess {
+    bin: std::path::PathBuf,
+    db: std::path::PathBuf,
+    auth: bool,
+    http: std::net::SocketAddr,
+    grpc: std::net::SocketAddr,
+    child: tokio::process::Child,
+}
+
+impl NodeProcess {
+    /// Starts the binary on `db` (ports chosen by the OS unless `addresses` are given) and waits
+    /// for its `listening http=ADDR grpc=ADDR` line.
+    async fn spawn(
+        bin: std::path::PathBuf,
+        db: std::path::PathBuf,
+        auth: bool,
+        addresses: Option<(std::net::SocketAddr, std::net::SocketAddr)>,
+    ) -> Result<Self> {
+        use tokio::io::AsyncBufReadExt;
+        let (http, grpc) = addresses.map_or_else(
+            || ("127.0.0.1:0".to_owned(), "127.0.0.1:0".to_owned()),
+            |(h, g)| (h.to_string(), g.to_string()),
+        );
+        let mut command = tokio::process::Command::new(&bin);
+        command
+            .arg("--db")
+            .arg(&db)
+            .args(["--http", &http, "--grpc", &grpc])
+            .args(["--no-rate-limits", "--retention-days", "0"])
+            .args(["--subscriber-queue", "16384"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true);
+        if !auth {
+            command.arg("--no-auth");
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let stdout = child.stdout.take().context("the node's stdout")?;
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
+            .await
+            .context("the node did not say where it listens within 60 s")??
+            .context("the node exited before listening")?;
+        let address = |key: &str| -> Result<std::net::SocketAddr> {
+            line.split_whitespace()
+                .find_map(|word| word.strip_prefix(key))
+                .with_context(|| format!("no {key} in {line:?}"))?
+                .parse()
+                .with_context(|| format!("a bad {key} address in {line:?}"))
+        };
+        let (http, grpc) = (address("http=")?, address("grpc=")?);
+        // Keep reading, so that the node never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self {
+            bin,
+            db,
+            auth,
+            http,
+            grpc,
+            child,
+        })
+    }
+
+    /// SIGTERM, then waits for the process to end (it shuts down gracefully).
+    async fn stop(mut self) -> Result<()> {
+        if let Some(pid) = self.child.id() {
+            let status = tokio::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .await
+                .context("running kill")?;
+            anyhow::ensure!(status.success(), "kill -TERM {pid} failed");
+        }
+        let status = self.child.wait().await.context("waiting for the node")?;
+        anyhow::ensure!(status.success(), "the node ended with {status}");
         Ok(())
     }
 }
