@@ -1946,3 +1946,183 @@ async fn tls_node_with_ca_cert_flag_and_sighup_reload() {
     signal(&pid, "TERM").await;
     exits_cleanly(&mut child, "the node did not stop").await;
 }
+
+/// `installations list OWNER` as profile `reader` sees it.
+async fn installations_of(home: &Path, url: &str, reader: &str, owner: &str) -> Vec<Value> {
+    json(
+        home,
+        url,
+        &["--profile", reader, "installations", "list", owner],
+    )
+    .await
+}
+
+/// `xmtp --profile FROM send TO TEXT --forward-secret`.
+async fn send_forward_secret(home: &Path, url: &str, from: &str, to: &str, text: &str) -> Value {
+    one(
+        home,
+        url,
+        &["--profile", from, "send", to, text, "--forward-secret"],
+    )
+    .await
+}
+
+/// Asserts a line `{"installation": id, flag: true, …}`.
+fn assert_flagged(line: &Value, id: &str, flag: &str) {
+    assert_eq!(text(line, "installation"), id, "{line}");
+    assert_eq!(line[flag], true, "{line}");
+}
+
+/// `send --forward-secret`, reading it back once, and `installations list|register|rotate|
+/// revoke`, all through the binary: every call is a new process, so the ratchet state lives
+/// in the profile's store between them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_secret_sends_and_installations_through_the_binary() {
+    let (node, home, url, [alice, bob, carol]) = with_profiles(["alice", "bob", "carol"]).await;
+    let h = home.path();
+    let as_ = |profile: &'static str, args: &[&'static str]| {
+        let mut all = vec!["--profile", profile];
+        all.extend_from_slice(args);
+        all
+    };
+
+    // Bob has no installation: forward secrecy cannot start, and says why.
+    let err = fails_with(
+        1,
+        h,
+        &url,
+        &[
+            "--profile",
+            "alice",
+            "send",
+            &bob,
+            "early",
+            "--forward-secret",
+        ],
+    )
+    .await;
+    assert!(err.contains("no forward-secrecy installation"), "{err}");
+
+    let registered = one(h, &url, &as_("bob", &["installations", "register"])).await;
+    let bob_phone = text(&registered, "installation");
+    assert_eq!(bob_phone.len(), 64);
+    let again = one(h, &url, &as_("bob", &["installations", "register"])).await;
+    assert_eq!(text(&again, "installation"), bob_phone, "registered once");
+    let mine = one(h, &url, &as_("bob", &["installations", "list"])).await;
+    assert_flagged(&mine, &bob_phone, "this");
+
+    // A second device of Bob's wallet.
+    let key = std::fs::read_to_string(h.join("profiles/bob/wallet.key")).unwrap();
+    one(
+        h,
+        &url,
+        &["--profile", "laptop", "init", "--import", key.trim()],
+    )
+    .await;
+    let laptop = text(
+        &one(h, &url, &as_("laptop", &["installations", "register"])).await,
+        "installation",
+    );
+    let seen_by_alice = installations_of(h, &url, "alice", &bob).await;
+    let ids: Vec<String> = seen_by_alice
+        .iter()
+        .map(|l| text(l, "installation"))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&bob_phone) && ids.contains(&laptop), "{ids:?}");
+    assert!(seen_by_alice.iter().all(|l| l["this"] == false));
+
+    // Forward secrecy stays on for the conversation once turned on.
+    send_forward_secret(h, &url, "alice", &bob, "secret 1").await;
+    one(h, &url, &["--profile", "alice", "send", &bob, "secret 2"]).await;
+    for device in ["bob", "laptop"] {
+        let read = json(h, &url, &["--profile", device, "messages", &alice]).await;
+        let got: Vec<(&str, bool)> = read
+            .iter()
+            .map(|m| (m["text"].as_str().unwrap(), m["forward_secret"] == true))
+            .collect();
+        assert_eq!(got, [("secret 1", true), ("secret 2", true)], "{device}");
+    }
+    // A message key opens once: the next process no longer reads them.
+    let reread = json(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    assert_eq!(reread.len(), 2);
+    assert!(
+        reread
+            .iter()
+            .all(|m| m["text"].is_null() && m["error"].is_string()),
+        "{reread:?}"
+    );
+
+    // Rotation publishes newer keys; a new peer starts from them, the old session goes on.
+    let before = installations_of(h, &url, "alice", &bob).await;
+    let rotated = one(h, &url, &as_("bob", &["installations", "rotate"])).await;
+    assert_flagged(&rotated, &bob_phone, "rotated");
+    let after = installations_of(h, &url, "alice", &bob).await;
+    let published = |lines: &[Value], id: &str| -> u64 {
+        let line = lines
+            .iter()
+            .find(|l| text(l, "installation") == id)
+            .unwrap();
+        text(line, "published_ns").parse().unwrap()
+    };
+    assert!(published(&after, &bob_phone) > published(&before, &bob_phone));
+    assert_eq!(published(&after, &laptop), published(&before, &laptop));
+    send_forward_secret(h, &url, "carol", &bob, "from carol").await;
+    one(h, &url, &["--profile", "alice", "send", &bob, "secret 3"]).await;
+    let from_carol = one(h, &url, &["--profile", "bob", "messages", &carol]).await;
+    assert_eq!(
+        (&from_carol["text"], &from_carol["forward_secret"]),
+        (&Value::from("from carol"), &Value::Bool(true))
+    );
+    let from_alice = json(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    assert_eq!(from_alice[2]["text"], "secret 3");
+
+    // The phone revokes the lost laptop: listed as revoked, and it gets nothing more.
+    fails_with(
+        2,
+        h,
+        &url,
+        &as_("bob", &["installations", "revoke", "not-hex"]),
+    )
+    .await;
+    let revoked = one(
+        h,
+        &url,
+        &["--profile", "bob", "installations", "revoke", &laptop],
+    )
+    .await;
+    assert_flagged(&revoked, &laptop, "revoked");
+    let listed = installations_of(h, &url, "alice", &bob).await;
+    let revoked_lines: Vec<&Value> = listed.iter().filter(|l| l["revoked"] == true).collect();
+    assert_eq!(revoked_lines.len(), 1);
+    assert_eq!(text(revoked_lines[0], "installation"), laptop);
+    one(
+        h,
+        &url,
+        &["--profile", "alice", "send", &bob, "after revocation"],
+    )
+    .await;
+    let at_laptop = json(h, &url, &["--profile", "laptop", "messages", &alice]).await;
+    let last = at_laptop.last().unwrap();
+    assert!(last["text"].is_null(), "{last}");
+    assert!(
+        text(last, "error").contains("no ciphertext for this installation"),
+        "{last}"
+    );
+    let at_phone = json(h, &url, &["--profile", "bob", "messages", &alice]).await;
+    assert_eq!(at_phone.last().unwrap()["text"], "after revocation");
+
+    // The phone revokes itself: Alice's forward-secret sends now fail with the reason.
+    one(
+        h,
+        &url,
+        &["--profile", "bob", "installations", "revoke", &bob_phone],
+    )
+    .await;
+    let err = fails_with(1, h, &url, &["--profile", "alice", "send", &bob, "nobody"]).await;
+    assert!(err.contains("no forward-secrecy installation"), "{err}");
+    let err = fails_with(1, h, &url, &as_("bob", &["installations", "rotate"])).await;
+    assert!(err.contains("installations register"), "{err}");
+
+    node.shutdown().await.unwrap();
+}

@@ -15,7 +15,10 @@
 //! `send {topic, content}`, `messages {topic, limit?, descending?}`,
 //! `stream_messages {topic}`, `stream_all`, `stream_conversations` (each answers once the node
 //! has registered the stream, so whatever is sent after the answer is streamed),
-//! `allow {addresses}`, `deny {addresses}`, `consent {address}`, `rotate_prekey`, `quit`.
+//! `allow {addresses}`, `deny {addresses}`, `consent {address}`, `rotate_prekey`,
+//! `register_installation` (forward secrecy: answers `{installation}`),
+//! `forward_secrecy {topic, enabled}`, `quit`. A message that was forward-secret says
+//! `"forward_secret":true`.
 //! Content: `{"type":"text","text":…}`, `{"type":"reaction","reference":…,"action":…,
 //! "schema":…,"content":…}`, `{"type":"reply","reference":…,"text":…}`,
 //! `{"type":"read_receipt"}`, `{"type":"attachment","filename":…,"mime_type":…,"data_hex":…}`.
@@ -124,13 +127,19 @@ fn conversation_to_json(conversation: &Conversation) -> Value {
 
 fn message_to_json(item: &MessageResult) -> Value {
     match item {
-        Ok(m) => json!({
-            "id": m.id,
-            "topic": m.conversation_topic,
-            "sender": m.sender.to_string(),
-            "sent_ns": m.sent_ns.to_string(),
-            "content": content_to_json(&m.content),
-        }),
+        Ok(m) => {
+            let mut message = json!({
+                "id": m.id,
+                "topic": m.conversation_topic,
+                "sender": m.sender.to_string(),
+                "sent_ns": m.sent_ns.to_string(),
+                "content": content_to_json(&m.content),
+            });
+            if m.forward_secret {
+                message["forward_secret"] = json!(true);
+            }
+            message
+        }
         Err(e) => json!({"id": e.id, "topic": e.topic, "error": e.error.to_string()}),
     }
 }
@@ -214,6 +223,19 @@ impl Peer {
                 Ok(json!(true))
             }
             "address" => Ok(json!(self.client()?.address().to_string())),
+            "register_installation" => {
+                let id = self.client()?.register_installation().await?;
+                Ok(json!({"installation": id.to_string()}))
+            }
+            "forward_secrecy" => {
+                let conversation = self.conversation(field(request, "topic")?).await?;
+                if request["enabled"].as_bool() == Some(false) {
+                    conversation.disable_forward_secrecy().await?;
+                } else {
+                    conversation.enable_forward_secrecy().await?;
+                }
+                Ok(json!(conversation.is_forward_secret().await))
+            }
             "can_message" => {
                 let peer = address(field(request, "address")?)?;
                 Ok(json!(self.client()?.can_message(peer).await?))

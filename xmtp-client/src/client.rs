@@ -44,6 +44,10 @@ pub struct ClientOptions {
     /// The network API to use instead of gRPC to the node at [`Self::api`]: another
     /// transport, a recording proxy, an in-memory node (see [`Self::with_network`]).
     pub network: Option<Arc<dyn XmtpApi>>,
+    /// When this installation replaces its forward-secrecy fallback key on its own and how
+    /// long it keeps the replaced one (checked against [`Self::clock`] whenever it sends or
+    /// reads forward-secret messages).
+    pub fallback_key_policy: xmtp_keystore::FallbackKeyPolicy,
 }
 
 impl ClientOptions {
@@ -56,6 +60,7 @@ impl ClientOptions {
             legacy_contact_only: false,
             clock: Arc::new(SystemClock),
             network: None,
+            fallback_key_policy: xmtp_keystore::FallbackKeyPolicy::default(),
         }
     }
 
@@ -81,6 +86,12 @@ impl ClientOptions {
         }
     }
 
+    /// The same options, rotating the forward-secrecy fallback key by `policy`.
+    pub fn with_fallback_key_policy(mut self, policy: xmtp_keystore::FallbackKeyPolicy) -> Self {
+        self.fallback_key_policy = policy;
+        self
+    }
+
     /// The same options, reading the time from `clock`.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -102,6 +113,7 @@ impl core::fmt::Debug for ClientOptions {
             .field("legacy_contact_only", &self.legacy_contact_only)
             .field("clock", &self.clock)
             .field("network", &self.network.is_some())
+            .field("fallback_key_policy", &self.fallback_key_policy)
             .finish_non_exhaustive()
     }
 }
@@ -288,6 +300,8 @@ pub(crate) struct Inner {
     local: Option<std::sync::Mutex<LocalKeystore<Arc<dyn KeystoreBackend>>>>,
     /// Forward secrecy: this installation, its conversations, what it opened this run.
     pub(crate) fs: tokio::sync::Mutex<crate::forward_secrecy::FsState>,
+    /// When the installation's fallback key is replaced and the replaced one forgotten.
+    pub(crate) fallback_key_policy: xmtp_keystore::FallbackKeyPolicy,
     /// The key of the Olm pickles in the local store (persistent clients only).
     pub(crate) pickle_key: Option<xmtp_keystore::PickleKey>,
     /// Verified installation lists by wallet, refreshed when a message names an unknown one.
@@ -377,6 +391,7 @@ impl Client {
                 connection: tokio::sync::broadcast::channel(crate::streams::CONNECTION_EVENTS).0,
                 local: local.map(std::sync::Mutex::new),
                 fs: tokio::sync::Mutex::new(fs),
+                fallback_key_policy: options.fallback_key_policy,
                 pickle_key,
                 installation_lists: std::sync::Mutex::default(),
             }),

@@ -107,8 +107,12 @@ impl Client {
     /// publishes its keys signed by my identity key. Returns its id.
     pub async fn register_installation(&self) -> Result<InstallationId> {
         let mut fs = self.inner.fs.lock().await;
-        if let Some(installation) = &fs.installation {
-            return Ok(installation.id());
+        if let Some(id) = fs.installation.as_ref().map(Installation::id) {
+            if self.maintain_unsaved(&mut fs) {
+                self.save_fs(&fs).await?;
+            }
+            self.publish_pending(&mut fs).await?;
+            return Ok(id);
         }
         let installation = Installation::new(self.now_ns());
         let id = installation.id();
@@ -126,10 +130,63 @@ impl Client {
     pub async fn rotate_installation_keys(&self) -> Result<()> {
         let mut fs = self.inner.fs.lock().await;
         let installation = fs.installation.as_mut().ok_or(Error::NoInstallation)?;
-        installation.rotate_fallback_key();
-        let record = installation.keys_record(&self.inner.bundle, self.now_ns());
+        installation.rotate_fallback_key(self.now_ns());
+        // Saved before it is published: a key senders use is never one this store lacks.
         self.save_fs(&fs).await?;
-        self.publish_installation_record(record).await
+        self.publish_pending(&mut fs).await
+    }
+
+    /// Applies the fallback-key policy ([`ClientOptions::fallback_key_policy`]) now: forgets a
+    /// replaced key whose grace period is over, replaces the current key when it is due, and
+    /// publishes keys not published yet. Sending and reading forward-secret messages do this
+    /// on their own; an app that does neither for long can call it from a timer. Returns
+    /// whether anything changed.
+    ///
+    /// [`ClientOptions::fallback_key_policy`]: crate::ClientOptions::fallback_key_policy
+    pub async fn maintain_installation(&self) -> Result<bool> {
+        let mut fs = self.inner.fs.lock().await;
+        let changed = self.maintain_unsaved(&mut fs);
+        if changed {
+            self.save_fs(&fs).await?;
+        }
+        let unpublished = fs
+            .installation
+            .as_ref()
+            .is_some_and(Installation::is_unpublished);
+        self.publish_pending(&mut fs).await?;
+        Ok(changed || unpublished)
+    }
+
+    /// The fallback-key policy applied to the locked state, not saved yet; whether it changed.
+    fn maintain_unsaved(&self, fs: &mut FsState) -> bool {
+        fs.installation.as_mut().is_some_and(|installation| {
+            installation
+                .maintain(self.now_ns(), &self.inner.fallback_key_policy)
+                .changed()
+        })
+    }
+
+    /// Publishes this installation's keys if a rotation has not published them yet (they are
+    /// saved first), then saves that they are.
+    async fn publish_pending(&self, fs: &mut FsState) -> Result<()> {
+        let Some(installation) = fs.installation.as_mut() else {
+            return Ok(());
+        };
+        if !installation.is_unpublished() {
+            return Ok(());
+        }
+        let record = installation.keys_record(&self.inner.bundle, self.now_ns());
+        self.publish_installation_record(record).await?;
+        installation.mark_published();
+        self.save_fs(fs).await
+    }
+
+    /// [`Self::publish_pending`] where a failure must not fail the caller (a send or a read):
+    /// the keys stay marked unpublished and the next maintenance tries again.
+    async fn publish_pending_or_log(&self, fs: &mut FsState) {
+        if let Err(e) = self.publish_pending(fs).await {
+            tracing::warn!("publishing rotated installation keys failed, will retry: {e}");
+        }
     }
 
     /// The verified installations of `address`: its installations topic, every record checked
@@ -255,7 +312,9 @@ impl Client {
         let mut fs = self.inner.fs.lock().await;
         let installation = fs.installation.as_mut().ok_or(Error::NoInstallation)?;
         let payload = installation.encrypt(&recipients, encoded)?;
+        self.maintain_unsaved(&mut fs);
         self.save_fs(&fs).await?;
+        self.publish_pending_or_log(&mut fs).await;
         let wrapped = EncodedContent {
             type_id: FORWARD_SECRET,
             parameters: Default::default(),
@@ -298,13 +357,61 @@ impl Client {
     /// ratchet advances and is saved: the same message opens only once per installation (this
     /// client remembers what it opened for the rest of its run).
     pub async fn open_forward_secret(&self, result: MessageResult) -> MessageResult {
+        let mut advanced = false;
+        let opened = self.open_unsaved(result, &mut advanced).await;
+        if !advanced {
+            return opened;
+        }
+        match (self.save_opened().await, opened) {
+            (Ok(()), opened) => opened,
+            // The plaintext is remembered for this run: reading again shows it.
+            (Err(error), Ok(message)) => Err(UndecodableMessage {
+                id: message.id,
+                topic: message.conversation_topic,
+                timestamp_ns: message.sent_ns,
+                error,
+            }),
+            (Err(_), Err(e)) => Err(e),
+        }
+    }
+
+    /// [`Self::open_forward_secret`] of every item of a page, in order, with one save of the
+    /// advanced ratchet for the whole page (none when nothing opened). A failed save fails the
+    /// call; what opened is remembered for this run, so reading again shows it.
+    pub(crate) async fn open_forward_secret_page(
+        &self,
+        page: Vec<MessageResult>,
+    ) -> Result<Vec<MessageResult>> {
+        let mut advanced = false;
+        let mut opened = Vec::with_capacity(page.len());
+        for item in page {
+            opened.push(self.open_unsaved(item, &mut advanced).await);
+        }
+        if advanced {
+            self.save_opened().await?;
+        }
+        Ok(opened)
+    }
+
+    /// After messages opened: the fallback-key policy (sessions started count towards it), one
+    /// save, and the keys published if that rotated them.
+    async fn save_opened(&self) -> Result<()> {
+        let mut fs = self.inner.fs.lock().await;
+        self.maintain_unsaved(&mut fs);
+        self.save_fs(&fs).await?;
+        self.publish_pending_or_log(&mut fs).await;
+        Ok(())
+    }
+
+    /// Opens one item; sets `advanced` when the ratchet moved and the state needs a save.
+    async fn open_unsaved(&self, result: MessageResult, advanced: &mut bool) -> MessageResult {
         let Ok(mut message) = result else {
             return result;
         };
         if !is_forward_secret(&message.content_type) {
             return Ok(message);
         }
-        match self.open_content(&message).await {
+        match self.open_content(&message, advanced).await {
             Ok(None) => Ok(message),
             Ok(Some(content)) => {
                 message.content_type = content.content_type();
@@ -322,7 +429,11 @@ impl Client {
     }
 
     /// The sealed content, or `None` when this client is no installation.
-    async fn open_content(&self, message: &DecodedMessage) -> Result<Option<Content>> {
+    async fn open_content(
+        &self,
+        message: &DecodedMessage,
+        advanced: &mut bool,
+    ) -> Result<Option<Content>> {
         let Content::Unknown(unknown) = &message.content else {
             return Err(Error::invalid(
                 &FORWARD_SECRET,
@@ -350,7 +461,7 @@ impl Client {
         let mut fs = self.inner.fs.lock().await;
         let installation = fs.installation.as_mut().ok_or(Error::NoInstallation)?;
         let opened = installation.decrypt(payload, |id| *id == sender_installation)?;
-        self.save_fs(&fs).await?;
+        *advanced = true;
         let content = self.inner.registry.decode_bytes(opened.plaintext.expose());
         fs.remember(&message.id, opened.plaintext);
         content.map(Some)

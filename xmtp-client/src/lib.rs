@@ -32,5 +32,5 @@ pub use xmtp_api::{ApiConfig, Clock, ManualClock, SkewedClock, SystemClock, Xmtp
 pub use xmtp_crypto::{Address, LocalWallet, WalletSignature};
 pub use xmtp_keystore::Consent;
 pub use xmtp_keystore::SignatureRequest;
+pub use xmtp_keystore::{FallbackKeyPolicy, InstallationId, InstallationKeys, InstallationList};
 pub use xmtp_keystore::{FileBackend, KeystoreBackend, MemoryBackend};
-pub use xmtp_keystore::{InstallationId, InstallationKeys, InstallationList};

@@ -15,6 +15,16 @@
 //! pre-key message whose session was already opened once is refused ([`FsError::Replayed`]),
 //! which the reuse of a fallback key would otherwise allow.
 //!
+//! # Automatic rotation
+//!
+//! [`Installation::maintain`] applies a [`FallbackKeyPolicy`]: it replaces the fallback key
+//! once it is older than `max_age_ns` or has started `max_sessions` sessions, keeps the
+//! replaced key for `grace_ns` so pre-key messages sealed to it and still in flight open, and
+//! then forgets it: a pre-key message recorded earlier no longer opens with anything this
+//! installation holds (forward secrecy for session starts). vodozemac keeps one replaced key,
+//! so an automatic rotation waits until the previous replaced key is forgotten, and a replaced
+//! key is kept `grace_ns` (a manual rotation within that drops it sooner).
+//!
 //! # The skip window
 //!
 //! Out-of-order and missing messages are what vodozemac's Double Ratchet allows: within one
@@ -53,6 +63,61 @@ pub const MAX_SESSIONS_PER_PEER: usize = 4;
 pub const MAX_RECIPIENTS: usize = 256;
 /// Inbound sessions remembered for replay refusal; the oldest are forgotten past this.
 pub const MAX_REMEMBERED_SESSIONS: usize = 16_384;
+
+const DAY_NS: u64 = 24 * 60 * 60 * 1_000_000_000;
+
+/// When an installation replaces its fallback key on its own, and how long it keeps the
+/// replaced one ([`Installation::maintain`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FallbackKeyPolicy {
+    /// Replace the fallback key once it is this old, ns (7 days by default).
+    pub max_age_ns: u64,
+    /// Replace it once this many sessions have started from it (100 by default).
+    pub max_sessions: u32,
+    /// Keep a replaced key this long, ns, so that sessions sealed to it before senders saw
+    /// the new one still open; then forget it (2 days by default). The next rotation waits
+    /// for this.
+    pub grace_ns: u64,
+}
+
+impl Default for FallbackKeyPolicy {
+    fn default() -> Self {
+        Self {
+            max_age_ns: 7 * DAY_NS,
+            max_sessions: 100,
+            grace_ns: 2 * DAY_NS,
+        }
+    }
+}
+
+impl FallbackKeyPolicy {
+    /// A policy with these bounds.
+    pub fn new(max_age_ns: u64, max_sessions: u32, grace_ns: u64) -> Self {
+        Self {
+            max_age_ns,
+            max_sessions,
+            grace_ns,
+        }
+    }
+}
+
+/// What [`Installation::maintain`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Maintenance {
+    /// A new fallback key was made: publish [`Installation::keys_record`].
+    pub rotated: bool,
+    /// The replaced fallback key was forgotten: save the state.
+    pub forgot_previous: bool,
+}
+
+impl Maintenance {
+    /// Whether the state changed and must be saved.
+    pub fn changed(&self) -> bool {
+        self.rotated || self.forgot_previous
+    }
+}
 
 /// Why a forward-secret operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -297,6 +362,14 @@ pub struct Installation {
     sessions: BTreeMap<InstallationId, Vec<Session>>,
     /// Ids of inbound sessions opened so far, oldest first, for replay refusal.
     opened: Vec<String>,
+    /// When the current fallback key was made, ns.
+    fallback_created_ns: u64,
+    /// Sessions started from the current fallback key.
+    fallback_sessions: u32,
+    /// When the previous fallback key (still held by the account) was replaced, ns.
+    previous_replaced_ns: Option<u64>,
+    /// The current fallback key was made by a rotation and its record is not published yet.
+    unpublished: bool,
 }
 
 impl fmt::Debug for Installation {
@@ -320,6 +393,10 @@ impl Installation {
             fallback_key,
             sessions: BTreeMap::new(),
             opened: Vec::new(),
+            fallback_created_ns: now_ns,
+            fallback_sessions: 0,
+            previous_replaced_ns: None,
+            unpublished: false,
         }
     }
 
@@ -338,10 +415,63 @@ impl Installation {
         self.fallback_key
     }
 
-    /// Replaces the fallback key (the previous one still opens sessions until the next
-    /// rotation). Publish [`Self::keys_record`] afterwards.
-    pub fn rotate_fallback_key(&mut self) {
+    /// Replaces the fallback key now (`now_ns`); the previous one still opens sessions until
+    /// the next rotation or until [`Self::maintain`] forgets it, and a key replaced before
+    /// that is forgotten at once. Publish [`Self::keys_record`] afterwards.
+    pub fn rotate_fallback_key(&mut self, now_ns: u64) {
         self.fallback_key = new_fallback_key(&mut self.account);
+        self.fallback_created_ns = now_ns;
+        self.fallback_sessions = 0;
+        self.previous_replaced_ns = Some(now_ns);
+        self.unpublished = true;
+    }
+
+    /// Whether the current keys still have to be published (a rotation whose record did not
+    /// reach the network yet).
+    pub fn is_unpublished(&self) -> bool {
+        self.unpublished
+    }
+
+    /// Records that [`Self::keys_record`] of the current keys was published.
+    pub fn mark_published(&mut self) {
+        self.unpublished = false;
+    }
+
+    /// When the current fallback key was made, ns.
+    pub fn fallback_created_ns(&self) -> u64 {
+        self.fallback_created_ns
+    }
+
+    /// Sessions started from the current fallback key so far.
+    pub fn fallback_sessions(&self) -> u32 {
+        self.fallback_sessions
+    }
+
+    /// Whether a replaced fallback key is still held (within its grace period).
+    pub fn holds_previous_fallback_key(&self) -> bool {
+        self.previous_replaced_ns.is_some()
+    }
+
+    /// Applies `policy` at `now_ns`: forgets a replaced fallback key whose grace period is
+    /// over, then replaces the current one if it is due and no replaced key is still held.
+    /// Save the state when [`Maintenance::changed`], and publish [`Self::keys_record`] when it
+    /// rotated.
+    pub fn maintain(&mut self, now_ns: u64, policy: &FallbackKeyPolicy) -> Maintenance {
+        let mut done = Maintenance::default();
+        if let Some(replaced) = self.previous_replaced_ns
+            && now_ns.saturating_sub(replaced) >= policy.grace_ns
+        {
+            self.account.forget_fallback_key();
+            self.previous_replaced_ns = None;
+            done.forgot_previous = true;
+        }
+        let due = now_ns.saturating_sub(self.fallback_created_ns) >= policy.max_age_ns
+            || self.fallback_sessions >= policy.max_sessions;
+        if due && self.previous_replaced_ns.is_none() {
+            self.rotate_fallback_key(now_ns);
+            done.rotated = true;
+        }
+        done
     }
 
     /// The signed record of this installation's current public keys, to publish on the
@@ -465,6 +595,9 @@ impl Installation {
                         .account
                         .create_inbound_session(SessionConfig::version_1(), sender.key(), pre_key)
                         .map_err(|e| FsError::SessionCreation(Box::new(e)))?;
+                    if pre_key.one_time_key().to_bytes() == self.fallback_key {
+                        self.fallback_sessions = self.fallback_sessions.saturating_add(1);
+                    }
                     let sessions = self.sessions.entry(sender).or_default();
                     sessions.insert(0, created.session);
                     sessions.truncate(MAX_SESSIONS_PER_PEER);
@@ -532,6 +665,13 @@ impl Installation {
         for id in &self.opened {
             put(&mut out, id.as_bytes());
         }
+        // Added after the first layout: read back only when present.
+        out.push(EXTENSION_V1);
+        out.extend_from_slice(&self.fallback_created_ns.to_be_bytes());
+        out.extend_from_slice(&self.fallback_sessions.to_be_bytes());
+        out.push(u8::from(self.previous_replaced_ns.is_some()));
+        out.extend_from_slice(&self.previous_replaced_ns.unwrap_or(0).to_be_bytes());
+        out.push(u8::from(self.unpublished));
         SecretBytes::new(out)
     }
 
@@ -556,6 +696,30 @@ impl Installation {
         for _ in 0..r.count()? {
             opened.push(r.str()?.to_owned());
         }
+        // A state saved before automatic rotation: its key counts from the installation's
+        // creation, and any replaced key vodozemac holds is treated as replaced then too.
+        let (mut fallback_created_ns, mut fallback_sessions, mut previous_replaced_ns) =
+            (created_ns, 0, Some(created_ns));
+        let mut unpublished = false;
+        if !r.0.is_empty() {
+            if r.array::<1>()? != [EXTENSION_V1] {
+                return Err(Error::Corrupt("unknown installation state extension"));
+            }
+            fallback_created_ns = u64::from_be_bytes(r.array::<8>()?);
+            fallback_sessions = u32::from_be_bytes(r.array::<4>()?);
+            let held = r.array::<1>()?;
+            let replaced = u64::from_be_bytes(r.array::<8>()?);
+            previous_replaced_ns = match held {
+                [0] => None,
+                [1] => Some(replaced),
+                _ => return Err(Error::Corrupt("bad installation state flag")),
+            };
+            unpublished = match r.array::<1>()? {
+                [0] => false,
+                [1] => true,
+                _ => return Err(Error::Corrupt("bad installation state flag")),
+            };
+        }
         if !r.0.is_empty() {
             return Err(Error::Corrupt("trailing bytes after installation state"));
         }
@@ -565,6 +729,10 @@ impl Installation {
             fallback_key,
             sessions,
             opened,
+            fallback_created_ns,
+            fallback_sessions,
+            previous_replaced_ns,
+            unpublished,
         })
     }
 }
@@ -592,6 +760,9 @@ fn new_fallback_key(account: &mut Account) -> [u8; 32] {
     account.mark_keys_as_published();
     key
 }
+
+/// Marks the fixed-size section holding the fallback key's age, uses and replaced key.
+const EXTENSION_V1: u8 = 1;
 
 fn put(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());

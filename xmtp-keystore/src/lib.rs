@@ -95,9 +95,9 @@ pub use crate::blob::{
 
 // Forward secrecy between xmtp-rs installations (Olm through vodozemac).
 pub use crate::forward_secrecy::{
-    FsError, INSTALLATION_RECORD_CONTEXT, Installation, InstallationId, InstallationKeys,
-    InstallationList, MAX_MESSAGE_GAP, MAX_RECEIVING_CHAINS, MAX_RECIPIENTS,
-    MAX_REMEMBERED_SESSIONS, MAX_SESSIONS_PER_PEER, MAX_SKIPPED_KEYS_PER_CHAIN,
+    FallbackKeyPolicy, FsError, INSTALLATION_RECORD_CONTEXT, Installation, InstallationId,
+    InstallationKeys, InstallationList, MAX_MESSAGE_GAP, MAX_RECEIVING_CHAINS, MAX_RECIPIENTS,
+    MAX_REMEMBERED_SESSIONS, MAX_SESSIONS_PER_PEER, MAX_SKIPPED_KEYS_PER_CHAIN, Maintenance,
     OpenedForwardSecret, PickleKey, revocation_record, verify_installation_records,
 };
 

@@ -4,9 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use xmtp_keystore::{
-    ContactBundle, Error, FsError, Installation, InstallationId, InstallationKeys, MAX_MESSAGE_GAP,
-    MAX_SKIPPED_KEYS_PER_CHAIN, PickleKey, PrivateKeyBundle, StoreKey, revocation_record,
-    verify_installation_records,
+    ContactBundle, Error, FallbackKeyPolicy, FsError, Installation, InstallationId,
+    InstallationKeys, MAX_MESSAGE_GAP, MAX_SKIPPED_KEYS_PER_CHAIN, PickleKey, PrivateKeyBundle,
+    StoreKey, revocation_record, verify_installation_records,
 };
 
 include!("common/helpers.rs");
@@ -131,7 +131,7 @@ fn the_newest_keys_of_an_installation_win() {
     let mut installation = Installation::new(1);
     let old = installation.keys_record(&owner, 10);
     let old_key = installation.fallback_key();
-    installation.rotate_fallback_key();
+    installation.rotate_fallback_key(15);
     let new = installation.keys_record(&owner, 20);
     assert_ne!(old_key, installation.fallback_key());
     for order in [[&new, &old], [&old, &new]] {
@@ -147,7 +147,7 @@ fn the_newest_keys_of_an_installation_win() {
 fn a_session_started_before_rotation_still_opens() {
     let mut pair = Pair::new();
     let first = pair.a_to_b("before rotation");
-    pair.bob.rotate_fallback_key();
+    pair.bob.rotate_fallback_key(2);
     assert_eq!(pair.bob_reads(&first).unwrap(), "before rotation");
 }
 
@@ -361,6 +361,171 @@ fn pickles_round_trip_and_damage_is_an_error() {
     let at = flipped.len() / 2;
     flipped[at] ^= 1;
     assert!(Installation::unpickle(&flipped, &key).is_err());
+}
+
+/// A new installation of a new wallet with its verified keys, to start sessions with Bob.
+fn stranger(now_ns: u64) -> (Installation, InstallationKeys) {
+    let installation = Installation::new(now_ns);
+    let keys = keys_of(&identity(), &installation);
+    (installation, keys)
+}
+
+fn session_creation_refused(result: Result<String, Error>) -> bool {
+    matches!(
+        result,
+        Err(Error::ForwardSecrecy(FsError::SessionCreation(_)))
+    )
+}
+
+/// Bob's fallback key is replaced once it is `max_age` old; a session sealed to the replaced
+/// key still opens within the grace period, and once it is over the replaced key is gone:
+/// neither Bob nor a copy of his state opens a pre-key message recorded earlier.
+#[test]
+fn the_fallback_key_rotates_by_age_and_the_replaced_one_is_forgotten_after_grace() {
+    let key = pickle_key();
+    let policy = FallbackKeyPolicy::new(100, 1_000, 50);
+    let mut pair = Pair::new();
+    let old_key = pair.bob.fallback_key();
+    let (mut carol, _) = stranger(3);
+    let (mut dave, _) = stranger(3);
+    // Sealed to the old key by senders who read Bob's record before rotation.
+    let in_flight = pair.a_to_b("in flight");
+    let from_carol = carol
+        .encrypt(std::slice::from_ref(&pair.bob_keys), b"late")
+        .unwrap();
+    let from_dave = dave
+        .encrypt(std::slice::from_ref(&pair.bob_keys), b"recorded")
+        .unwrap();
+
+    assert!(!pair.bob.maintain(101, &policy).changed(), "not due yet");
+    let done = pair.bob.maintain(102, &policy);
+    assert!(done.rotated && !done.forgot_previous);
+    assert_ne!(pair.bob.fallback_key(), old_key);
+    assert_eq!(pair.bob.fallback_created_ns(), 102);
+    assert!(pair.bob.holds_previous_fallback_key());
+    // The state survives a save: a restarted Bob knows when to forget.
+    let mut restarted = leak(&pair.bob, &key);
+    assert!(restarted.holds_previous_fallback_key());
+    assert_eq!(restarted.fallback_created_ns(), 102);
+
+    assert!(!pair.bob.maintain(151, &policy).changed(), "grace not over");
+    assert_eq!(pair.bob_reads(&in_flight).unwrap(), "in flight");
+    assert_eq!(
+        read(&mut pair.bob, carol.id(), &from_carol).unwrap(),
+        "late"
+    );
+
+    let done = pair.bob.maintain(152, &policy);
+    assert!(done.forgot_previous && !done.rotated);
+    assert!(!pair.bob.holds_previous_fallback_key());
+    assert!(session_creation_refused(read(
+        &mut pair.bob,
+        dave.id(),
+        &from_dave
+    )));
+    // Neither does a thief with Bob's state from after the grace period.
+    let mut thief = leak(&pair.bob, &key);
+    assert!(session_creation_refused(read(
+        &mut thief,
+        dave.id(),
+        &from_dave
+    )));
+    // The restarted copy forgets on its own at the same time.
+    assert!(restarted.maintain(152, &policy).forgot_previous);
+    assert!(session_creation_refused(read(
+        &mut restarted,
+        dave.id(),
+        &from_dave
+    )));
+
+    // Sessions from the new key open; the conversation with Alice goes on.
+    let bob_keys = keys_of(&identity(), &pair.bob);
+    let (mut erin, _) = stranger(4);
+    let from_erin = erin.encrypt(&[bob_keys], b"new key").unwrap();
+    assert_eq!(
+        read(&mut pair.bob, erin.id(), &from_erin).unwrap(),
+        "new key"
+    );
+    let next = pair.a_to_b("still here");
+    assert_eq!(pair.bob_reads(&next).unwrap(), "still here");
+}
+
+/// The fallback key is replaced after `max_sessions` sessions started from it, but never while
+/// a replaced key is still within its grace period.
+#[test]
+fn the_fallback_key_rotates_after_max_sessions_once_the_grace_is_over() {
+    let policy = FallbackKeyPolicy::new(u64::MAX, 3, 10);
+    let mut pair = Pair::new();
+    let start_sessions = |bob: &mut Installation, keys: &InstallationKeys, n: u32| {
+        for _ in 0..n {
+            let (mut s, _) = stranger(3);
+            let m = s.encrypt(std::slice::from_ref(keys), b"hi").unwrap();
+            assert_eq!(read(bob, s.id(), &m).unwrap(), "hi");
+        }
+    };
+    start_sessions(&mut pair.bob, &pair.bob_keys.clone(), 2);
+    assert_eq!(pair.bob.fallback_sessions(), 2);
+    assert!(!pair.bob.maintain(5, &policy).changed());
+    start_sessions(&mut pair.bob, &pair.bob_keys.clone(), 1);
+    let first = pair.bob.fallback_key();
+    assert!(pair.bob.maintain(5, &policy).rotated);
+    assert_eq!(pair.bob.fallback_sessions(), 0);
+
+    // Three more sessions on the new key: due, but the replaced key's grace runs until 15.
+    let keys = keys_of(&identity(), &pair.bob);
+    start_sessions(&mut pair.bob, &keys, 3);
+    let second = pair.bob.fallback_key();
+    assert_ne!(first, second);
+    assert!(!pair.bob.maintain(14, &policy).changed());
+    assert_eq!(pair.bob.fallback_key(), second);
+    let done = pair.bob.maintain(15, &policy);
+    assert!(done.forgot_previous && done.rotated);
+    assert_ne!(pair.bob.fallback_key(), second);
+    // Sessions started from the replaced key (a moment ago the current one) still open.
+    let (mut late, _) = stranger(3);
+    let m = late.encrypt(&[keys], b"late").unwrap();
+    assert_eq!(read(&mut pair.bob, late.id(), &m).unwrap(), "late");
+}
+
+/// Why sessions start from the fallback key rather than from published one-time keys (crate
+/// README, "One-time keys"): two senders who read the same published list and pick the same
+/// one-time key cannot both be read. vodozemac deletes a one-time key on its first use, so the
+/// second sender's first message opens with nothing, and on a store-and-forward network no
+/// sender learns in time that its pick was taken.
+#[test]
+fn a_one_time_key_picked_by_two_senders_opens_only_the_first_session() {
+    use vodozemac::olm::{Account, OlmMessage, SessionConfig, SessionCreationError};
+    let mut bob = Account::new();
+    bob.generate_one_time_keys(1);
+    let one_time_key = *bob.one_time_keys().values().next().unwrap();
+    bob.mark_keys_as_published();
+    let senders = [Account::new(), Account::new()];
+    let messages: Vec<_> = senders
+        .iter()
+        .map(|sender| {
+            let mut session = sender
+                .create_outbound_session(
+                    SessionConfig::version_1(),
+                    bob.curve25519_key(),
+                    one_time_key,
+                )
+                .unwrap();
+            match session.encrypt(b"first").unwrap() {
+                OlmMessage::PreKey(m) => m,
+                OlmMessage::Normal(_) => panic!("a new session sends a pre-key message"),
+            }
+        })
+        .collect();
+    let config = SessionConfig::version_1();
+    let first = bob
+        .create_inbound_session(config, senders[0].curve25519_key(), &messages[0])
+        .unwrap();
+    assert_eq!(first.plaintext, b"first");
+    let second = bob.create_inbound_session(config, senders[1].curve25519_key(), &messages[1]);
+    assert!(matches!(
+        second,
+        Err(SessionCreationError::MissingOneTimeKey(key)) if key == one_time_key
+    ));
 }
 
 proptest::proptest! {

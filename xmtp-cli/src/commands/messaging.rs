@@ -309,14 +309,23 @@ pub(super) async fn installations(
         }
         InstallationsCommand::Rotate => {
             client.rotate_installation_keys().await?;
-            output::text("published a new fallback key")
+            match client.installation_id().await {
+                Some(id) if ctx.global.json => {
+                    output::line(&json!({ "installation": id.to_string(), "rotated": true }))
+                }
+                _ => output::text("published a new fallback key"),
+            }
         }
         InstallationsCommand::Revoke { id } => {
             let id: xmtp_client::InstallationId = id
                 .parse()
                 .map_err(|_| Failure::new(code::USAGE, "not an installation id (64 hex digits)"))?;
             client.revoke_installation(id).await?;
-            output::text(&format!("revoked {id}"))
+            if ctx.global.json {
+                output::line(&json!({ "installation": id.to_string(), "revoked": true }))
+            } else {
+                output::text(&format!("revoked {id}"))
+            }
         }
     }
 }

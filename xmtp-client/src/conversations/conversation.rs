@@ -316,11 +316,7 @@ impl Conversation {
         })
         .await
         .map_err(|e| Error::Task(e.to_string()))?;
-        let mut opened = Vec::with_capacity(page.len());
-        for item in page {
-            opened.push(self.client.open_forward_secret(item).await);
-        }
-        let page = opened;
+        let page = self.client.open_forward_secret_page(page).await?;
         if let Some(newest) = page.iter().flatten().map(|m| m.sent_ns).max() {
             self.client.note_activity(self.topic(), newest).await;
         }
