@@ -274,8 +274,10 @@ mod tests {
         params.validate().unwrap();
         thresholds.validate().unwrap();
         // P4 is the square of the count.
-        assert!(TOPIC_SCORE_CAP + 9.0 * INVALID_MESSAGE_WEIGHT < GRAYLIST_THRESHOLD);
-        assert!(4.0 * INVALID_MESSAGE_WEIGHT >= GRAYLIST_THRESHOLD);
+        const {
+            assert!(TOPIC_SCORE_CAP + 9.0 * INVALID_MESSAGE_WEIGHT < GRAYLIST_THRESHOLD);
+            assert!(4.0 * INVALID_MESSAGE_WEIGHT >= GRAYLIST_THRESHOLD);
+        }
         // The flood penalty: about 400 over-rate messages within a half-life.
         assert!((GRAYLIST_THRESHOLD / -FLOOD_PENALTY - 400.0).abs() < 1.0);
     }

@@ -15,7 +15,7 @@ use common::{TestNode, envelope, m_topic, now_ns};
 use futures_util::StreamExt as _;
 use libp2p::request_response::{self, OutboundRequestId, ProtocolSupport};
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, Swarm, noise, tcp, yamux};
+use libp2p::{PeerId, Swarm};
 use xmtp_node::waku_light::{
     FILTER_PUSH_PROTOCOL, FILTER_SUBSCRIBE_PROTOCOL, FilterCodec, FilterPushCodec, Frame,
     LIGHTPUSH_PROTOCOL, LightPushCodec, MAX_QUERY_FRAME, STORE_PROTOCOL, StoreCodec, behaviour,
