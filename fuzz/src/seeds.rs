@@ -383,6 +383,65 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             out.push(with_selector(0x81, &query.encode_to_vec()));
             out
         }
+        "waku_light" => {
+            use xmtp_node::fuzzing::{LIGHT_PUBSUB_TOPIC, LIGHT_STORE_TOPIC};
+            use xmtp_proto::waku::WakuMessage;
+            use xmtp_proto::waku::filter::FilterSubscribeRequest;
+            use xmtp_proto::waku::lightpush::{PushRequest, PushRpc};
+            use xmtp_proto::waku::store::StoreQueryRequest;
+
+            let query = StoreQueryRequest {
+                request_id: "q".into(),
+                include_data: true,
+                pubsub_topic: Some(LIGHT_PUBSUB_TOPIC.into()),
+                content_topics: vec![LIGHT_STORE_TOPIC.into()],
+                pagination_forward: true,
+                pagination_limit: Some(2),
+                ..Default::default()
+            };
+            let first = WakuMessage::from_parts(LIGHT_STORE_TOPIC, 1, vec![1]);
+            let by_hash = StoreQueryRequest {
+                message_hashes: vec![first.hash(LIGHT_PUBSUB_TOPIC).to_vec()],
+                include_data: false,
+                ..query.clone()
+            };
+            let backward = StoreQueryRequest {
+                pagination_forward: false,
+                pagination_cursor: Some(first.hash(LIGHT_PUBSUB_TOPIC).to_vec()),
+                time_start: Some(1),
+                time_end: Some(3),
+                ..query.clone()
+            };
+            let push = PushRpc {
+                request_id: "p".into(),
+                request: Some(PushRequest {
+                    pubsub_topic: LIGHT_PUBSUB_TOPIC.into(),
+                    message: Some(WakuMessage::from_parts(
+                        "/xmtp/0/m-pushed/proto",
+                        NOW_NS,
+                        vec![1, 2, 3],
+                    )),
+                }),
+                response: None,
+            };
+            let filter = |kind: i32, topics: &[&str]| FilterSubscribeRequest {
+                request_id: "f".into(),
+                filter_subscribe_type: kind,
+                pubsub_topic: Some(LIGHT_PUBSUB_TOPIC.into()),
+                content_topics: topics.iter().map(|t| (*t).to_owned()).collect(),
+            };
+            vec![
+                with_selector(0, &query.encode_length_delimited_to_vec()),
+                with_selector(0, &by_hash.encode_length_delimited_to_vec()),
+                with_selector(0, &backward.encode_length_delimited_to_vec()),
+                with_selector(1, &push.encode_length_delimited_to_vec()),
+                with_selector(
+                    2,
+                    &filter(1, &[LIGHT_STORE_TOPIC, "/t"]).encode_length_delimited_to_vec(),
+                ),
+                with_selector(2, &filter(0, &[]).encode_length_delimited_to_vec()),
+            ]
+        }
         "auth_token" => {
             let (_, own) = wallet_identity();
             let token = AuthToken::create(&own, NOW_NS);

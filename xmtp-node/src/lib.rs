@@ -26,7 +26,12 @@ mod waku;
 #[cfg(feature = "waku")]
 pub mod waku_light;
 #[cfg(feature = "waku")]
-mod waku_sync;
+pub mod waku_metadata;
+mod waku_rules;
+#[cfg(feature = "waku")]
+pub mod waku_score;
+#[cfg(feature = "waku")]
+pub mod waku_sync;
 
 #[cfg(feature = "cli")]
 pub use args::{NodeArgs, StopSignal, SyncArg};

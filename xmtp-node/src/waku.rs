@@ -26,7 +26,9 @@
 //!
 //! A refused message is not forwarded: gossipsub validation says Reject for malformed,
 //! oversized and untrusted restricted ones, Ignore for the rate limit and a full intake queue (an
-//! honest node relaying a busy network is not misbehaving).
+//! honest node relaying a busy network is not misbehaving). Each refusal costs the forwarding
+//! peer gossipsub score, and a peer that falls below the graylist threshold is ignored,
+//! disconnected and refused ([`crate::waku_score`]).
 //!
 //! # Stored once, delivered once
 //!
@@ -72,13 +74,13 @@ use tokio::task::JoinHandle;
 use xmtp_proto::Message as _;
 use xmtp_proto::waku::{MessageHash, WakuMessage, envelope_hash};
 
-use crate::auth::is_restricted;
 use crate::config::WakuConfig;
 use crate::error::{Error, Result};
 use crate::ratelimit::{KeyedLimiter, keyed, quota};
 use crate::relay::Hub;
-use crate::service::{MAX_MESSAGE_BYTES, MAX_TOPIC_BYTES, RelayOut, is_ephemeral, to_stored};
+use crate::service::{RelayOut, is_ephemeral};
 use crate::store::{Store, StoredEnvelope};
+use crate::waku_rules::{Refusal, admit};
 use crate::waku_sync::Deliver as _;
 
 /// Waku Relay's gossipsub protocol id (11/WAKU2-RELAY).
@@ -112,6 +114,7 @@ struct Behaviour {
     lightpush: Toggle<crate::waku_light::LightPushBehaviour>,
     filter: Toggle<crate::waku_light::FilterBehaviour>,
     filter_push: Toggle<crate::waku_light::FilterPushBehaviour>,
+    metadata: crate::waku_metadata::MetadataBehaviour,
 }
 
 /// What the node's relay peer has seen so far ([`WakuPeer::status`]).
@@ -147,6 +150,14 @@ pub struct WakuStatus {
     pub filter_pushed: u64,
     /// Filter subscribers dropped (push failed, too slow, timed out).
     pub filter_dropped: u64,
+    /// Relay peers graylisted now: their gossipsub score is below
+    /// [`GRAYLIST_THRESHOLD`](crate::waku_score::GRAYLIST_THRESHOLD), so they are ignored,
+    /// disconnected and refused.
+    pub graylisted: usize,
+    /// Relay peers that fell below the graylist threshold so far.
+    pub graylisted_total: u64,
+    /// Peers disconnected for naming another cluster in the metadata protocol.
+    pub other_cluster: u64,
 }
 
 /// The node's Waku relay peer, from [`RunningNode::waku`](crate::RunningNode::waku).
@@ -157,6 +168,7 @@ pub struct WakuPeer {
     outbox: mpsc::Sender<Outgoing>,
     metrics: Arc<WakuMetrics>,
     syncer: Arc<crate::waku_sync::Syncer>,
+    scores: Arc<Mutex<std::collections::HashMap<PeerId, f64>>>,
 }
 
 impl std::fmt::Debug for WakuPeer {
@@ -192,6 +204,17 @@ impl WakuPeer {
     pub async fn wait_for(&self, condition: impl FnMut(&WakuStatus) -> bool) -> Option<WakuStatus> {
         let mut status = self.status.clone();
         status.wait_for(condition).await.ok().map(|s| *s)
+    }
+
+    /// The gossipsub score of the relay peer `peer_id` as of the relay task's last turn (at
+    /// most 100 ms ago): connected and graylisted peers only.
+    pub fn peer_score(&self, peer_id: &str) -> Option<f64> {
+        let peer: PeerId = peer_id.parse().ok()?;
+        self.scores
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&peer)
+            .copied()
     }
 
     /// Sends `data` as a `/xmtp/sync/1.0.0` request to the connected peer `peer_id`, unchecked,
@@ -274,6 +297,8 @@ pub(crate) struct WakuMetrics {
     refused: Refusals,
     sync: Arc<crate::waku_sync::SyncMetrics>,
     light: Arc<crate::waku_light::LightMetrics>,
+    score: Arc<crate::waku_score::ScoreMetrics>,
+    other_cluster: Counter,
 }
 
 impl WakuMetrics {
@@ -292,6 +317,8 @@ impl WakuMetrics {
             ),
             sync: Arc::new(crate::waku_sync::SyncMetrics::register(registry)),
             light: Arc::new(crate::waku_light::LightMetrics::register(registry)),
+            score: Arc::new(crate::waku_score::ScoreMetrics::register(registry)),
+            other_cluster: crate::waku_metadata::Metadata::register(registry),
         };
         for (name, help, gauge) in [
             ("waku_peers", "Waku peers connected", &metrics.peers),
@@ -335,7 +362,11 @@ impl WakuMetrics {
         let (sync_rounds, sync_fetched, sync_sent, sync_refused) = self.sync.counts();
         let (light_requests, filter_subscribers, filter_pushed, filter_dropped) =
             self.light.counts();
+        let (graylisted, graylisted_total) = self.score.counts();
         WakuStatus {
+            graylisted,
+            graylisted_total,
+            other_cluster: self.other_cluster.get(),
             light_requests,
             filter_subscribers,
             filter_pushed,
@@ -358,47 +389,8 @@ impl WakuMetrics {
     }
 }
 
-/// Why a relayed message was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Refusal {
-    /// Not a `WakuMessage`.
-    Malformed,
-    /// No content topic or no payload.
-    Empty,
-    /// Topic or payload over Publish's limits.
-    TooBig,
-    /// A `contact-`/`privatestore-` envelope from a peer not trusted with them.
-    Untrusted,
-    /// Over the forwarding peer's rate.
-    RateLimited,
-    /// The intake queue is full.
-    Busy,
-}
-
 impl Refusal {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Malformed => "malformed",
-            Self::Empty => "empty",
-            Self::TooBig => "too_big",
-            Self::Untrusted => "untrusted_restricted_topic",
-            Self::RateLimited => "rate_limited",
-            Self::Busy => "busy",
-        }
-    }
-
-    /// What a LightPush client is told.
-    pub(crate) fn description(self) -> &'static str {
-        match self {
-            Self::Malformed => "malformed message",
-            Self::Empty => "empty payload or content topic",
-            Self::TooBig => "message or content topic too long",
-            Self::Untrusted => "owner-only topic: accepted from trusted peers only",
-            Self::RateLimited => "too many requests",
-            Self::Busy => "busy",
-        }
-    }
-
+    /// What gossipsub is told: Reject costs the forwarding peer score, Ignore does not.
     fn acceptance(self) -> MessageAcceptance {
         match self {
             Self::Malformed | Self::Empty | Self::TooBig | Self::Untrusted => {
@@ -407,32 +399,6 @@ impl Refusal {
             Self::RateLimited | Self::Busy => MessageAcceptance::Ignore,
         }
     }
-}
-
-/// The checks of a relayed message's bytes (see the module docs), `trusted` saying whether the
-/// forwarding peer may hand on restricted topics.
-pub(crate) fn admit(data: &[u8], trusted: bool) -> Result<StoredEnvelope, Refusal> {
-    admit_message(
-        xmtp_proto::decode(data).map_err(|_| Refusal::Malformed)?,
-        trusted,
-    )
-}
-
-/// [`admit`] for a decoded message (LightPush).
-pub(crate) fn admit_message(
-    message: WakuMessage,
-    trusted: bool,
-) -> Result<StoredEnvelope, Refusal> {
-    if message.content_topic.is_empty() || message.payload.is_empty() {
-        return Err(Refusal::Empty);
-    }
-    if message.content_topic.len() > MAX_TOPIC_BYTES || message.payload.len() > MAX_MESSAGE_BYTES {
-        return Err(Refusal::TooBig);
-    }
-    if !trusted && is_restricted(&message.content_topic) {
-        return Err(Refusal::Untrusted);
-    }
-    Ok(to_stored(message.into_envelope()))
 }
 
 /// The Waku hashes of the envelopes delivered lately, oldest forgotten first.
@@ -534,6 +500,7 @@ pub(crate) async fn start(
         lightpush: light_behaviours.lightpush,
         filter: light_behaviours.filter,
         filter_push: light_behaviours.filter_push,
+        metadata: crate::waku_metadata::behaviour(),
     };
     let transport = transport(&key).map_err(|e| Error::Config(format!("Noise: {e}")))?;
     let mut swarm = Swarm::new(
@@ -549,6 +516,8 @@ pub(crate) async fn start(
     let (outbox_tx, outbox) = mpsc::channel(QUEUE);
     let (inbox, inbox_rx) = mpsc::channel(QUEUE);
     let (status_tx, status) = watch::channel(WakuStatus::default());
+    let (scoring, scores) =
+        crate::waku_score::Scoring::new(Arc::clone(&metrics.score), Arc::clone(clock));
     let intake = Arc::new(Intake {
         store: Arc::clone(&store),
         hub: Arc::clone(&hub),
@@ -587,6 +556,13 @@ pub(crate) async fn start(
         outbox,
         metrics: Arc::clone(&metrics),
         status: status_tx,
+        scoring,
+        metadata: crate::waku_metadata::Metadata::new(
+            &config.pubsub_topic,
+            metrics.other_cluster.clone(),
+        ),
+        banned: HashSet::new(),
+        other_cluster: HashSet::new(),
     };
     let relay_out: RelayOut = {
         let outbox = outbox_tx.clone();
@@ -616,6 +592,7 @@ pub(crate) async fn start(
             outbox: outbox_tx,
             metrics,
             syncer: Arc::clone(&syncer),
+            scores,
         },
         tasks: vec![
             tokio::spawn(relay.run()),
@@ -701,6 +678,10 @@ fn relay_behaviour(topic: &IdentTopic) -> Result<gossipsub::Behaviour> {
         .map_err(|e| Error::Config(format!("gossipsub: {e}")))?;
     let mut relay = gossipsub::Behaviour::new(MessageAuthenticity::Anonymous, config)
         .map_err(|e| Error::Config(format!("gossipsub: {e}")))?;
+    let (params, thresholds) = crate::waku_score::params(topic.hash());
+    relay
+        .with_peer_score(params, thresholds)
+        .map_err(|e| Error::Config(format!("gossipsub scoring: {e}")))?;
     relay
         .subscribe(topic)
         .map_err(|e| Error::Config(format!("subscribing to {topic}: {e}")))?;
@@ -782,6 +763,12 @@ struct Relay {
     outbox: mpsc::Receiver<Outgoing>,
     metrics: Arc<WakuMetrics>,
     status: watch::Sender<WakuStatus>,
+    scoring: crate::waku_score::Scoring,
+    metadata: crate::waku_metadata::Metadata,
+    /// Static peers found to be of another cluster: not dialled again.
+    other_cluster: HashSet<PeerId>,
+    /// Peers banned for a sync violation: blocked for good (graylisting blocks for a while).
+    banned: HashSet<PeerId>,
 }
 
 impl Relay {
@@ -814,7 +801,7 @@ impl Relay {
                     self.light.tick();
                     self.redial();
                 }
-                _ = refresh.tick() => {}
+                _ = refresh.tick() => self.rescore(),
             }
             self.report();
         }
@@ -828,10 +815,17 @@ impl Relay {
                 message,
             })) => {
                 let acceptance = self.receive(&propagation_source, &message.data);
-                self.swarm
-                    .behaviour_mut()
-                    .relay
-                    .report_message_validation_result(&message_id, &propagation_source, acceptance);
+                let relay = &mut self.swarm.behaviour_mut().relay;
+                relay.report_message_validation_result(
+                    &message_id,
+                    &propagation_source,
+                    acceptance,
+                );
+                if acceptance != MessageAcceptance::Accept
+                    && let Some(verdict) = self.scoring.check(relay, &propagation_source)
+                {
+                    self.apply(verdict);
+                }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => {
                 if let Some((peer, violation)) = self.sync.on_event(event) {
@@ -859,6 +853,18 @@ impl Relay {
             SwarmEvent::Behaviour(BehaviourEvent::FilterPush(event)) => {
                 self.light.on_push(event);
             }
+            SwarmEvent::Behaviour(BehaviourEvent::Metadata(event)) => {
+                if let Some(peer) = self
+                    .metadata
+                    .on_event(event, &mut self.swarm.behaviour_mut().metadata)
+                {
+                    let _ = self.swarm.disconnect_peer_id(peer);
+                    if self.peers.iter().any(|(p, _)| *p == peer) {
+                        tracing::warn!(%peer, "--waku-peer is of another cluster: not dialled again");
+                        self.other_cluster.insert(peer);
+                    }
+                }
+            }
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "waku relay listening");
             }
@@ -869,6 +875,8 @@ impl Relay {
             } => {
                 tracing::debug!(%peer_id, "waku peer connected");
                 if num_established.get() == 1 {
+                    self.metadata
+                        .ask(&mut self.swarm.behaviour_mut().metadata, peer_id);
                     self.sync
                         .notify(crate::waku_sync::Notice::Connected(peer_id));
                 }
@@ -881,6 +889,7 @@ impl Relay {
             } => {
                 tracing::debug!(%peer_id, ?cause, "waku peer connection closed");
                 if num_established == 0 {
+                    self.metadata.disconnected(&peer_id);
                     self.sync
                         .notify(crate::waku_sync::Notice::Disconnected(peer_id));
                 }
@@ -895,6 +904,8 @@ impl Relay {
     /// Checks a relayed message and queues it for storing; says whether gossipsub forwards it.
     fn receive(&mut self, peer: &PeerId, data: &[u8]) -> MessageAcceptance {
         let verdict = if self.limiter.check_key(peer).is_err() {
+            self.scoring
+                .flooded(&mut self.swarm.behaviour_mut().relay, peer);
             Err(Refusal::RateLimited)
         } else {
             admit(data, self.trusted.contains(peer))
@@ -915,9 +926,37 @@ impl Relay {
     fn ban(&mut self, peer: PeerId, violation: crate::waku_sync::Violation) {
         tracing::info!(%peer, reason = violation.label(), "waku peer banned");
         self.metrics.sync.refuse(violation);
+        self.banned.insert(peer);
         let behaviour = self.swarm.behaviour_mut();
         behaviour.blocked.block_peer(peer);
         behaviour.relay.blacklist_peer(&peer);
+    }
+
+    /// Blocks a graylisted peer (its connections close, new ones are refused), or unblocks one
+    /// whose score is back (unless banned).
+    fn apply(&mut self, verdict: crate::waku_score::Verdict) {
+        let blocked = &mut self.swarm.behaviour_mut().blocked;
+        match verdict {
+            crate::waku_score::Verdict::Block(peer) => {
+                blocked.block_peer(peer);
+            }
+            crate::waku_score::Verdict::Unblock(peer) => {
+                if !self.banned.contains(&peer) {
+                    blocked.unblock_peer(peer);
+                }
+            }
+        }
+    }
+
+    /// Re-reads the peers' scores (see [`crate::waku_score`]).
+    fn rescore(&mut self) {
+        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+        let verdicts = self
+            .scoring
+            .tick(&mut self.swarm.behaviour_mut().relay, connected.into_iter());
+        for verdict in verdicts {
+            self.apply(verdict);
+        }
     }
 
     fn publish(&mut self, outgoing: Outgoing) {
@@ -951,6 +990,9 @@ impl Relay {
     fn redial(&mut self) {
         self.limiter.retain_recent();
         for (peer, addr) in &self.peers {
+            if self.other_cluster.contains(peer) {
+                continue;
+            }
             let opts = DialOpts::peer_id(*peer)
                 .addresses(vec![addr.clone()])
                 .condition(PeerCondition::DisconnectedAndNotDialing)
@@ -1031,49 +1073,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    fn encoded(topic: &str, payload: Vec<u8>) -> Vec<u8> {
-        WakuMessage::from_parts(topic, 5, payload).encode_to_vec()
-    }
-
-    #[test]
-    fn relayed_messages_pass_publish_rules() {
-        let ok = admit(&encoded("/xmtp/0/m-a/proto", vec![1]), false).unwrap();
-        assert_eq!(
-            (ok.content_topic.as_str(), ok.timestamp_ns),
-            ("/xmtp/0/m-a/proto", 5)
-        );
-        assert_eq!(admit(&[0xff, 0xff], false).unwrap_err(), Refusal::Malformed);
-        assert_eq!(
-            admit(&encoded("", vec![1]), false).unwrap_err(),
-            Refusal::Empty
-        );
-        assert_eq!(
-            admit(&encoded("/t", vec![]), false).unwrap_err(),
-            Refusal::Empty
-        );
-        let long = "t".repeat(MAX_TOPIC_BYTES + 1);
-        assert_eq!(
-            admit(&encoded(&long, vec![1]), false).unwrap_err(),
-            Refusal::TooBig
-        );
-        let big = vec![0; MAX_MESSAGE_BYTES + 1];
-        assert_eq!(
-            admit(&encoded("/t", big), false).unwrap_err(),
-            Refusal::TooBig
-        );
-        let contact = "/xmtp/0/contact-0xabc/proto";
-        assert_eq!(
-            admit(&encoded(contact, vec![1]), false).unwrap_err(),
-            Refusal::Untrusted
-        );
-        assert!(admit(&encoded(contact, vec![1]), true).is_ok());
-        let private = "/xmtp/0/privatestore-0xabc/key_bundle/proto";
-        assert_eq!(
-            admit(&encoded(private, vec![1]), false).unwrap_err(),
-            Refusal::Untrusted
-        );
-    }
 
     #[test]
     fn seen_forgets_the_oldest_past_capacity() {

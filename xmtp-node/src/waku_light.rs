@@ -37,11 +37,11 @@
 //! Every request is charged to its peer's bucket ([`LightConfig::per_peer`]; 429 over it).
 //! Answers are counted in `xmtp_node_waku_light_requests_total{protocol, status}`.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
@@ -55,19 +55,25 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
+use xmtp_proto::waku::WakuMessage;
 use xmtp_proto::waku::filter::{
     FilterSubscribeRequest, FilterSubscribeResponse, FilterSubscribeType, MessagePush,
 };
 use xmtp_proto::waku::lightpush::{PushResponse, PushRpc};
-use xmtp_proto::waku::store::{StoreQueryRequest, StoreQueryResponse, WakuMessageKeyValue};
-use xmtp_proto::waku::{MessageHash, WakuMessage, envelope_hash};
+use xmtp_proto::waku::store::{StoreQueryRequest, StoreQueryResponse};
 
 use crate::config::LightConfig;
 use crate::ratelimit::{KeyedLimiter, keyed, quota};
 use crate::relay::{Closed, Filter, Hub, Updater};
-use crate::service::{MAX_MESSAGE_BYTES, MAX_TOPIC_BYTES};
-use crate::store::{Cursor, Direction, Query, Store, StoredEnvelope};
-use crate::waku::Refusal;
+use crate::store::{Store, StoredEnvelope};
+use crate::waku_rules::{
+    Cursors, Refused, Shared, StoreRequest, admit_message, filter_criteria, filter_kind,
+    push_message, read_length, refused_page,
+};
+pub use crate::waku_rules::{
+    DEFAULT_PAGE, Frame, MAX_CONTENT_TOPICS, MAX_HASHES, MAX_MESSAGE_FRAME, MAX_PAGE,
+    MAX_PAGE_FRAME, MAX_QUERIES, MAX_QUERY_FRAME, MAX_SCAN, PAGE_BUDGET, Status,
+};
 use crate::waku_sync::Deliver;
 
 /// Store v3's protocol id.
@@ -79,113 +85,8 @@ pub const FILTER_SUBSCRIBE_PROTOCOL: &str = "/vac/waku/filter-subscribe/2.0.0-be
 /// Filter's push protocol id (the node dials the subscriber).
 pub const FILTER_PUSH_PROTOCOL: &str = "/vac/waku/filter-push/2.0.0-beta1";
 
-/// Largest Store or Filter request frame.
-pub const MAX_QUERY_FRAME: usize = 64 * 1024;
-/// Largest LightPush request frame, and largest Filter push: a 1 MiB payload, its topic and
-/// Waku fields, and framing.
-pub const MAX_MESSAGE_FRAME: usize = MAX_MESSAGE_BYTES + 64 * 1024;
-/// Envelope bytes in one Store page: it ends after the envelope that reaches this, so a page
-/// frame stays under js-waku's 4 MiB frame limit.
-pub const PAGE_BUDGET: usize = 2 * 1024 * 1024;
-/// Largest Store response frame.
-pub const MAX_PAGE_FRAME: usize = PAGE_BUDGET + MAX_MESSAGE_FRAME + 64 * 1024;
-/// Store page size when the request names none.
-pub const DEFAULT_PAGE: u32 = 20;
-/// Largest Store page.
-pub const MAX_PAGE: u32 = 100;
-/// Content topics in one Store query or Filter request.
-pub const MAX_CONTENT_TOPICS: usize = 100;
-/// Message hashes in one Store lookup.
-pub const MAX_HASHES: usize = 100;
-/// Envelopes a Store request may look through to find its cursor or its hashes.
-pub const MAX_SCAN: usize = 10_000;
-/// Store queries and LightPush writes served at once (all peers).
-pub const MAX_QUERIES: usize = 8;
-/// Page ends remembered to find a cursor without scanning.
-const CURSORS: usize = 10_000;
 /// How long one request (or push) may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
-/// Envelopes read per store call while scanning.
-const SCAN_PAGE: u32 = 500;
-
-/// An answer's status, HTTP-like as the Waku protocols carry it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Status {
-    /// 200: done.
-    Ok,
-    /// 400: malformed, or asks for what the protocol does not allow.
-    BadRequest,
-    /// 403: an owner-only topic from a peer not trusted with it.
-    Forbidden,
-    /// 404: no such subscription.
-    NotFound,
-    /// 413: a frame or message over its limit.
-    TooLarge,
-    /// 429: over the peer's bucket.
-    TooManyRequests,
-    /// 500: the store failed.
-    Internal,
-    /// 503: too many subscribers, or too many requests being served.
-    Unavailable,
-}
-
-impl Status {
-    /// The numeric code.
-    pub fn code(self) -> u32 {
-        match self {
-            Self::Ok => 200,
-            Self::BadRequest => 400,
-            Self::Forbidden => 403,
-            Self::NotFound => 404,
-            Self::TooLarge => 413,
-            Self::TooManyRequests => 429,
-            Self::Internal => 500,
-            Self::Unavailable => 503,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Ok => "200",
-            Self::BadRequest => "400",
-            Self::Forbidden => "403",
-            Self::NotFound => "404",
-            Self::TooLarge => "413",
-            Self::TooManyRequests => "429",
-            Self::Internal => "500",
-            Self::Unavailable => "503",
-        }
-    }
-
-    fn of_refusal(refusal: Refusal) -> Self {
-        match refusal {
-            Refusal::Malformed | Refusal::Empty => Self::BadRequest,
-            Refusal::TooBig => Self::TooLarge,
-            Refusal::Untrusted => Self::Forbidden,
-            Refusal::RateLimited => Self::TooManyRequests,
-            Refusal::Busy => Self::Unavailable,
-        }
-    }
-}
-
-/// A refusal: the status and what to tell the client.
-type Refused = (Status, &'static str);
-
-/// What travels as a request: a message, raw bytes (a test's hostile frame, written as they
-/// are), or, on the reading side, a frame refused before it decoded, with why (`E`). The light
-/// protocols answer such a frame with a [`Status`]; the node's own sync protocol bans the peer
-/// for its violation.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Frame<T, E = Status> {
-    /// A decoded (or to be encoded) message.
-    Message(T),
-    /// Bytes written as they are.
-    Raw(Vec<u8>),
-    /// A frame over the limit (413) or that does not decode (400).
-    Invalid(E),
-}
 
 /// Unsigned-varint length-prefixed protobuf frames (as js-waku's `it-length-prefixed`), one
 /// each way, with a size limit each way. Reading a request over its limit yields
@@ -231,24 +132,6 @@ impl<Req, Resp> LengthPrefixed<Req, Resp> {
     }
 }
 
-/// The frame's length, `None` if the varint is malformed. An EOF before the first byte is an
-/// error.
-async fn read_length<T: AsyncRead + Unpin>(io: &mut T) -> io::Result<Option<usize>> {
-    let mut bytes = Vec::with_capacity(10);
-    loop {
-        let mut byte = [0u8; 1];
-        io.read_exact(&mut byte).await?;
-        bytes.push(byte[0]);
-        if byte[0] & 0x80 == 0 {
-            break;
-        }
-        if bytes.len() == 10 {
-            return Ok(None);
-        }
-    }
-    Ok(prost::decode_length_delimiter(bytes.as_slice()).ok())
-}
-
 async fn write_frame<T: AsyncWrite + Unpin, M: prost::Message>(
     io: &mut T,
     message: &M,
@@ -270,17 +153,7 @@ where
     where
         T: AsyncRead + Unpin + Send,
     {
-        let Some(length) = read_length(io).await? else {
-            return Ok(Frame::Invalid(Status::BadRequest));
-        };
-        if length > self.max_request {
-            return Ok(Frame::Invalid(Status::TooLarge));
-        }
-        let mut body = vec![0u8; length];
-        if io.read_exact(&mut body).await.is_err() {
-            return Ok(Frame::Invalid(Status::BadRequest));
-        }
-        Ok(Req::decode(body.as_slice()).map_or(Frame::Invalid(Status::BadRequest), Frame::Message))
+        crate::waku_rules::read_request(io, self.max_request).await
     }
 
     async fn read_response<T>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Resp>
@@ -502,30 +375,6 @@ impl LightMetrics {
     }
 }
 
-/// Page ends lately served: message hash to store cursor (FIFO).
-struct Cursors {
-    inner: Mutex<(HashMap<MessageHash, Cursor>, VecDeque<MessageHash>)>,
-}
-
-impl Cursors {
-    fn get(&self, hash: &MessageHash) -> Option<Cursor> {
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.0.get(hash).cloned()
-    }
-
-    fn put(&self, hash: MessageHash, cursor: Cursor) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if inner.0.insert(hash, cursor).is_none() {
-            inner.1.push_back(hash);
-            if inner.1.len() > CURSORS
-                && let Some(oldest) = inner.1.pop_front()
-            {
-                inner.0.remove(&oldest);
-            }
-        }
-    }
-}
-
 /// What a spawned task hands back to the relay task (which owns the swarm).
 pub(crate) enum Done {
     Store(
@@ -572,13 +421,6 @@ pub(crate) struct Light {
     pub(crate) done: mpsc::Receiver<Done>,
 }
 
-/// What store tasks share.
-struct Shared {
-    store: Arc<dyn Store>,
-    pubsub_topic: String,
-    cursors: Cursors,
-}
-
 /// What the relay task passes in.
 pub(crate) struct Parts {
     pub(crate) pubsub_topic: String,
@@ -597,9 +439,7 @@ impl Light {
             shared: Arc::new(Shared {
                 store: parts.store,
                 pubsub_topic: parts.pubsub_topic.clone(),
-                cursors: Cursors {
-                    inner: Mutex::new((HashMap::new(), VecDeque::new())),
-                },
+                cursors: Cursors::default(),
             }),
             pubsub_topic: parts.pubsub_topic,
             serving: Arc::new(Semaphore::new(MAX_QUERIES)),
@@ -731,15 +571,11 @@ impl Light {
         };
         let id = rpc.request_id.clone();
         let admitted = self.charge(&peer).and_then(|()| {
-            let request = rpc.request.ok_or((Status::BadRequest, "no request"))?;
-            if request.pubsub_topic != self.pubsub_topic {
-                return Err((Status::BadRequest, "unsupported pubsub topic"));
-            }
-            let message = request.message.ok_or((Status::BadRequest, "no message"))?;
+            let message = push_message(rpc, &self.pubsub_topic)?;
             if relay_limiter.check_key(&peer).is_err() {
                 return Err((Status::TooManyRequests, "too many requests"));
             }
-            let envelope = crate::waku::admit_message(message, trusted.contains(&peer))
+            let envelope = admit_message(message, trusted.contains(&peer))
                 .map_err(|r| (Status::of_refusal(r), r.description()))?;
             Ok((envelope, self.permit()?))
         });
@@ -831,8 +667,7 @@ impl Light {
     }
 
     fn subscribe(&mut self, peer: PeerId, request: FilterSubscribeRequest) -> Result<(), Refused> {
-        let kind = FilterSubscribeType::try_from(request.filter_subscribe_type)
-            .map_err(|_| (Status::BadRequest, "unknown request type"))?;
+        let kind = filter_kind(&request)?;
         let now = self.clock.now_ns();
         match kind {
             FilterSubscribeType::SubscriberPing => {
@@ -851,7 +686,7 @@ impl Light {
                 Ok(())
             }
             FilterSubscribeType::Subscribe | FilterSubscribeType::Unsubscribe => {
-                let topics = self.criteria(&request)?;
+                let topics = filter_criteria(&request, &self.pubsub_topic)?;
                 if kind == FilterSubscribeType::Subscribe {
                     self.add(peer, topics, now)
                 } else {
@@ -859,15 +694,6 @@ impl Light {
                 }
             }
         }
-    }
-
-    /// The content topics of a subscribe or unsubscribe, checked.
-    fn criteria(&self, request: &FilterSubscribeRequest) -> Result<BTreeSet<String>, Refused> {
-        if request.pubsub_topic.as_deref() != Some(self.pubsub_topic.as_str()) {
-            return Err((Status::BadRequest, "unsupported pubsub topic"));
-        }
-        content_topics(&request.content_topics)?;
-        Ok(request.content_topics.iter().cloned().collect())
     }
 
     fn add(&mut self, peer: PeerId, topics: BTreeSet<String>, now: u64) -> Result<(), Refused> {
@@ -1035,238 +861,6 @@ fn outcome(result: Result<(), Refused>) -> (Status, Option<String>) {
     }
 }
 
-/// 1 to [`MAX_CONTENT_TOPICS`] content topics of 1 to 300 bytes.
-fn content_topics(topics: &[String]) -> Result<(), Refused> {
-    if topics.is_empty() {
-        return Err((Status::BadRequest, "no content topics"));
-    }
-    if topics.len() > MAX_CONTENT_TOPICS {
-        return Err((Status::BadRequest, "too many content topics"));
-    }
-    if topics
-        .iter()
-        .any(|t| t.is_empty() || t.len() > MAX_TOPIC_BYTES)
-    {
-        return Err((Status::BadRequest, "bad content topic"));
-    }
-    Ok(())
-}
-
-fn refused_page(request_id: String, (status, desc): Refused) -> (StoreQueryResponse, Status) {
-    (
-        StoreQueryResponse {
-            request_id,
-            status_code: Some(status.code()),
-            status_desc: Some(desc.to_owned()),
-            messages: Vec::new(),
-            pagination_cursor: None,
-        },
-        status,
-    )
-}
-
-/// A checked Store v3 request.
-struct StoreRequest {
-    request_id: String,
-    include_data: bool,
-    /// `None`: another pubsub topic, an empty page.
-    query: Option<Query>,
-    hashes: HashSet<MessageHash>,
-    cursor: Option<MessageHash>,
-}
-
-fn hash32(bytes: &[u8]) -> Result<MessageHash, Refused> {
-    bytes
-        .try_into()
-        .map_err(|_| (Status::BadRequest, "a message hash is 32 bytes"))
-}
-
-impl StoreRequest {
-    fn check(request: StoreQueryRequest, pubsub_topic: &str) -> Result<Self, Refused> {
-        content_topics(&request.content_topics).map_err(|(s, d)| {
-            (
-                s,
-                if d == "no content topics" {
-                    "content topics are required"
-                } else {
-                    d
-                },
-            )
-        })?;
-        if request.message_hashes.len() > MAX_HASHES {
-            return Err((Status::BadRequest, "too many message hashes"));
-        }
-        let hashes = request
-            .message_hashes
-            .iter()
-            .map(|h| hash32(h))
-            .collect::<Result<HashSet<_>, _>>()?;
-        let cursor = request
-            .pagination_cursor
-            .as_deref()
-            .map(hash32)
-            .transpose()?;
-        let limit = request.pagination_limit.map_or(DEFAULT_PAGE, |l| {
-            u32::try_from(l).unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE)
-        });
-        let other_topic = request
-            .pubsub_topic
-            .as_deref()
-            .is_some_and(|t| t != pubsub_topic);
-        let end = request.time_end;
-        let query = (!other_topic && end.is_none_or(|e| e >= 0)).then(|| Query {
-            topics: request.content_topics,
-            start_ns: request.time_start.map(|t| t.max(0).cast_unsigned()),
-            end_ns: end.map(i64::cast_unsigned),
-            direction: if request.pagination_forward {
-                Direction::Ascending
-            } else {
-                Direction::Descending
-            },
-            cursor: None,
-            limit,
-            max_bytes: PAGE_BUDGET,
-        });
-        Ok(Self {
-            request_id: request.request_id,
-            include_data: request.include_data,
-            query,
-            hashes,
-            cursor,
-        })
-    }
-
-    async fn run(mut self, shared: &Shared) -> Result<StoreQueryResponse, Refused> {
-        let Some(mut query) = self.query.take() else {
-            return Ok(self.page(shared, Vec::new(), false, false));
-        };
-        let topic = shared.pubsub_topic.as_str();
-        let hash =
-            |e: &StoredEnvelope| envelope_hash(topic, &e.content_topic, e.timestamp_ns, &e.message);
-        if !self.hashes.is_empty() {
-            let want = query.limit as usize;
-            let found = scan(shared, query, want, |e| self.hashes.contains(&hash(e))).await?;
-            return Ok(self.page(shared, found, false, false));
-        }
-        if let Some(cursor) = self.cursor {
-            let at = match shared.cursors.get(&cursor) {
-                Some(at) => at,
-                None => {
-                    let found = scan(shared, query.clone(), 1, |e| hash(e) == cursor).await?;
-                    let e = found
-                        .first()
-                        .ok_or((Status::BadRequest, "unknown pagination cursor"))?;
-                    Cursor {
-                        timestamp_ns: e.timestamp_ns,
-                        digest: e.digest,
-                    }
-                }
-            };
-            query.cursor = Some(at);
-        }
-        let limit = query.limit as usize;
-        let backward = query.direction == Direction::Descending;
-        let mut envelopes = shared
-            .store
-            .query(query)
-            .await
-            .map_err(|_| (Status::Internal, "store failed"))?;
-        let more = envelopes.len() >= limit
-            || envelopes.iter().map(crate::store::weight).sum::<usize>() >= PAGE_BUDGET;
-        if backward {
-            // A page is in time order either way; paging backward, the next page ends before
-            // its first message (js-waku's cursor then).
-            envelopes.reverse();
-        }
-        Ok(self.page(shared, envelopes, more, backward))
-    }
-
-    /// The page of `envelopes` (in time order); its end, where the next page starts, is its
-    /// last message, or its first when paging `backward`.
-    fn page(
-        &self,
-        shared: &Shared,
-        envelopes: Vec<StoredEnvelope>,
-        more: bool,
-        backward: bool,
-    ) -> StoreQueryResponse {
-        let topic = shared.pubsub_topic.as_str();
-        let mut last = None;
-        let count = envelopes.len();
-        let messages = envelopes
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let hash = envelope_hash(topic, &e.content_topic, e.timestamp_ns, &e.message);
-                if i == if backward { 0 } else { count - 1 } {
-                    last = Some((
-                        hash,
-                        Cursor {
-                            timestamp_ns: e.timestamp_ns,
-                            digest: e.digest,
-                        },
-                    ));
-                }
-                WakuMessageKeyValue {
-                    message_hash: Some(hash.to_vec()),
-                    message: self.include_data.then(|| {
-                        WakuMessage::from_parts(
-                            &e.content_topic,
-                            e.timestamp_ns,
-                            e.message.to_vec(),
-                        )
-                    }),
-                    pubsub_topic: self.include_data.then(|| topic.to_owned()),
-                }
-            })
-            .collect();
-        if let Some((hash, cursor)) = &last {
-            shared.cursors.put(*hash, cursor.clone());
-        }
-        StoreQueryResponse {
-            request_id: self.request_id.clone(),
-            status_code: Some(Status::Ok.code()),
-            status_desc: Some("OK".to_owned()),
-            messages,
-            pagination_cursor: last.filter(|_| more).map(|(hash, _)| hash.to_vec()),
-        }
-    }
-}
-
-/// Looks through at most [`MAX_SCAN`] envelopes of `query` (in its order, from its start) for
-/// up to `want` that match.
-async fn scan(
-    shared: &Shared,
-    mut query: Query,
-    want: usize,
-    mut matches: impl FnMut(&StoredEnvelope) -> bool,
-) -> Result<Vec<StoredEnvelope>, Refused> {
-    query.limit = SCAN_PAGE;
-    query.max_bytes = usize::MAX;
-    query.cursor = None;
-    let (mut found, mut seen) = (Vec::new(), 0);
-    while seen < MAX_SCAN && found.len() < want {
-        let page = shared
-            .store
-            .query(query.clone())
-            .await
-            .map_err(|_| (Status::Internal, "store failed"))?;
-        let Some(last) = page.last() else { break };
-        query.cursor = Some(Cursor {
-            timestamp_ns: last.timestamp_ns,
-            digest: last.digest,
-        });
-        let full = page.len() == SCAN_PAGE as usize;
-        seen += page.len();
-        found.extend(page.into_iter().filter(|e| matches(e)));
-        if !full {
-            break;
-        }
-    }
-    found.truncate(want);
-    Ok(found)
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -1315,38 +909,5 @@ mod tests {
             read(vec![2, 0xff, 0xff]).await.unwrap(),
             Frame::Invalid(Status::BadRequest)
         ));
-    }
-
-    #[test]
-    fn store_requests_are_checked() {
-        let ok = StoreQueryRequest {
-            content_topics: vec!["/t".into()],
-            pagination_limit: Some(10_000),
-            ..Default::default()
-        };
-        let checked = StoreRequest::check(ok.clone(), "/p").unwrap();
-        assert_eq!(checked.query.as_ref().unwrap().limit, MAX_PAGE);
-        assert_eq!(
-            checked.query.as_ref().unwrap().direction,
-            Direction::Descending
-        );
-        let no_topics = StoreQueryRequest::default();
-        assert_eq!(
-            StoreRequest::check(no_topics, "/p").err().unwrap().0,
-            Status::BadRequest
-        );
-        let bad_cursor = StoreQueryRequest {
-            pagination_cursor: Some(vec![1; 31]),
-            ..ok.clone()
-        };
-        assert_eq!(
-            StoreRequest::check(bad_cursor, "/p").err().unwrap().0,
-            Status::BadRequest
-        );
-        let other = StoreQueryRequest {
-            pubsub_topic: Some("/other".into()),
-            ..ok
-        };
-        assert!(StoreRequest::check(other, "/p").unwrap().query.is_none());
     }
 }

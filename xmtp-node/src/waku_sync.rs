@@ -48,7 +48,7 @@ use crate::store::{Store, StoreError, StoredEnvelope, SyncId, SyncKey};
 use crate::waku::{Refusals, register_counters};
 
 /// The protocol id.
-pub(crate) const PROTOCOL: &str = "/xmtp/sync/1.0.0";
+pub const PROTOCOL: &str = "/xmtp/sync/1.0.0";
 /// negentropy's frame size limit: each reconciliation message is at most this long (plus one id).
 pub const FRAME_LIMIT: u64 = 64 * 1024;
 /// Largest request frame: a negentropy message, or [`MAX_FETCH_IDS`] ids, and CBOR framing.
@@ -74,6 +74,8 @@ pub const MAX_REQUESTS_PER_PEER: u32 = 4096;
 pub const MAX_SERVING: usize = 2;
 /// How long one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a set answered from is kept for the same peer's next round.
+const SET_TTL: Duration = REQUEST_TIMEOUT;
 
 /// A request of `/xmtp/sync/1.0.0`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -466,6 +468,65 @@ pub(crate) struct Syncer {
     window_ns: u64,
     clock: Arc<dyn xmtp_keystore::Clock>,
     serving: Semaphore,
+    answered: Answered,
+}
+
+/// The sets this node answered `Reconcile` rounds from lately, one a peer and at most
+/// [`MAX_SERVING`]: a session's rounds all name the same window, so the peer's later rounds
+/// are answered from the set its first round loaded (rather than reading up to [`MAX_KEYS`]
+/// keys again each round). A set is dropped when the peer starts fetching (its reconciliation
+/// is over), after [`SET_TTL`], or when another peer's set takes its place.
+#[derive(Default)]
+struct Answered {
+    sets: std::sync::Mutex<std::collections::VecDeque<AnsweredSet>>,
+}
+
+struct AnsweredSet {
+    peer: PeerId,
+    from_ns: u64,
+    restricted: bool,
+    used_ns: u64,
+    storage: Arc<NegentropyStorageVector>,
+}
+
+impl Answered {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<AnsweredSet>> {
+        self.sets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The set kept for `peer`'s window, if fresh; others gone stale are dropped.
+    fn get(
+        &self,
+        peer: PeerId,
+        from_ns: u64,
+        restricted: bool,
+        now_ns: u64,
+    ) -> Option<Arc<NegentropyStorageVector>> {
+        let ttl = u64::try_from(SET_TTL.as_nanos()).unwrap_or(u64::MAX);
+        let mut sets = self.lock();
+        sets.retain(|set| now_ns.saturating_sub(set.used_ns) <= ttl);
+        let set = sets.iter_mut().find(|set| {
+            set.peer == peer && set.from_ns == from_ns && set.restricted == restricted
+        })?;
+        set.used_ns = now_ns;
+        Some(Arc::clone(&set.storage))
+    }
+
+    /// Keeps `storage` as `peer`'s set, in place of its previous one and of the oldest past
+    /// [`MAX_SERVING`].
+    fn put(&self, set: AnsweredSet) {
+        let mut sets = self.lock();
+        sets.retain(|kept| kept.peer != set.peer);
+        while sets.len() >= MAX_SERVING {
+            sets.pop_front();
+        }
+        sets.push_back(set);
+    }
+
+    /// Drops `peer`'s set.
+    fn forget(&self, peer: PeerId) {
+        self.lock().retain(|set| set.peer != peer);
+    }
 }
 
 /// The sync task and the relay task's port to it.
@@ -489,6 +550,7 @@ pub(crate) fn start(
         window_ns: u64::try_from(config.sync_window.as_nanos()).unwrap_or(u64::MAX),
         clock,
         serving: Semaphore::new(MAX_SERVING),
+        answered: Answered::default(),
     });
     let port = Port {
         pending: HashMap::new(),
@@ -751,7 +813,7 @@ impl Syncer {
                 return Ok(());
             }
             for data in envelopes {
-                let envelope = crate::waku::admit(&data, restricted)
+                let envelope = crate::waku_rules::admit(&data, restricted)
                     .map_err(|_| SessionError::Violation(Violation::Refused))?;
                 if !wanted.remove(&SyncId::new(envelope.timestamp_ns, &envelope.digest)) {
                     return Err(SessionError::Violation(Violation::Unsolicited));
@@ -779,7 +841,7 @@ impl Syncer {
         };
         let response = match permit {
             None => Ok(SyncResponse::Refused),
-            Some(_permit) => self.answer(request).await,
+            Some(_permit) => self.answer(peer, request).await,
         };
         let response = match response {
             Ok(response) => response,
@@ -798,32 +860,62 @@ impl Syncer {
             .await;
     }
 
-    async fn answer(&self, request: SyncRequest) -> Result<SyncResponse, SessionError> {
+    async fn answer(
+        &self,
+        peer: PeerId,
+        request: SyncRequest,
+    ) -> Result<SyncResponse, SessionError> {
         match request {
             SyncRequest::Reconcile {
                 from_ns,
                 restricted,
                 message,
             } => {
-                // Never older than this node's own window.
-                let from_ns = from_ns.max(self.clock.now_ns().saturating_sub(self.window_ns));
-                let keys = self.store.sync_keys(from_ns, MAX_KEYS).await?;
-                let storage = storage(&keys, restricted).map_err(SessionError::Local)?;
-                drop(keys);
+                let storage = self.answering_set(peer, from_ns, restricted).await?;
                 let mut negentropy =
-                    Negentropy::owned(storage, FRAME_LIMIT).map_err(SessionError::Local)?;
+                    Negentropy::borrowed(&*storage, FRAME_LIMIT).map_err(SessionError::Local)?;
                 let message = negentropy
                     .reconcile(&message)
                     .map_err(|_| SessionError::Violation(Violation::Malformed))?;
                 Ok(SyncResponse::Reconciled { message })
             }
             SyncRequest::Fetch { ids } => {
+                self.answered.forget(peer);
                 let ids = fetch_ids(&ids).map_err(SessionError::Violation)?;
                 let envelopes = within_budget(self.store.by_sync_ids(ids).await?);
                 self.metrics.sent.inc_by(envelopes.len() as u64);
                 Ok(SyncResponse::Envelopes { envelopes })
             }
         }
+    }
+}
+
+impl Syncer {
+    /// The set `peer`'s round over the window from `asked_from_ns` is answered from: the one its
+    /// earlier round loaded ([`Answered`]), else read from the store.
+    async fn answering_set(
+        &self,
+        peer: PeerId,
+        asked_from_ns: u64,
+        restricted: bool,
+    ) -> Result<Arc<NegentropyStorageVector>, SessionError> {
+        let now = self.clock.now_ns();
+        if let Some(storage) = self.answered.get(peer, asked_from_ns, restricted, now) {
+            return Ok(storage);
+        }
+        // Never older than this node's own window.
+        let from_ns = asked_from_ns.max(now.saturating_sub(self.window_ns));
+        let keys = self.store.sync_keys(from_ns, MAX_KEYS).await?;
+        let storage = Arc::new(storage(&keys, restricted).map_err(SessionError::Local)?);
+        drop(keys);
+        self.answered.put(AnsweredSet {
+            peer,
+            from_ns: asked_from_ns,
+            restricted,
+            used_ns: now,
+            storage: Arc::clone(&storage),
+        });
+        Ok(storage)
     }
 }
 

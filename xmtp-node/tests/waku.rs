@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::{Grpc, TestNode, envelope, m_topic, now_ns};
+use xmtp_node::waku_sync::{MAX_REQUESTS_PER_PEER, SyncRequest, SyncResponse};
 use xmtp_node::{Database, MAX_MESSAGE_BYTES, NodeConfig, WakuConfig, WakuStatus};
 use xmtp_proto::Message as _;
 use xmtp_proto::message_api::v1 as api;
@@ -231,57 +232,166 @@ async fn restricted_topics_cross_only_trusted_peers() {
     shutdown([a, b, c]).await;
 }
 
+/// A raw gossipsub peer speaking Waku Relay, driven by a task of its own: publishes what the
+/// test hands it, unchecked, as a hostile peer would.
+struct RawRelayPeer {
+    peer_id: String,
+    publish: tokio::sync::mpsc::Sender<Vec<u8>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawRelayPeer {
+    /// Dials `addr` and returns once the node's subscription to the pubsub topic is known
+    /// (from then on a publish goes to the node).
+    async fn join(addr: &str) -> Self {
+        use futures_util::StreamExt as _;
+        use libp2p::gossipsub;
+
+        let config = gossipsub::ConfigBuilder::default()
+            .protocol_id("/vac/waku/relay/2.0.0", gossipsub::Version::V1_1)
+            .validation_mode(gossipsub::ValidationMode::Anonymous)
+            .message_id_fn(|m: &gossipsub::Message| {
+                gossipsub::MessageId::new(&xmtp_crypto::sha256(&m.data))
+            })
+            .max_transmit_size(2 * 1024 * 1024)
+            .build()
+            .unwrap();
+        let mut relay: gossipsub::Behaviour =
+            gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config).unwrap();
+        let topic = gossipsub::IdentTopic::new(xmtp_proto::waku::DEFAULT_PUBSUB_TOPIC);
+        relay.subscribe(&topic).unwrap();
+        let (mut swarm, _) = common::connected_swarm(addr, relay, LIMIT).await;
+        let peer_id = swarm.local_peer_id().to_string();
+        let (ready_tx, ready) = tokio::sync::oneshot::channel();
+        let (publish, mut outbox) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
+        let task = tokio::spawn(async move {
+            let mut ready_tx = Some(ready_tx);
+            loop {
+                tokio::select! {
+                    event = swarm.select_next_some() => {
+                        if let libp2p::swarm::SwarmEvent::Behaviour(
+                            gossipsub::Event::Subscribed { .. },
+                        ) = event
+                            && let Some(ready) = ready_tx.take()
+                        {
+                            let _ = ready.send(());
+                        }
+                    }
+                    Some(data) = outbox.recv() => {
+                        // Refused once the node has cut this peer off: nothing to do.
+                        let _ = swarm.behaviour_mut().publish(topic.clone(), data);
+                    }
+                }
+            }
+        });
+        within("the node's subscription", ready).await.unwrap();
+        Self {
+            peer_id,
+            publish,
+            task,
+        }
+    }
+
+    async fn publish(&self, data: Vec<u8>) {
+        self.publish.send(data).await.unwrap();
+    }
+}
+
+impl Drop for RawRelayPeer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hostile_peer_is_refused_without_harm() {
-    // H is the third node of the line: B's only view of it is what it relays.
-    let [a, b, h] = line([Database::Memory, Database::Memory, Database::Memory]).await;
+async fn hostile_relay_peers_are_refused_and_graylisted_while_an_honest_one_works() {
+    // A's relay bucket holds 5 messages a peer, and its clock stands still: it never refills.
+    let mut with_small_bucket = config(Database::Memory, vec![], vec![]);
+    with_small_bucket.clock = std::sync::Arc::new(xmtp_node::ManualClock::at_system_now());
+    with_small_bucket.waku.as_mut().unwrap().per_peer = xmtp_node::Bucket {
+        capacity: 5,
+        per_minute: 1,
+    };
+    let a = TestNode::start(with_small_bucket).await;
+    let b = TestNode::start(config(Database::Memory, vec![addr(&a)], vec![])).await;
+    status(&a, "A's mesh", |s| s.mesh_peers >= 1).await;
+    status(&b, "B's mesh", |s| s.mesh_peers >= 1).await;
     let topic = m_topic();
+    let flood_topic = m_topic();
+    let contact = format!("/xmtp/0/contact-{}/proto", a.me.wallet);
+    let t = now_ns();
+
+    // X sends one malformed, one oversized and one owner-only message: each is Rejected, and
+    // the third graylists X (P4: 3 squared times -20).
+    let x = RawRelayPeer::join(&addr(&a)).await;
+    x.publish(vec![0xff; 64]).await;
+    x.publish(WakuMessage::from_parts(&topic, t, vec![1; MAX_MESSAGE_BYTES + 1]).encode_to_vec())
+        .await;
+    x.publish(WakuMessage::from_parts(&contact, t, b"forged bundle".to_vec()).encode_to_vec())
+        .await;
+    let s = status(&a, "X graylisted", |s| s.graylisted == 1).await;
+    assert_eq!((s.refused, s.graylisted_total), (3, 1), "{s:?}");
+    let score = a.node.waku().unwrap().peer_score(&x.peer_id).unwrap();
+    assert!(score < xmtp_node::waku_score::GRAYLIST_THRESHOLD, "{score}");
+    // X is disconnected and refused: only B is left.
+    status(&a, "X cut off", |s| s.peers == 1).await;
+
+    // Y floods 1,000 well-formed messages: 5 fit its bucket, the rest cost it score until it
+    // is graylisted too.
+    let y = RawRelayPeer::join(&addr(&a)).await;
+    for i in 0..1_000u64 {
+        let message = WakuMessage::from_parts(&flood_topic, t + i, i.to_le_bytes().to_vec());
+        y.publish(message.encode_to_vec()).await;
+    }
+    let s = status(&a, "Y graylisted", |s| s.graylisted == 2).await;
+    assert_eq!(s.graylisted_total, 2, "{s:?}");
+    let score = a.node.waku().unwrap().peer_score(&y.peer_id).unwrap();
+    assert!(score < xmtp_node::waku_score::GRAYLIST_THRESHOLD, "{score}");
+    status(&a, "Y cut off", |s| s.peers == 1).await;
+    let text = a.metrics_text().await;
+    for line in [
+        "xmtp_node_waku_relay_in_refused_total{reason=\"malformed\"} 1".to_owned(),
+        "xmtp_node_waku_relay_in_refused_total{reason=\"too_big\"} 1".to_owned(),
+        "xmtp_node_waku_relay_in_refused_total{reason=\"untrusted_restricted_topic\"} 1".to_owned(),
+        "xmtp_node_waku_graylisted_peers 2".to_owned(),
+        "xmtp_node_waku_peers_graylisted_total 2".to_owned(),
+    ] {
+        assert!(text.contains(&line), "{line} missing in\n{text}");
+    }
+    let flooded = a
+        .metric("xmtp_node_waku_relay_in_refused_total{reason=\"rate_limited\"}")
+        .await;
+    assert!(flooded >= 400.0, "{flooded} over the rate\n{text}");
+
+    // The honest peer B still relays both ways, and kept its score.
     let mut on_a = subscribe(&a, &[&topic]).await;
     let mut on_b = subscribe(&b, &[&topic]).await;
-    let hostile = h.node.waku().unwrap();
-    let t = now_ns();
-    hostile.relay_raw(vec![0xff; 64]).await;
-    hostile
-        .relay_raw(
-            WakuMessage::from_parts(&topic, t, vec![1; MAX_MESSAGE_BYTES + 1]).encode_to_vec(),
-        )
-        .await;
-    hostile
-        .relay_raw(WakuMessage::from_parts("", t, vec![2]).encode_to_vec())
-        .await;
-    hostile
-        .relay_raw(WakuMessage::from_parts(&topic, t, vec![]).encode_to_vec())
-        .await;
-    let fine = envelope(&topic, t + 1, b"fine");
-    hostile
-        .relay_raw(WakuMessage::from_envelope(&fine).encode_to_vec())
-        .await;
-    // Relayed in order on one stream: the four refusals come before the fine one.
-    assert_eq!(next(&mut on_b).await, fine);
-    assert_eq!(next(&mut on_a).await, fine);
-    assert_eq!(b.node.waku().unwrap().status().refused, 4);
-    assert_eq!(
-        a.node.waku().unwrap().status().refused,
-        0,
-        "B forwarded none"
-    );
+    let from_b = envelope(&topic, t + 1, b"from B");
+    b.publish_grpc(vec![from_b.clone()]).await;
+    assert_eq!(next(&mut on_a).await, from_b);
+    let from_a = envelope(&topic, t + 2, b"from A");
+    a.publish_grpc(vec![from_a.clone()]).await;
+    // B's subscriber has B's own envelope first.
+    assert_eq!(next(&mut on_b).await, from_b);
+    assert_eq!(next(&mut on_b).await, from_a);
+    let score = a.node.waku().unwrap().peer_score(&peer_id(&b)).unwrap();
+    assert!(score >= 0.0, "{score}");
+    // Nothing refused was stored or relayed; of the flood, only the 5 within Y's bucket.
     for node in [&a, &b] {
         assert_eq!(
             stored(node, &topic).await,
-            keys(std::slice::from_ref(&fine))
+            keys(&[from_b.clone(), from_a.clone()])
         );
+        assert!(stored(node, &contact).await.is_empty());
+        assert_eq!(stored(node, &flood_topic).await.len(), 5);
     }
-    let text = b.metrics_text().await;
-    for (reason, n) in [("malformed", 1), ("too_big", 1), ("empty", 2)] {
-        let line = format!("xmtp_node_waku_relay_in_refused_total{{reason=\"{reason}\"}} {n}");
-        assert!(text.contains(&line), "{line} missing in\n{text}");
-    }
-    // B still serves clients and relays.
-    let later = envelope(&topic, t + 2, b"later");
-    b.publish_grpc(vec![later.clone()]).await;
-    assert_eq!(next(&mut on_a).await, later);
-    drop((on_a, on_b));
-    shutdown([a, b, h]).await;
+    assert_eq!(
+        b.node.waku().unwrap().status().refused,
+        0,
+        "A forwarded no refused message"
+    );
+    drop((on_a, on_b, x, y));
+    shutdown([a, b]).await;
 }
 
 #[tokio::test]
@@ -701,4 +811,178 @@ async fn a_partition_heals_and_every_node_ends_with_every_envelope_once() {
         );
     }
     shutdown([a, b, c]).await;
+}
+
+/// A raw `/xmtp/sync/1.0.0` client: sends typed requests and reads the answers.
+struct RawSyncPeer {
+    swarm: libp2p::Swarm<libp2p::request_response::cbor::Behaviour<SyncRequest, SyncResponse>>,
+    node: libp2p::PeerId,
+}
+
+impl RawSyncPeer {
+    async fn connect(addr: &str) -> Self {
+        use libp2p::request_response::{self, ProtocolSupport};
+
+        let behaviour = request_response::cbor::Behaviour::new(
+            [(
+                libp2p::StreamProtocol::new(xmtp_node::waku_sync::PROTOCOL),
+                ProtocolSupport::Outbound,
+            )],
+            request_response::Config::default().with_request_timeout(LIMIT),
+        );
+        let (swarm, node) = common::connected_swarm(addr, behaviour, LIMIT).await;
+        Self { swarm, node }
+    }
+
+    fn send(&mut self, request: SyncRequest) -> libp2p::request_response::OutboundRequestId {
+        self.swarm.behaviour_mut().send_request(&self.node, request)
+    }
+
+    /// Drives the swarm until one of the requests in flight is answered: its id and answer.
+    async fn next_answer(&mut self) -> (libp2p::request_response::OutboundRequestId, SyncResponse) {
+        use futures_util::StreamExt as _;
+        use libp2p::request_response::{Event, Message};
+        within("a sync answer", async {
+            loop {
+                match self.swarm.select_next_some().await {
+                    libp2p::swarm::SwarmEvent::Behaviour(Event::Message {
+                        message:
+                            Message::Response {
+                                request_id,
+                                response,
+                            },
+                        ..
+                    }) => return (request_id, response),
+                    libp2p::swarm::SwarmEvent::Behaviour(Event::OutboundFailure {
+                        error, ..
+                    }) => panic!("a sync request failed: {error}"),
+                    _ => {}
+                }
+            }
+        })
+        .await
+    }
+
+    async fn ask(&mut self, request: SyncRequest) -> SyncResponse {
+        let id = self.send(request);
+        let (answered, response) = self.next_answer().await;
+        assert_eq!(answered, id);
+        response
+    }
+}
+
+/// A `Fetch` of nothing: the cheapest request a peer can make.
+fn empty_fetch() -> SyncRequest {
+    SyncRequest::Fetch { ids: Vec::new() }
+}
+
+/// A node serving sync on `database`, reconciling on its own only when a peer connects.
+fn quiet_sync_config(database: Database) -> NodeConfig {
+    let mut config = config(database, vec![], vec![]);
+    config.waku.as_mut().unwrap().sync_interval = Duration::from_secs(3600);
+    config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_over_its_sync_request_budget_is_answered_refused_not_banned() {
+    let a = TestNode::start(quiet_sync_config(Database::Memory)).await;
+    let mut peer = RawSyncPeer::connect(&addr(&a)).await;
+    // Two in flight at a time: never more than the node serves at once.
+    let (mut sent, mut answered) = (0, 0);
+    while sent < 2 {
+        peer.send(empty_fetch());
+        sent += 1;
+    }
+    while answered < MAX_REQUESTS_PER_PEER {
+        let (_, answer) = peer.next_answer().await;
+        assert_eq!(
+            answer,
+            SyncResponse::Envelopes {
+                envelopes: Vec::new()
+            },
+            "answer {answered}"
+        );
+        answered += 1;
+        if sent < MAX_REQUESTS_PER_PEER {
+            peer.send(empty_fetch());
+            sent += 1;
+        }
+    }
+    assert_eq!(peer.ask(empty_fetch()).await, SyncResponse::Refused);
+    assert_eq!(peer.ask(empty_fetch()).await, SyncResponse::Refused);
+    let s = a.node.waku().unwrap().status();
+    assert_eq!((s.sync_refused, s.peers), (0, 1), "{s:?}");
+    shutdown([a]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_sync_request_while_two_are_served_is_answered_refused() {
+    let (store, mut gate) = common::gate::GatedStore::new(common::gate::Held::Fetch);
+    let a = TestNode::start(quiet_sync_config(Database::Custom(store))).await;
+    let mut peer = RawSyncPeer::connect(&addr(&a)).await;
+    // Two fetches held in the store: both serving places taken.
+    let held = [peer.send(empty_fetch()), peer.send(empty_fetch())];
+    let drive = async {
+        loop {
+            use futures_util::StreamExt as _;
+            use libp2p::request_response::{Event, Message};
+            if let libp2p::swarm::SwarmEvent::Behaviour(Event::Message {
+                message: Message::Response { response, .. },
+                ..
+            }) = peer.swarm.select_next_some().await
+            {
+                panic!("answered while held: {response:?}");
+            }
+        }
+    };
+    tokio::select! {
+        () = within("two fetches in the store", gate.entered(2)) => {}
+        () = drive => unreachable!(),
+    }
+    let third = peer.send(empty_fetch());
+    assert_eq!(peer.next_answer().await, (third, SyncResponse::Refused));
+    gate.open();
+    let mut answered = Vec::new();
+    for _ in 0..2 {
+        let (id, answer) = peer.next_answer().await;
+        assert_eq!(
+            answer,
+            SyncResponse::Envelopes {
+                envelopes: Vec::new()
+            }
+        );
+        answered.push(id);
+    }
+    answered.sort();
+    let mut want = held.to_vec();
+    want.sort();
+    assert_eq!(answered, want);
+    // Places free again: served.
+    assert!(matches!(
+        peer.ask(empty_fetch()).await,
+        SyncResponse::Envelopes { .. }
+    ));
+    assert_eq!(a.node.waku().unwrap().status().sync_refused, 0);
+    shutdown([a]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_serving_side_reads_its_keys_once_per_reconciliation() {
+    // 5,000 envelopes on A: 160 KB of ids, more than two 64 KiB frames, so B's reconciliation
+    // with A takes several rounds.
+    let (store, _gate) = common::gate::GatedStore::new(common::gate::Held::Query);
+    let topic = m_topic();
+    let t = now_ns();
+    store.insert_envelopes(&batch(&topic, t, 5_000, 1)).await;
+    let a = TestNode::start(quiet_sync_config(Database::Custom(store.clone()))).await;
+    let mut b_config = quiet_sync_config(Database::Memory);
+    b_config.waku.as_mut().unwrap().peers = vec![addr(&a)];
+    let b = TestNode::start(b_config).await;
+    let s = status(&b, "B's catching up", |s| s.sync_rounds >= 1).await;
+    assert_eq!(s.sync_fetched, 5_000, "{s:?}");
+    status(&a, "A's own reconciliation", |s| s.sync_rounds >= 1).await;
+    // One read for A's own session with B, one for answering all of B's rounds.
+    assert_eq!(store.sync_keys_calls(), 2);
+    assert_eq!(stored(&b, &topic).await.len(), 5_000);
+    shutdown([a, b]).await;
 }

@@ -15,11 +15,12 @@ use common::{TestNode, envelope, m_topic, now_ns};
 use futures_util::StreamExt as _;
 use libp2p::request_response::{self, OutboundRequestId, ProtocolSupport};
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, Swarm, noise, tcp, yamux};
+use libp2p::{PeerId, Swarm};
 use xmtp_node::waku_light::{
     FILTER_PUSH_PROTOCOL, FILTER_SUBSCRIBE_PROTOCOL, FilterCodec, FilterPushCodec, Frame,
     LIGHTPUSH_PROTOCOL, LightPushCodec, MAX_QUERY_FRAME, STORE_PROTOCOL, StoreCodec, behaviour,
 };
+use xmtp_node::waku_metadata::{METADATA_PROTOCOL, MetadataCodec, WakuMetadata};
 use xmtp_node::{NodeConfig, WakuConfig, WakuStatus};
 use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::waku::filter::{
@@ -107,53 +108,29 @@ fn answer<Req, Resp>(
 
 impl LightClient {
     async fn connect(addr: &str) -> Self {
-        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
-            .with_tokio()
-            .with_tcp(
-                tcp::Config::default(),
-                noise::Config::new,
-                yamux::Config::default,
-            )
-            .unwrap()
-            .with_behaviour(|_| Client {
-                store: behaviour(
-                    StoreCodec::store(),
-                    STORE_PROTOCOL,
-                    ProtocolSupport::Outbound,
-                ),
-                lightpush: behaviour(
-                    LightPushCodec::lightpush(),
-                    LIGHTPUSH_PROTOCOL,
-                    ProtocolSupport::Outbound,
-                ),
-                filter: behaviour(
-                    FilterCodec::filter(),
-                    FILTER_SUBSCRIBE_PROTOCOL,
-                    ProtocolSupport::Outbound,
-                ),
-                push: behaviour(
-                    FilterPushCodec::push(),
-                    FILTER_PUSH_PROTOCOL,
-                    ProtocolSupport::Inbound,
-                ),
-            })
-            .unwrap()
-            .with_swarm_config(|c| c.with_idle_connection_timeout(LIMIT))
-            .build();
-        let addr: Multiaddr = addr.parse().unwrap();
-        let node = match addr.iter().last() {
-            Some(libp2p::multiaddr::Protocol::P2p(peer)) => peer,
-            _ => panic!("no peer id in {addr}"),
+        let client = Client {
+            store: behaviour(
+                StoreCodec::store(),
+                STORE_PROTOCOL,
+                ProtocolSupport::Outbound,
+            ),
+            lightpush: behaviour(
+                LightPushCodec::lightpush(),
+                LIGHTPUSH_PROTOCOL,
+                ProtocolSupport::Outbound,
+            ),
+            filter: behaviour(
+                FilterCodec::filter(),
+                FILTER_SUBSCRIBE_PROTOCOL,
+                ProtocolSupport::Outbound,
+            ),
+            push: behaviour(
+                FilterPushCodec::push(),
+                FILTER_PUSH_PROTOCOL,
+                ProtocolSupport::Inbound,
+            ),
         };
-        swarm.dial(addr).unwrap();
-        within("the connection", async {
-            loop {
-                if let SwarmEvent::ConnectionEstablished { .. } = swarm.select_next_some().await {
-                    break;
-                }
-            }
-        })
-        .await;
+        let (swarm, node) = common::connected_swarm(addr, client, LIMIT).await;
         Self {
             swarm,
             node,
@@ -203,6 +180,27 @@ impl LightClient {
             ClientEvent::Push(_) => return None,
         };
         (Some(id) == want).then_some(answer)
+    }
+
+    /// Drives the swarm until every Store request of `ids` is answered; the pages by id.
+    async fn store_answers(
+        &mut self,
+        ids: &[OutboundRequestId],
+    ) -> std::collections::HashMap<OutboundRequestId, StoreQueryResponse> {
+        let mut pages = std::collections::HashMap::new();
+        within("the store answers", async {
+            while pages.len() < ids.len() {
+                if let SwarmEvent::Behaviour(ClientEvent::Store(event)) =
+                    self.swarm.select_next_some().await
+                    && let Some((id, Answer::Store(page))) = answer(event, Answer::Store)
+                    && ids.contains(&id)
+                {
+                    pages.insert(id, page);
+                }
+            }
+        })
+        .await;
+        pages
     }
 
     async fn store(&mut self, request: StoreQueryRequest) -> StoreQueryResponse {
@@ -686,5 +684,233 @@ async fn a_subscriber_that_stops_pinging_is_dropped() {
             .await,
         404
     );
+    node.node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_v3_hashes_only_the_scan_bound_and_503_past_8_queries_in_flight() {
+    use xmtp_node::waku_light::{MAX_QUERIES, MAX_SCAN};
+
+    let (store, mut gate) = common::gate::GatedStore::new(common::gate::Held::Query);
+    let topic = m_topic();
+    let t = now_ns();
+    let messages: Vec<WakuMessage> = (0..=MAX_SCAN as u64)
+        .map(|i| WakuMessage::from_parts(&topic, t + i, i.to_le_bytes().to_vec()))
+        .collect();
+    let envelopes: Vec<api::Envelope> =
+        messages.iter().map(|m| m.clone().into_envelope()).collect();
+    store.insert_envelopes(&envelopes).await;
+    let mut config = config(vec![], |_| {});
+    config.database = xmtp_node::Database::Custom(store);
+    let node = TestNode::start(config).await;
+    let mut client = LightClient::connect(&addr(&node)).await;
+
+    // 8 queries held in the store: the 9th is refused 503 at once.
+    let held: Vec<OutboundRequestId> = (0..MAX_QUERIES)
+        .map(|_| {
+            client
+                .swarm
+                .behaviour_mut()
+                .store
+                .send_request(&client.node, Frame::Message(query(&topic, true, 1, None)))
+        })
+        .collect();
+    let drive = async {
+        loop {
+            if let SwarmEvent::Behaviour(ClientEvent::Store(event)) =
+                client.swarm.select_next_some().await
+                && let Some((_, Answer::Store(page))) = answer(event, Answer::Store)
+            {
+                panic!("answered while held: {page:?}");
+            }
+        }
+    };
+    tokio::select! {
+        () = within("8 queries in the store", gate.entered(MAX_QUERIES)) => {}
+        () = drive => unreachable!(),
+    }
+    let ninth = client.store(query(&topic, true, 1, None)).await;
+    assert_eq!(ninth.status_code, Some(503), "{ninth:?}");
+    gate.open();
+    for (_, page) in client.store_answers(&held).await {
+        assert_eq!(page.status_code, Some(200));
+        assert_eq!(page.messages.len(), 1);
+    }
+
+    // include_data = false: the hashes only, no message and no pubsub topic.
+    let hashes_only = client
+        .store(StoreQueryRequest {
+            include_data: false,
+            ..query(&topic, true, 3, None)
+        })
+        .await;
+    assert_eq!(hashes_only.status_code, Some(200));
+    let want: Vec<Vec<u8>> = messages[..3]
+        .iter()
+        .map(|m| m.hash(DEFAULT_PUBSUB_TOPIC).to_vec())
+        .collect();
+    let got: Vec<Vec<u8>> = hashes_only
+        .messages
+        .iter()
+        .map(|kv| {
+            assert_eq!((&kv.message, &kv.pubsub_topic), (&None, &None), "{kv:?}");
+            kv.message_hash.clone().unwrap()
+        })
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(hashes_only.pagination_cursor, Some(want[2].clone()));
+
+    // A lookup by hash looks through the first MAX_SCAN envelopes of the query: the last of
+    // them is found, the one after is not (documented in waku_light's module docs).
+    let by_hash = |i: usize| StoreQueryRequest {
+        message_hashes: vec![messages[i].hash(DEFAULT_PUBSUB_TOPIC).to_vec()],
+        ..query(&topic, true, 10, None)
+    };
+    let last_scanned = client.store(by_hash(MAX_SCAN - 1)).await;
+    assert_eq!(last_scanned.messages.len(), 1);
+    assert_eq!(
+        last_scanned.messages[0].message.as_ref(),
+        Some(&messages[MAX_SCAN - 1])
+    );
+    let past_the_bound = client.store(by_hash(MAX_SCAN)).await;
+    assert_eq!(
+        (past_the_bound.status_code, past_the_bound.messages.len()),
+        (Some(200), 0)
+    );
+
+    let metrics = node.metrics_text().await;
+    let line = "xmtp_node_waku_light_requests_total{protocol=\"store\",status=\"503\"} 1";
+    assert!(metrics.contains(line), "{line} not in\n{metrics}");
+    node.node.shutdown().await.unwrap();
+}
+
+/// A peer speaking only the metadata protocol, `support` saying whether it asks, answers or
+/// both, naming `cluster` either way.
+struct MetadataPeer {
+    swarm: Swarm<request_response::Behaviour<MetadataCodec>>,
+    node: PeerId,
+    cluster: u32,
+}
+
+impl MetadataPeer {
+    async fn connect(addr: &str, support: ProtocolSupport, cluster: u32) -> Self {
+        let behaviour = behaviour(MetadataCodec::metadata(), METADATA_PROTOCOL, support);
+        let (swarm, node) = common::connected_swarm(addr, behaviour, LIMIT).await;
+        Self {
+            swarm,
+            node,
+            cluster,
+        }
+    }
+
+    fn ours(&self) -> WakuMetadata {
+        WakuMetadata {
+            cluster_id: Some(self.cluster),
+            shards: vec![0],
+        }
+    }
+
+    /// Drives the swarm, answering the node's requests, until `stop` holds for an event.
+    async fn until(
+        &mut self,
+        mut stop: impl FnMut(
+            &SwarmEvent<request_response::Event<Frame<WakuMetadata>, WakuMetadata>>,
+        ) -> bool,
+    ) -> SwarmEvent<request_response::Event<Frame<WakuMetadata>, WakuMetadata>> {
+        within("a metadata event", async {
+            loop {
+                let event = self.swarm.select_next_some().await;
+                if let SwarmEvent::Behaviour(request_response::Event::Message {
+                    message: request_response::Message::Request { channel, .. },
+                    ..
+                }) = event
+                {
+                    let ours = self.ours();
+                    let _ = self.swarm.behaviour_mut().send_response(channel, ours);
+                    continue;
+                }
+                if stop(&event) {
+                    return event;
+                }
+            }
+        })
+        .await
+    }
+
+    /// Asks the node; its answer.
+    async fn ask(&mut self) -> WakuMetadata {
+        let ours = self.ours();
+        let id = self
+            .swarm
+            .behaviour_mut()
+            .send_request(&self.node, Frame::Message(ours));
+        let event = self
+            .until(|e| {
+                matches!(e, SwarmEvent::Behaviour(request_response::Event::Message {
+                    message: request_response::Message::Response { request_id, .. },
+                    ..
+                }) if *request_id == id)
+            })
+            .await;
+        match event {
+            SwarmEvent::Behaviour(request_response::Event::Message {
+                message: request_response::Message::Response { response, .. },
+                ..
+            }) => response,
+            _ => unreachable!(),
+        }
+    }
+
+    async fn disconnected(&mut self) {
+        self.until(|e| matches!(e, SwarmEvent::ConnectionClosed { .. }))
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metadata_names_the_cluster_and_peers_of_another_cluster_are_disconnected() {
+    let mut config = config(vec![], |_| {});
+    config.waku.as_mut().unwrap().pubsub_topic = "/waku/2/rs/3/5".into();
+    let node = TestNode::start(config).await;
+
+    // Same cluster, asking and answering: told the node's cluster and shard, and kept.
+    let mut same = MetadataPeer::connect(&addr(&node), ProtocolSupport::Full, 3).await;
+    let answer = same.ask().await;
+    assert_eq!((answer.cluster_id, answer.shards), (Some(3), vec![5]));
+    // Another cluster, only asking: answered, then disconnected (the answer may be cut short by
+    // the disconnect; if it arrives, it names the node's cluster).
+    let mut asking = MetadataPeer::connect(&addr(&node), ProtocolSupport::Outbound, 7).await;
+    let question = Frame::Message(asking.ours());
+    let node_id = asking.node;
+    asking
+        .swarm
+        .behaviour_mut()
+        .send_request(&node_id, question);
+    let mut answered = None;
+    asking
+        .until(|e| {
+            if let SwarmEvent::Behaviour(request_response::Event::Message {
+                message: request_response::Message::Response { response, .. },
+                ..
+            }) = e
+            {
+                answered = Some(response.cluster_id);
+            }
+            matches!(e, SwarmEvent::ConnectionClosed { .. })
+        })
+        .await;
+    assert!(answered.is_none_or(|c| c == Some(3)), "{answered:?}");
+    // Another cluster, only answering the node's question: disconnected.
+    let mut answering = MetadataPeer::connect(&addr(&node), ProtocolSupport::Inbound, 7).await;
+    answering.disconnected().await;
+    // The peer of the same cluster stays.
+    status(&node, "both refused", |s| {
+        s.other_cluster == 2 && s.peers == 1
+    })
+    .await;
+    assert_eq!(same.ask().await.cluster_id, Some(3));
+    let metrics = node.metrics_text().await;
+    let line = "xmtp_node_waku_metadata_other_cluster_total 2";
+    assert!(metrics.contains(line), "{line} not in\n{metrics}");
     node.node.shutdown().await.unwrap();
 }

@@ -19,6 +19,7 @@ use xmtp_node::{Node, NodeConfig, RunningNode};
 use xmtp_proto::message_api::v1 as api;
 use xmtp_proto::message_api::v1::message_api_client::MessageApiClient;
 
+pub mod gate;
 pub mod load;
 #[cfg(feature = "postgres")]
 pub mod pg;
@@ -318,4 +319,48 @@ pub async fn subscribe2(
 pub fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
+}
+
+/// A libp2p test peer with `behaviour` over TCP, Noise and yamux, dialled to `addr` (which
+/// ends in `/p2p/<peer id>`), once connected; and the node's peer id.
+#[cfg(feature = "waku")]
+pub async fn connected_swarm<B>(
+    addr: &str,
+    behaviour: B,
+    idle: std::time::Duration,
+) -> (libp2p::Swarm<B>, libp2p::PeerId)
+where
+    B: libp2p::swarm::NetworkBehaviour,
+{
+    use futures_util::StreamExt as _;
+    let mut swarm = libp2p::SwarmBuilder::with_new_identity()
+        .with_tokio()
+        .with_tcp(
+            libp2p::tcp::Config::default(),
+            libp2p::noise::Config::new,
+            libp2p::yamux::Config::default,
+        )
+        .expect("TCP, Noise and yamux")
+        .with_behaviour(|_| behaviour)
+        .expect("the behaviour")
+        .with_swarm_config(|c| c.with_idle_connection_timeout(idle))
+        .build();
+    let addr: libp2p::Multiaddr = addr.parse().expect("a multiaddr");
+    let Some(libp2p::multiaddr::Protocol::P2p(node)) = addr.iter().last() else {
+        panic!("no peer id in {addr}");
+    };
+    swarm.dial(addr).expect("dialling");
+    let connected = async {
+        loop {
+            if let libp2p::swarm::SwarmEvent::ConnectionEstablished { .. } =
+                swarm.select_next_some().await
+            {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(idle, connected)
+        .await
+        .expect("timed out connecting");
+    (swarm, node)
 }
