@@ -13,7 +13,8 @@
 #   XMTP_INTEROP_TRACE=1 log every HTTP request/response the SDK makes
 #   XMTP_INTEROP_WAKU=0  skip the js-waku relay peer and light client (waku-relay/, waku-light/),
 #                        which run against a second node after the SDK suite, and the SDK and
-#                        the Rust peer on two ends of a three-node Waku network (network/)
+#                        the Rust peer on two ends of a three-node Waku network (network/;
+#                        XMTP_INTEROP_NETWORK=0 skips only that)
 #   XMTP_INTEROP_TLS=1   the node serves TLS with a certificate from a CA made for the run
 #                        (xmtp-node's test_ca example); the SDK trusts it through Node's
 #                        NODE_EXTRA_CA_CERTS, the Rust peer through XMTP_CA_CERT
@@ -179,9 +180,9 @@ if [[ $# -eq 0 && -n "$tmp" && "${XMTP_INTEROP_WAKU:-1}" != 0 ]]; then
 fi
 # The SDK on node A and the Rust peer on node C of a line A–B–C peered by Waku relay
 # (network/), each node trusting its neighbours with owner-only topics. A node's peer id comes
-# from its key file, so a first start of each makes the keys and tells the ids. Opt-in
-# (XMTP_INTEROP_NETWORK=1) until it has been run: it was committed untested.
-if [[ $# -eq 0 && -n "$tmp" && "${XMTP_INTEROP_WAKU:-1}" != 0 && "${XMTP_INTEROP_NETWORK:-0}" == 1 ]]; then
+# from its key file, so a first start of each makes the keys and tells the ids.
+# XMTP_INTEROP_NETWORK=0 skips it (as does XMTP_INTEROP_WAKU=0).
+if [[ $# -eq 0 && -n "$tmp" && "${XMTP_INTEROP_WAKU:-1}" != 0 && "${XMTP_INTEROP_NETWORK:-1}" != 0 ]]; then
   peer_id() { sed -n 's/^waku listen=[^ ]*\/p2p\/\([^ ]*\).*$/\1/p' "$tmp/$1.out" | head -n1; }
   waku_addr() { sed -n 's/^waku listen=\([^ ]*\).*$/\1/p' "$tmp/$1.out" | head -n1; }
   declare -A net_id
