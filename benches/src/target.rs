@@ -87,8 +87,8 @@ impl Target {
             let (db, dir) = match args.db.as_deref() {
                 Some(db) => (std::path::PathBuf::from(db), None),
                 None => {
-                    let tmp = tempfile::tempdir().context("a directory for the node's database")?;
-                    (tmp.path().join("loadgen.db"), Some(tmp))
+                    let (tmp, db) = temporary_sqlite()?;
+                    (db, Some(tmp))
                 }
             };
             let process = NodeProcess::spawn(bin.clone(), db, args.auth, None).await?;
@@ -115,9 +115,8 @@ impl Target {
         let mut dir = None;
         let backend = match args.db.as_deref() {
             None => {
-                // A file of our own rather than `Database::Temporary`, so that a restart finds it.
-                let tmp = tempfile::tempdir().context("a directory for the node's database")?;
-                config.database = Database::Sqlite(tmp.path().join("loadgen.db"));
+                let (tmp, db) = temporary_sqlite()?;
+                config.database = Database::Sqlite(db);
                 dir = Some(tmp);
                 "sqlite"
             }
@@ -224,6 +223,14 @@ impl Target {
         drop_schema(self.schema.as_ref()).await;
         Ok(())
     }
+}
+
+/// A fresh SQLite file in a directory of its own (removed with the directory): a file rather
+/// than `Database::Temporary`, so that a restart finds it.
+fn temporary_sqlite() -> Result<(tempfile::TempDir, std::path::PathBuf)> {
+    let tmp = tempfile::tempdir().context("a directory for the node's database")?;
+    let db = tmp.path().join("loadgen.db");
+    Ok((tmp, db))
 }
 
 /// An `xmtp-node` child process.

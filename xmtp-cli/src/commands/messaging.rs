@@ -309,11 +309,12 @@ pub(super) async fn installations(
         }
         InstallationsCommand::Rotate => {
             client.rotate_installation_keys().await?;
-            match client.installation_id().await {
-                Some(id) if ctx.global.json => {
-                    output::line(&json!({ "installation": id.to_string(), "rotated": true }))
-                }
-                _ => output::text("published a new fallback key"),
+            if ctx.global.json {
+                // Rotating needs an installation, so there is one to name.
+                let id = client.installation_id().await.map(|id| id.to_string());
+                output::line(&json!({ "installation": id, "rotated": true }))
+            } else {
+                output::text("published a new fallback key")
             }
         }
         InstallationsCommand::Revoke { id } => {
