@@ -393,10 +393,10 @@ impl Refusal {
     /// What gossipsub is told: Reject costs the forwarding peer score, Ignore does not.
     fn acceptance(self) -> MessageAcceptance {
         match self {
-            Self::Malformed | Self::Empty | Self::TooBig | Self::Untrusted => {
-                MessageAcceptance::Reject
-            }
-            Self::RateLimited | Self::Busy => MessageAcceptance::Ignore,
+            Self::Malformed | Self::Empty | Self::TooBig => MessageAcceptance::Reject,
+            // Untrusted: an honest peer that trusts the envelope's origin forwards it too (trust
+            // is one-sided); it is charged P5 instead (`waku_score`).
+            Self::Untrusted | Self::RateLimited | Self::Busy => MessageAcceptance::Ignore,
         }
     }
 }
@@ -561,7 +561,7 @@ pub(crate) async fn start(
             &config.pubsub_topic,
             metrics.other_cluster.clone(),
         ),
-        banned: HashSet::new(),
+        banned: crate::waku_score::BlockedPeers::new(),
         other_cluster: HashSet::new(),
     };
     let relay_out: RelayOut = {
@@ -767,8 +767,9 @@ struct Relay {
     metadata: crate::waku_metadata::Metadata,
     /// Static peers found to be of another cluster: not dialled again.
     other_cluster: HashSet<PeerId>,
-    /// Peers banned for a sync violation: blocked for good (graylisting blocks for a while).
-    banned: HashSet<PeerId>,
+    /// Peers banned for a sync violation: blocked until this node restarts (graylisting blocks
+    /// for a while), at most `MAX_BLOCKED` of them, the oldest ban lifted first.
+    banned: crate::waku_score::BlockedPeers,
 }
 
 impl Relay {
@@ -801,7 +802,12 @@ impl Relay {
                     self.light.tick();
                     self.redial();
                 }
-                _ = refresh.tick() => self.rescore(),
+                _ = refresh.tick() => {
+                    self.rescore();
+                    for peer in self.metadata.due(std::time::Instant::now()) {
+                        self.leave_other_cluster(peer);
+                    }
+                }
             }
             self.report();
         }
@@ -821,10 +827,10 @@ impl Relay {
                     &propagation_source,
                     acceptance,
                 );
-                if acceptance != MessageAcceptance::Accept
-                    && let Some(verdict) = self.scoring.check(relay, &propagation_source)
-                {
-                    self.apply(verdict);
+                if acceptance != MessageAcceptance::Accept {
+                    for verdict in self.scoring.check(relay, &propagation_source) {
+                        self.apply(verdict);
+                    }
                 }
             }
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => {
@@ -858,11 +864,7 @@ impl Relay {
                     .metadata
                     .on_event(event, &mut self.swarm.behaviour_mut().metadata)
                 {
-                    let _ = self.swarm.disconnect_peer_id(peer);
-                    if self.peers.iter().any(|(p, _)| *p == peer) {
-                        tracing::warn!(%peer, "--waku-peer is of another cluster: not dialled again");
-                        self.other_cluster.insert(peer);
-                    }
+                    self.leave_other_cluster(peer);
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => {
@@ -904,13 +906,15 @@ impl Relay {
     /// Checks a relayed message and queues it for storing; says whether gossipsub forwards it.
     fn receive(&mut self, peer: &PeerId, data: &[u8]) -> MessageAcceptance {
         let verdict = if self.limiter.check_key(peer).is_err() {
-            self.scoring
-                .flooded(&mut self.swarm.behaviour_mut().relay, peer);
             Err(Refusal::RateLimited)
         } else {
             admit(data, self.trusted.contains(peer))
         }
         .and_then(|envelope| self.inbox.try_send(envelope).map_err(|_| Refusal::Busy));
+        if let Err(Refusal::RateLimited | Refusal::Untrusted) = verdict {
+            self.scoring
+                .charge(&mut self.swarm.behaviour_mut().relay, peer);
+        }
         match verdict {
             Ok(()) => MessageAcceptance::Accept,
             Err(refusal) => {
@@ -922,14 +926,22 @@ impl Relay {
     }
 
     /// Bans `peer` for a sync violation: its connections close and new ones are refused (until
-    /// this node restarts), and gossipsub ignores it.
+    /// this node restarts, or until `MAX_BLOCKED` later bans have pushed it out), and gossipsub
+    /// ignores it.
     fn ban(&mut self, peer: PeerId, violation: crate::waku_sync::Violation) {
         tracing::info!(%peer, reason = violation.label(), "waku peer banned");
         self.metrics.sync.refuse(violation);
-        self.banned.insert(peer);
+        let forgotten = self.banned.insert(peer);
         let behaviour = self.swarm.behaviour_mut();
         behaviour.blocked.block_peer(peer);
         behaviour.relay.blacklist_peer(&peer);
+        if let Some(forgotten) = forgotten {
+            tracing::info!(peer = %forgotten, "ban list full: the oldest ban is lifted");
+            behaviour.relay.remove_blacklisted_peer(&forgotten);
+            if !self.scoring.is_graylisted(&forgotten) {
+                behaviour.blocked.unblock_peer(forgotten);
+            }
+        }
     }
 
     /// Blocks a graylisted peer (its connections close, new ones are refused), or unblocks one
@@ -945,6 +957,15 @@ impl Relay {
                     blocked.unblock_peer(peer);
                 }
             }
+        }
+    }
+
+    /// Disconnects a peer of another cluster; a static peer is not dialled again.
+    fn leave_other_cluster(&mut self, peer: PeerId) {
+        let _ = self.swarm.disconnect_peer_id(peer);
+        if self.peers.iter().any(|(p, _)| *p == peer) {
+            tracing::warn!(%peer, "--waku-peer is of another cluster: not dialled again");
+            self.other_cluster.insert(peer);
         }
     }
 

@@ -3,16 +3,18 @@
 //!
 //! The node asks every peer that connects, telling its own metadata in the request as the spec
 //! has it, and answers every peer that asks. A peer that names another cluster (in its request
-//! or its answer) is of another network: it is disconnected (after it has had this node's
-//! answer) and counted in `xmtp_node_waku_metadata_other_cluster_total`. A peer that does not
-//! speak the protocol, or names no cluster, is kept: js-waku serves it only when configured with
-//! shards, and waku.md says not to require it.
+//! or its answer) is of another network: it is disconnected ([`LEAVE_GRACE`] after this node's
+//! answer was written, so that closing does not cut the answer short) and counted in
+//! `xmtp_node_waku_metadata_other_cluster_total`. A peer that does not speak the protocol, or
+//! names no cluster, is kept: js-waku serves it only when configured with shards, and waku.md
+//! says not to require it.
 //!
 //! The cluster and shard come from the pubsub topic: `/waku/2/rs/<cluster>/<shard>` (static
 //! sharding) names them; any other topic (the default `/waku/2/default-waku/proto` among them)
 //! is cluster 0 without shards.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use libp2p::PeerId;
 use libp2p::request_response::{self, ProtocolSupport};
@@ -90,8 +92,15 @@ pub(crate) struct Metadata {
     ours: WakuMetadata,
     /// Peers of another cluster to disconnect once they have this node's answer.
     leaving: HashSet<PeerId>,
+    /// Peers of another cluster answered, and when to disconnect them: [`LEAVE_GRACE`] after
+    /// the answer was written, so that closing the connection does not cut it short.
+    closing: Vec<(PeerId, Instant)>,
     other_cluster: Counter,
 }
+
+/// How long a peer of another cluster keeps its connection after this node's answer was
+/// written (unless it closes first, as ours do on reading it).
+pub(crate) const LEAVE_GRACE: Duration = Duration::from_secs(1);
 
 impl Metadata {
     /// `other_cluster` is the counter [`Metadata::register`] made.
@@ -99,6 +108,7 @@ impl Metadata {
         Self {
             ours: WakuMetadata::of_pubsub_topic(pubsub_topic),
             leaving: HashSet::new(),
+            closing: Vec::new(),
             other_cluster,
         }
     }
@@ -158,9 +168,13 @@ impl Metadata {
                 }
                 None
             }
-            Event::ResponseSent { peer, .. } | Event::InboundFailure { peer, .. } => {
-                self.leave(peer)
+            Event::ResponseSent { peer, .. } => {
+                if let Some(peer) = self.leave(peer) {
+                    self.closing.push((peer, Instant::now() + LEAVE_GRACE));
+                }
+                None
             }
+            Event::InboundFailure { peer, .. } => self.leave(peer),
             Event::OutboundFailure { peer, error, .. } => {
                 // Not speaking the protocol is allowed (waku.md §2).
                 tracing::debug!(%peer, %error, "waku metadata not answered");
@@ -179,9 +193,23 @@ impl Metadata {
         Some(peer)
     }
 
+    /// The answered peers of another cluster whose grace is over at `now`: to disconnect.
+    pub(crate) fn due(&mut self, now: Instant) -> Vec<PeerId> {
+        let mut due = Vec::new();
+        self.closing.retain(|(peer, at)| {
+            let over = *at <= now;
+            if over {
+                due.push(*peer);
+            }
+            !over
+        });
+        due
+    }
+
     /// Forgets a peer that disconnected.
     pub(crate) fn disconnected(&mut self, peer: &PeerId) {
         self.leaving.remove(peer);
+        self.closing.retain(|(p, _)| p != peer);
     }
 }
 

@@ -6,15 +6,19 @@
 //! gossipsub v1.1 scores every peer; only the pubsub topic has topic parameters:
 //! - **P4, invalid messages** (weight [`INVALID_MESSAGE_WEIGHT`], the count squared, decaying to
 //!   a tenth over 10 minutes): every message the relay's checks Reject (malformed, empty,
-//!   oversized, an owner-only topic from an untrusted peer). Our nodes check the same rules
-//!   before they forward, so an honest node of ours never forwards one; two are forgiven (a
-//!   peer of another implementation may pass on a message we refuse), the third graylists any
-//!   peer, whatever positive score it built up.
-//! - **P5, the flood penalty** (application score): [`FLOOD_PENALTY`] points for each message
-//!   over the forwarding peer's rate ([`WakuConfig::per_peer`](crate::WakuConfig::per_peer)),
-//!   halving every [`FLOOD_HALF_LIFE`] on the node's clock. Such messages are not forwarded but
-//!   not Rejected (an honest node relaying a busy network may go over briefly); a peer that keeps
-//!   sending past its bucket, about 400 messages within a half-life, is graylisted.
+//!   oversized). Our nodes check the same rules before they forward, so an honest node of ours
+//!   never forwards one; two are forgiven (a peer of another implementation may pass on a
+//!   message we refuse), the third graylists any peer, whatever positive score it built up.
+//! - **P5, the application score**: [`FLOOD_PENALTY`] points for each message over the
+//!   forwarding peer's rate ([`WakuConfig::per_peer`](crate::WakuConfig::per_peer)) and for each
+//!   `contact-`/`privatestore-` envelope from a peer this node does not trust with them, halving
+//!   every [`FLOOD_HALF_LIFE`] on the node's clock. Such messages are not stored or forwarded
+//!   but not Rejected: an honest node relaying a busy network may go over its bucket briefly, and
+//!   trust is one-sided (a node forwards the owner-only envelopes of its clients and of the peers
+//!   it trusts to every mesh peer, including those that do not trust it), so a Reject would
+//!   graylist honest nodes after three contact publications. A peer that keeps sending either,
+//!   about 400 messages within a half-life, is graylisted; below that, its rate bucket bounds
+//!   what it costs.
 //! - **P1, time in mesh** and **P2, first deliveries** give an honest peer at most
 //!   [`TOPIC_SCORE_CAP`] (10 each): little enough that a hostile peer cannot bank credit to
 //!   spend on invalid messages. **P3** (mesh delivery quotas) is off: XMTP traffic is sparse and
@@ -27,7 +31,9 @@
 //! published to it, and below [`GRAYLIST_THRESHOLD`] gossipsub ignores everything it sends. The
 //! node also disconnects a graylisted peer and refuses its connections (the block list) until
 //! its score, which gossipsub keeps for an hour after it leaves, is back above the threshold: so
-//! it cannot catch up or fetch through the sync protocol either. Graylisted peers, the peers
+//! it cannot catch up or fetch through the sync protocol either. The list holds at most
+//! [`MAX_BLOCKED`] peers; past it, the peer graylisted longest ago is unblocked (gossipsub still
+//! ignores it while its score stays low). Graylisted peers, the peers
 //! graylisted so far and the lowest score are in `/metrics`;
 //! [`WakuPeer::peer_score`](crate::WakuPeer::peer_score) reads one peer's score.
 
@@ -37,6 +43,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hashlink::LinkedHashSet;
 use libp2p::PeerId;
 use libp2p::gossipsub::{self, PeerScoreParams, PeerScoreThresholds, TopicHash, TopicScoreParams};
 use prometheus_client::metrics::counter::Counter;
@@ -58,8 +65,9 @@ pub const TOPIC_SCORE_CAP: f64 = 20.0;
 pub const FLOOD_PENALTY: f64 = 0.2;
 /// The flood penalty halves in this long.
 pub const FLOOD_HALF_LIFE: Duration = Duration::from_secs(10);
-/// Graylisted peers the node blocks at once; past it, a peer is only ignored by gossipsub.
-const MAX_BLOCKED: usize = 4096;
+/// Peers a block list holds (the graylisted, and apart from them the banned): a full list
+/// forgets the peer blocked longest ago (see [`BlockedPeers`]).
+pub const MAX_BLOCKED: usize = 4096;
 
 /// The score parameters and thresholds for a relay on `topic` (see the module docs).
 pub(crate) fn params(topic: TopicHash) -> (PeerScoreParams, PeerScoreThresholds) {
@@ -150,11 +158,53 @@ impl ScoreMetrics {
     }
 }
 
+/// A set of at most [`MAX_BLOCKED`] peers in the order they were added. Peer ids cost an
+/// attacker nothing to make, so a list that only grew would be memory any of them could take;
+/// when it is full, the peer added longest ago is forgotten (and unblocked by the caller: if it
+/// still misbehaves, it is found out again).
+pub(crate) struct BlockedPeers(LinkedHashSet<PeerId>);
+
+impl BlockedPeers {
+    pub(crate) fn new() -> Self {
+        Self(LinkedHashSet::new())
+    }
+
+    /// Adds `peer` if it is not held: `Some` of the peer forgotten to make room (or `None`
+    /// within the cap); `None` too when `peer` was already held (see [`Self::contains`]).
+    pub(crate) fn insert(&mut self, peer: PeerId) -> Option<PeerId> {
+        // Not `insert` alone: it would move a peer already held to the back.
+        if self.0.contains(&peer) {
+            return None;
+        }
+        self.0.insert(peer);
+        if self.0.len() > MAX_BLOCKED {
+            return self.0.pop_front();
+        }
+        None
+    }
+
+    pub(crate) fn contains(&self, peer: &PeerId) -> bool {
+        self.0.contains(peer)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &PeerId> {
+        self.0.iter()
+    }
+
+    fn retain(&mut self, keep: impl FnMut(&PeerId) -> bool) {
+        self.0.retain(keep);
+    }
+}
+
 /// The relay task's scoring state: flood penalties, graylisted peers, and the scores last read.
 pub(crate) struct Scoring {
     flood: HashMap<PeerId, f64>,
     decayed_at_ns: u64,
-    graylisted: HashSet<PeerId>,
+    graylisted: BlockedPeers,
     scores: Arc<Mutex<HashMap<PeerId, f64>>>,
     metrics: Arc<ScoreMetrics>,
     clock: Arc<dyn xmtp_keystore::Clock>,
@@ -178,7 +228,7 @@ impl Scoring {
         let scoring = Self {
             flood: HashMap::new(),
             decayed_at_ns: clock.now_ns(),
-            graylisted: HashSet::new(),
+            graylisted: BlockedPeers::new(),
             scores: Arc::clone(&scores),
             metrics,
             clock,
@@ -186,30 +236,42 @@ impl Scoring {
         (scoring, scores)
     }
 
-    /// Charges `peer` for a message over its rate.
-    pub(crate) fn flooded(&mut self, relay: &mut gossipsub::Behaviour, peer: &PeerId) {
+    /// Charges `peer` [`FLOOD_PENALTY`] of application score (P5): for a message over its rate,
+    /// or for an owner-only envelope this node does not take from it (an honest node that
+    /// trusts the envelope's origin may forward it, so it is not a Reject: see `waku.rs`).
+    pub(crate) fn charge(&mut self, relay: &mut gossipsub::Behaviour, peer: &PeerId) {
         let penalty = self.flood.entry(*peer).or_insert(0.0);
         *penalty += FLOOD_PENALTY;
         relay.set_application_score(peer, -*penalty);
     }
 
     /// Reads `peer`'s score after a message of its was refused: a block if it just fell below
-    /// the graylist threshold.
-    pub(crate) fn check(&mut self, relay: &gossipsub::Behaviour, peer: &PeerId) -> Option<Verdict> {
-        self.graylist(peer, relay.peer_score(peer)?)
+    /// the graylist threshold (and the unblock of the peer graylisted longest ago if the list
+    /// was full).
+    pub(crate) fn check(&mut self, relay: &gossipsub::Behaviour, peer: &PeerId) -> Vec<Verdict> {
+        let mut verdicts = Vec::new();
+        if let Some(score) = relay.peer_score(peer) {
+            self.graylist(peer, score, &mut verdicts);
+        }
+        verdicts
     }
 
-    fn graylist(&mut self, peer: &PeerId, score: f64) -> Option<Verdict> {
+    /// Whether `peer` is graylisted (and so blocked) now.
+    pub(crate) fn is_graylisted(&self, peer: &PeerId) -> bool {
+        self.graylisted.contains(peer)
+    }
+
+    fn graylist(&mut self, peer: &PeerId, score: f64, verdicts: &mut Vec<Verdict>) {
         if score >= GRAYLIST_THRESHOLD || self.graylisted.contains(peer) {
-            return None;
+            return;
         }
         tracing::info!(%peer, score, "waku peer graylisted");
         self.metrics.graylisted_total.inc();
-        if self.graylisted.len() >= MAX_BLOCKED {
-            return None;
+        if let Some(forgotten) = self.graylisted.insert(*peer) {
+            tracing::info!(peer = %forgotten, "graylist full: the peer graylisted longest ago is unblocked");
+            verdicts.push(Verdict::Unblock(forgotten));
         }
-        self.graylisted.insert(*peer);
-        Some(Verdict::Block(*peer))
+        verdicts.push(Verdict::Block(*peer));
     }
 
     /// Decays the flood penalties by the time passed, re-reads the scores of `connected` and
@@ -240,7 +302,7 @@ impl Scoring {
         }
         let mut verdicts = Vec::new();
         for (peer, score) in &scores {
-            verdicts.extend(self.graylist(peer, *score));
+            self.graylist(peer, *score, &mut verdicts);
         }
         self.graylisted.retain(|peer| {
             let back = scores
@@ -280,5 +342,51 @@ mod tests {
         }
         // The flood penalty: about 400 over-rate messages within a half-life.
         assert!((GRAYLIST_THRESHOLD / -FLOOD_PENALTY - 400.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn a_full_block_list_forgets_the_peer_added_longest_ago() {
+        let mut peers = BlockedPeers::new();
+        let first: Vec<PeerId> = (0..MAX_BLOCKED).map(|_| PeerId::random()).collect();
+        for peer in &first {
+            assert_eq!(peers.insert(*peer), None);
+        }
+        // Adding one held already changes nothing (it stays the oldest).
+        assert_eq!(peers.insert(first[0]), None);
+        assert_eq!(peers.len(), MAX_BLOCKED);
+        let next = PeerId::random();
+        assert_eq!(peers.insert(next), Some(first[0]));
+        assert_eq!(peers.len(), MAX_BLOCKED);
+        assert!(!peers.contains(&first[0]) && peers.contains(&first[1]) && peers.contains(&next));
+        // The one forgotten comes back as the newest.
+        assert_eq!(peers.insert(first[0]), Some(first[1]));
+    }
+
+    #[test]
+    fn past_the_cap_a_graylisted_peer_is_blocked_and_counted_once() {
+        let metrics = Arc::new(ScoreMetrics::register(&mut Registry::default()));
+        let (mut scoring, _) = Scoring::new(
+            Arc::clone(&metrics),
+            Arc::new(xmtp_keystore::ManualClock::at_system_now()),
+        );
+        let low = GRAYLIST_THRESHOLD - 1.0;
+        let peers: Vec<PeerId> = (0..=MAX_BLOCKED).map(|_| PeerId::random()).collect();
+        let mut verdicts = Vec::new();
+        for peer in &peers[..MAX_BLOCKED] {
+            scoring.graylist(peer, low, &mut verdicts);
+        }
+        assert_eq!(verdicts.len(), MAX_BLOCKED);
+        verdicts.clear();
+        // One more: blocked, and the first one graylisted is let go to make room.
+        let last = peers[MAX_BLOCKED];
+        scoring.graylist(&last, low, &mut verdicts);
+        assert_eq!(verdicts, [Verdict::Unblock(peers[0]), Verdict::Block(last)]);
+        // Each further refused message of the same peer neither blocks nor counts it again.
+        verdicts.clear();
+        for _ in 0..3 {
+            scoring.graylist(&last, low, &mut verdicts);
+        }
+        assert!(verdicts.is_empty(), "{verdicts:?}");
+        assert_eq!(metrics.counts().1, MAX_BLOCKED as u64 + 1);
     }
 }

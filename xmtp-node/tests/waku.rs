@@ -206,13 +206,20 @@ async fn restricted_topics_cross_only_trusted_peers() {
     assert_eq!(next(&mut on_b).await, from_a);
     assert_eq!(next(&mut on_c).await, from_a);
 
-    // C's owner publishes on C, and then an open envelope: B does not trust C, so it refuses the
-    // first (and does not forward it) but forwards the second.
-    let from_c = envelope(&contact_c, now_ns(), b"bundle of C");
+    // C's owner publishes on C three times (a bundle and two updates), and then an open
+    // envelope: B does not trust C, so it refuses the first three (and does not forward them)
+    // but forwards the last. Trust is one-sided and C is honest: B does not graylist it for
+    // them (three Rejects would), so C stays in B's mesh.
+    let t = now_ns();
+    let from_c: Vec<_> = (0..3u64)
+        .map(|i| envelope(&contact_c, t + i, format!("bundle {i} of C").as_bytes()))
+        .collect();
     let after = envelope(&open, now_ns(), b"open");
-    c.publish_grpc(vec![from_c.clone()]).await;
+    for e in &from_c {
+        c.publish_grpc(vec![e.clone()]).await;
+    }
     c.publish_grpc(vec![after.clone()]).await;
-    status(&b, "B's refusal", |s| s.refused >= 1).await;
+    status(&b, "B's refusals", |s| s.refused >= 3).await;
     assert_eq!(
         next(&mut on_a).await,
         after,
@@ -220,11 +227,13 @@ async fn restricted_topics_cross_only_trusted_peers() {
     );
     assert!(stored(&a, &contact_c).await.is_empty());
     assert!(stored(&b, &contact_c).await.is_empty());
-    assert_eq!(stored(&c, &contact_c).await, keys(&[from_c]));
+    assert_eq!(stored(&c, &contact_c).await, keys(&from_c));
+    let s = status(&b, "C still a peer of B", |s| s.peers == 2).await;
+    assert_eq!((s.graylisted, s.graylisted_total), (0, 0), "{s:?}");
     let text = b.metrics_text().await;
     assert!(
         text.contains(
-            "xmtp_node_waku_relay_in_refused_total{reason=\"untrusted_restricted_topic\"} 1"
+            "xmtp_node_waku_relay_in_refused_total{reason=\"untrusted_restricted_topic\"} 3"
         ),
         "{text}"
     );
@@ -321,16 +330,39 @@ async fn hostile_relay_peers_are_refused_and_graylisted_while_an_honest_one_work
     let contact = format!("/xmtp/0/contact-{}/proto", a.me.wallet);
     let t = now_ns();
 
-    // X sends one malformed, one oversized and one owner-only message: each is Rejected, and
-    // the third graylists X (P4: 3 squared times -20).
+    // Z forwards a forged owner-only message: refused, and only charged P5 (an honest peer with
+    // another trust list may forward one), so Z stays well above the graylist threshold.
+    let z = RawRelayPeer::join(&addr(&a)).await;
+    z.publish(WakuMessage::from_parts(&contact, t, b"forged bundle".to_vec()).encode_to_vec())
+        .await;
+    let s = status(&a, "the forgery refused", |s| s.refused == 1).await;
+    assert_eq!(s.graylisted_total, 0, "{s:?}");
+    // Scores are read every 100 ms: wait for one that has Z's charge in it.
+    let score = within("Z's score with the charge", async {
+        loop {
+            match a.node.waku().unwrap().peer_score(&z.peer_id) {
+                Some(score) if score < 0.0 => break score,
+                _ => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    })
+    .await;
+    assert!(
+        score > xmtp_node::waku_score::GRAYLIST_THRESHOLD / 2.0,
+        "{score}"
+    );
+    drop(z);
+    status(&a, "Z gone", |s| s.peers == 1).await;
+
+    // X sends two malformed messages and one oversized: each is Rejected, and the third
+    // graylists X (P4: 3 squared times -20).
     let x = RawRelayPeer::join(&addr(&a)).await;
     x.publish(vec![0xff; 64]).await;
     x.publish(WakuMessage::from_parts(&topic, t, vec![1; MAX_MESSAGE_BYTES + 1]).encode_to_vec())
         .await;
-    x.publish(WakuMessage::from_parts(&contact, t, b"forged bundle".to_vec()).encode_to_vec())
-        .await;
+    x.publish(vec![0xfe; 64]).await;
     let s = status(&a, "X graylisted", |s| s.graylisted == 1).await;
-    assert_eq!((s.refused, s.graylisted_total), (3, 1), "{s:?}");
+    assert_eq!((s.refused, s.graylisted_total), (4, 1), "{s:?}");
     let score = a.node.waku().unwrap().peer_score(&x.peer_id).unwrap();
     assert!(score < xmtp_node::waku_score::GRAYLIST_THRESHOLD, "{score}");
     // X is disconnected and refused: only B is left.
@@ -350,7 +382,7 @@ async fn hostile_relay_peers_are_refused_and_graylisted_while_an_honest_one_work
     status(&a, "Y cut off", |s| s.peers == 1).await;
     let text = a.metrics_text().await;
     for line in [
-        "xmtp_node_waku_relay_in_refused_total{reason=\"malformed\"} 1".to_owned(),
+        "xmtp_node_waku_relay_in_refused_total{reason=\"malformed\"} 2".to_owned(),
         "xmtp_node_waku_relay_in_refused_total{reason=\"too_big\"} 1".to_owned(),
         "xmtp_node_waku_relay_in_refused_total{reason=\"untrusted_restricted_topic\"} 1".to_owned(),
         "xmtp_node_waku_graylisted_peers 2".to_owned(),
