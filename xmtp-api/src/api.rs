@@ -255,7 +255,7 @@ impl AuthCache {
 /// [`XmtpApi`] over gRPC on tonic's channel, plaintext or TLS (rustls).
 #[derive(Clone)]
 pub struct GrpcApi {
-    client: MessageApiClient<Channel>,
+    client: MessageApiClient<crate::eager_eos::EagerEosChannel<Channel>>,
     config: Arc<ApiConfig>,
     auth: Option<Arc<AuthCache>>,
 }
@@ -283,8 +283,11 @@ impl GrpcApi {
 
     fn with_channel(channel: Channel, origin: http::Uri, config: ApiConfig) -> Self {
         Self {
-            client: MessageApiClient::with_origin(channel, origin)
-                .max_decoding_message_size(64 * 1024 * 1024),
+            client: MessageApiClient::with_origin(
+                crate::eager_eos::EagerEosChannel(channel),
+                origin,
+            )
+            .max_decoding_message_size(64 * 1024 * 1024),
             config: Arc::new(config),
             auth: None,
         }

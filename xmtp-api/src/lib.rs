@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod eager_eos;
 mod error;
 mod paging;
 mod retry;
