@@ -12,6 +12,11 @@ use anyhow::Context as _;
 use clap::Parser;
 use xmtp_node::{Node, NodeArgs, StopSignal};
 
+/// jemalloc returns what a burst freed (see the `jemalloc` feature in Cargo.toml).
+#[cfg(feature = "jemalloc")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// An XMTP v2 node: stores envelopes by topic and relays them live, over gRPC and the HTTP/JSON
 /// gateway the JS SDK uses.
 #[derive(Debug, Parser)]
