@@ -20,6 +20,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// jemalloc, as in the xmtp-node binary: `xmtp node` hands back what a burst freed.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// The profile used when `--profile` is not given.
 pub const DEFAULT_PROFILE: &str = "default";
 

@@ -100,7 +100,7 @@ pub(crate) struct Metadata {
 
 /// How long a peer of another cluster keeps its connection after this node's answer was
 /// written (unless it closes first, as ours do on reading it).
-pub(crate) const LEAVE_GRACE: Duration = Duration::from_secs(1);
+pub const LEAVE_GRACE: Duration = Duration::from_secs(1);
 
 impl Metadata {
     /// `other_cluster` is the counter [`Metadata::register`] made.

@@ -61,12 +61,13 @@ pub const GRAYLIST_THRESHOLD: f64 = -80.0;
 pub const INVALID_MESSAGE_WEIGHT: f64 = -20.0;
 /// The positive score a peer can reach on the pubsub topic (P1 and P2, 10 each).
 pub const TOPIC_SCORE_CAP: f64 = 20.0;
-/// Application-score points taken for each message over the peer's rate.
+/// Application-score points taken for each message over the peer's rate, and for each owner-only
+/// envelope from a peer not trusted with them.
 pub const FLOOD_PENALTY: f64 = 0.2;
 /// The flood penalty halves in this long.
 pub const FLOOD_HALF_LIFE: Duration = Duration::from_secs(10);
 /// Peers a block list holds (the graylisted, and apart from them the banned): a full list
-/// forgets the peer blocked longest ago (see [`BlockedPeers`]).
+/// forgets the peer blocked longest ago.
 pub const MAX_BLOCKED: usize = 4096;
 
 /// The score parameters and thresholds for a relay on `topic` (see the module docs).
