@@ -9,7 +9,8 @@ use xmtp_keystore::{Clock, SystemClock};
 
 use super::{Cursor, Digest, Direction, Query, Store, StoreError, StoredEnvelope, SyncId, SyncKey};
 
-type Key = (String, u64, Digest);
+/// `(topic, timestamp_ns, digest)`: how envelopes are keyed and deduplicated.
+pub(crate) type Key = (String, u64, Digest);
 
 struct Row {
     message: bytes::Bytes,
@@ -56,8 +57,8 @@ impl MemoryStore {
     }
 }
 
-/// One topic's rows matching the query, in its order, at most `limit`.
-fn topic_page(rows: &BTreeMap<Key, Row>, topic: &str, q: &Query) -> Vec<StoredEnvelope> {
+/// One topic's keys matching the query, in its order, at most `limit`.
+fn topic_page<'a, V>(rows: &'a BTreeMap<Key, V>, topic: &str, q: &Query) -> Vec<(&'a Key, &'a V)> {
     let start = q.start_ns.unwrap_or(0);
     let end = q.end_ns.unwrap_or(u64::MAX);
     if start > end {
@@ -88,17 +89,31 @@ fn topic_page(rows: &BTreeMap<Key, Row>, topic: &str, q: &Query) -> Vec<StoredEn
         return Vec::new();
     }
     let range = rows.range((lower, upper));
-    let to_envelope = |((topic, ts, digest), row): (&Key, &Row)| StoredEnvelope {
-        content_topic: topic.clone(),
-        timestamp_ns: *ts,
-        message: row.message.clone(),
-        digest: *digest,
-    };
     let limit = q.limit as usize;
     match q.direction {
-        Direction::Ascending => range.take(limit).map(to_envelope).collect(),
-        Direction::Descending => range.rev().take(limit).map(to_envelope).collect(),
+        Direction::Ascending => range.take(limit).collect(),
+        Direction::Descending => range.rev().take(limit).collect(),
     }
+}
+
+/// The keys a query's page holds among `rows` (keyed `(topic, timestamp_ns, digest)`), in the
+/// query's order, at most its `limit`; the byte budget is the caller's.
+pub(crate) fn page_keys<'a, V>(rows: &'a BTreeMap<Key, V>, q: &Query) -> Vec<(&'a Key, &'a V)> {
+    let mut topics: Vec<&str> = q.topics.iter().map(String::as_str).collect();
+    topics.sort_unstable();
+    topics.dedup();
+    let mut page: Vec<(&Key, &V)> = topics.iter().flat_map(|t| topic_page(rows, t, q)).collect();
+    page.sort_by(|(a, _), (b, _)| order_key(a).cmp(&order_key(b)));
+    if q.direction == Direction::Descending {
+        page.reverse();
+    }
+    page.truncate(q.limit as usize);
+    page
+}
+
+/// Where a key sorts in a page: `(timestamp_ns, digest)`, then the topic.
+pub(crate) fn order_key(key: &Key) -> (u64, &Digest, &str) {
+    (key.1, &key.2, key.0.as_str())
 }
 
 #[async_trait]
@@ -118,19 +133,15 @@ impl Store for MemoryStore {
 
     async fn query(&self, query: Query) -> Result<Vec<StoredEnvelope>, StoreError> {
         let rows = self.lock();
-        let mut topics = query.topics.clone();
-        topics.sort_unstable();
-        topics.dedup();
-        let mut page: Vec<StoredEnvelope> = topics
-            .iter()
-            .flat_map(|t| topic_page(&rows, t, &query))
-            .collect();
-        page.sort_by_key(|e| (e.timestamp_ns, e.digest));
-        if query.direction == Direction::Descending {
-            page.reverse();
-        }
-        page.truncate(query.limit as usize);
-        super::within_budget(page.into_iter().map(Ok::<_, StoreError>), query.max_bytes)
+        let page = page_keys(&rows, &query)
+            .into_iter()
+            .map(|((topic, ts, digest), row)| StoredEnvelope {
+                content_topic: topic.clone(),
+                timestamp_ns: *ts,
+                message: row.message.clone(),
+                digest: *digest,
+            });
+        super::within_budget(page.map(Ok::<_, StoreError>), query.max_bytes)
     }
 
     async fn delete_expired(&self, received_before_ns: u64, batch: u32) -> Result<u64, StoreError> {
