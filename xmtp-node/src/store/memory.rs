@@ -96,13 +96,16 @@ fn topic_page<'a, V>(rows: &'a BTreeMap<Key, V>, topic: &str, q: &Query) -> Vec<
     }
 }
 
-/// The keys a query's page holds among `rows` (keyed `(topic, timestamp_ns, digest)`), in the
-/// query's order, at most its `limit`; the byte budget is the caller's.
-pub(crate) fn page_keys<'a, V>(rows: &'a BTreeMap<Key, V>, q: &Query) -> Vec<(&'a Key, &'a V)> {
+/// The keys a query's page holds among the maps in `sets` (keyed `(topic, timestamp_ns, digest)`,
+/// disjoint), in the query's order, at most its `limit`; the byte budget is the caller's.
+pub(crate) fn page_keys<'a, V>(sets: &[&'a BTreeMap<Key, V>], q: &Query) -> Vec<(&'a Key, &'a V)> {
     let mut topics: Vec<&str> = q.topics.iter().map(String::as_str).collect();
     topics.sort_unstable();
     topics.dedup();
-    let mut page: Vec<(&Key, &V)> = topics.iter().flat_map(|t| topic_page(rows, t, q)).collect();
+    let mut page: Vec<(&Key, &V)> = sets
+        .iter()
+        .flat_map(|rows| topics.iter().flat_map(|t| topic_page(rows, t, q)))
+        .collect();
     page.sort_by(|(a, _), (b, _)| order_key(a).cmp(&order_key(b)));
     if q.direction == Direction::Descending {
         page.reverse();
@@ -133,7 +136,7 @@ impl Store for MemoryStore {
 
     async fn query(&self, query: Query) -> Result<Vec<StoredEnvelope>, StoreError> {
         let rows = self.lock();
-        let page = page_keys(&rows, &query)
+        let page = page_keys(&[&rows], &query)
             .into_iter()
             .map(|((topic, ts, digest), row)| StoredEnvelope {
                 content_topic: topic.clone(),

@@ -159,8 +159,7 @@ const QUIET_ROUNDS_BEFORE_TRIM: u32 = if cfg!(test) { 2 } else { 8 };
 const PASS_ROWS: usize = if cfg!(test) { 64 } else { 65_536 };
 /// ...or once the first of them has waited this long (checked at each checkpointer round).
 const PASS_AGE: Duration = Duration::from_secs(1);
-/// Paging rows written per transaction of a pass: bounds how long a publish queues behind one
-/// (about 5 ms for 1,024 keys).
+/// Paging rows written per transaction of a pass: bounds how long a publish queues behind one.
 const PASS_CHUNK: usize = if cfg!(test) { 16 } else { 1024 };
 /// Rows without paging rows beyond which the writer finishes the pass under way before it
 /// takes more publishes: bounds the memory [`Recent`] holds.
@@ -192,6 +191,14 @@ struct Recent {
     next_id: i64,
 }
 
+/// The lock of a [`Recent`]; a panic elsewhere leaves it usable (it holds no invariant a
+/// half-done change could break: rows are added or swapped whole).
+fn lock_recent(recent: &Mutex<Recent>) -> MutexGuard<'_, Recent> {
+    recent
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Recent {
     fn starting_at(next_id: i64) -> Self {
         Self {
@@ -212,6 +219,7 @@ impl Recent {
         self.active.contains_key(key) || self.merging.as_ref().is_some_and(|m| m.contains_key(key))
     }
 
+    #[cfg(test)]
     fn len(&self) -> usize {
         self.active.len() + self.merging.as_ref().map_or(0, |m| m.len())
     }
@@ -234,16 +242,10 @@ impl Recent {
 
     /// The keys and row ids of this query's page among the rows here, in its order.
     fn page(&self, q: &Query) -> Vec<(Key, i64)> {
-        let mut page: Vec<(&Key, &Unpaged)> = page_keys(&self.active, q);
-        if let Some(merging) = &self.merging {
-            page.extend(page_keys(merging, q));
-            page.sort_by(|(a, _), (b, _)| order_key(a).cmp(&order_key(b)));
-            if q.direction == Direction::Descending {
-                page.reverse();
-            }
-            page.truncate(q.limit as usize);
-        }
-        page.into_iter()
+        let mut sets = vec![&self.active];
+        sets.extend(self.merging.as_deref());
+        page_keys(&sets, q)
+            .into_iter()
             .map(|(key, row)| (key.clone(), row.id))
             .collect()
     }
@@ -309,9 +311,10 @@ impl Pass {
             )?;
             let mut drop_row = tx.prepare_cached("DELETE FROM envelopes WHERE id = ?1")?;
             for (key @ (topic, ts, digest), row) in rows.by_ref().take(PASS_CHUNK) {
-                let key_params = params![topic, ts_to_sql(*ts), &digest[..]];
-                if put.execute(params![topic, ts_to_sql(*ts), &digest[..], row.id])? == 0 {
-                    let other: i64 = paged_as.query_row(key_params, |r| r.get(0))?;
+                let ts = ts_to_sql(*ts);
+                if put.execute(params![topic, ts, &digest[..], row.id])? == 0 {
+                    let other: i64 =
+                        paged_as.query_row(params![topic, ts, &digest[..]], |r| r.get(0))?;
                     if other != row.id {
                         duplicates += drop_row.execute([row.id])? as u64;
                     }
@@ -325,14 +328,16 @@ impl Pass {
         }
         tx.commit()?;
         self.after = last.cloned();
-        if duplicates > 0 {
-            stored.fetch_sub(
-                duplicates.min(stored.load(Ordering::Relaxed)),
-                Ordering::Relaxed,
-            );
-        }
+        uncount(stored, duplicates);
         Ok(done)
     }
+}
+
+/// Takes `n` deleted rows off the row count, never below zero.
+fn uncount(stored: &AtomicU64, n: u64) {
+    let _ = stored.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
+        Some(c.saturating_sub(n))
+    });
 }
 
 /// Rows one transaction added, to remember in [`Recent`] once it commits.
@@ -802,9 +807,7 @@ impl Drop for InFlight<'_> {
 
 impl Writer {
     fn recent(&self) -> MutexGuard<'_, Recent> {
-        self.recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock_recent(&self.recent)
     }
 
     /// The connection for the writer thread, which may wait for it and for SQLite's write lock.
@@ -831,7 +834,7 @@ impl Writer {
             return None;
         }
         let mut conn = self.conn.try_lock().ok()?;
-        if self.recent().len() >= MAX_UNPAGED {
+        if self.recent().active.len() >= MAX_UNPAGED {
             // The writer thread pages rows before it takes more.
             return None;
         }
@@ -911,7 +914,7 @@ fn writer_loop(writer: &Writer, mut rx: mpsc::Receiver<WriteOp>) {
                     let result =
                         delete_expired(writer, &mut conn, &mut pass, received_before_ns, batch);
                     if let Ok(n) = result {
-                        stored.fetch_sub(n.min(stored.load(Ordering::Relaxed)), Ordering::Relaxed);
+                        uncount(stored, n);
                     }
                     let _ = reply.send(result);
                 }
@@ -976,11 +979,7 @@ fn page_everything(
     pass: &mut Option<Pass>,
     stored: &AtomicU64,
 ) -> Result<(), rusqlite::Error> {
-    let recent = || {
-        recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
+    let recent = || lock_recent(recent);
     loop {
         if pass.is_none() {
             *pass = recent().pass_due(true);
@@ -1052,10 +1051,7 @@ fn group_commit(
     })();
     match committed {
         Ok(()) => {
-            recent
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .add(fresh.rows);
+            lock_recent(recent).add(fresh.rows);
             stored.fetch_add(inserted, Ordering::Relaxed);
             for ((_, _, reply), result) in requests.drain(..).zip(results) {
                 let _ = reply.send(result);
@@ -1091,10 +1087,7 @@ fn insert_all(
     for e in envelopes {
         let key: Key = (e.content_topic.clone(), e.timestamp_ns, e.digest);
         let known = fresh.keys.contains(&key)
-            || recent
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .contains(&key)
+            || lock_recent(recent).contains(&key)
             || paged.exists(params![
                 e.content_topic,
                 ts_to_sql(e.timestamp_ns),
@@ -1104,10 +1097,7 @@ fn insert_all(
             continue;
         }
         let expiring = !e.content_topic.starts_with("/xmtp/");
-        let id = recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take_id();
+        let id = lock_recent(recent).take_id();
         append.execute(params![
             id,
             e.content_topic,
