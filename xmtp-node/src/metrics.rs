@@ -34,7 +34,7 @@ pub(crate) struct Metrics {
     pub(crate) expired_envelopes_deleted: Counter,
 }
 
-fn latency_histogram() -> Histogram {
+pub(crate) fn latency_histogram() -> Histogram {
     Histogram::new([
         0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 10.0,
     ])

@@ -61,7 +61,18 @@ impl std::fmt::Debug for RunningNode {
     }
 }
 
-async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
+/// Registers a store's own metrics into the node's registry.
+type StoreMetrics = Box<dyn FnOnce(&mut prometheus_client::registry::Registry) + Send>;
+
+/// The store `config` names, and what registers its metrics (the SQLite store has some).
+async fn open_store(config: &NodeConfig) -> Result<(Arc<dyn Store>, Option<StoreMetrics>)> {
+    #[cfg(feature = "sqlite")]
+    let sqlite = |store: SqliteStore| -> (Arc<dyn Store>, Option<StoreMetrics>) {
+        let store = Arc::new(store);
+        let registrant = Arc::clone(&store);
+        let metrics: StoreMetrics = Box::new(move |registry| registrant.register_metrics(registry));
+        (store, Some(metrics))
+    };
     Ok(match &config.database {
         #[cfg(feature = "sqlite")]
         Database::Sqlite(path) => {
@@ -70,15 +81,18 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
             let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(path, &options))
                 .await
                 .map_err(|e| Error::Config(format!("opening SQLite: {e}")))??;
-            Arc::new(store)
+            sqlite(store)
         }
         #[cfg(feature = "sqlite")]
-        Database::Temporary => Arc::new(SqliteStore::temporary_with(&sqlite_options(config))?),
+        Database::Temporary => sqlite(SqliteStore::temporary_with(&sqlite_options(config))?),
         #[cfg(not(feature = "sqlite"))]
         Database::Sqlite(_) | Database::Temporary => {
             return Err(not_built("SQLite backend", "sqlite"));
         }
-        Database::Memory => Arc::new(MemoryStore::with_clock(Arc::clone(&config.clock))),
+        Database::Memory => (
+            Arc::new(MemoryStore::with_clock(Arc::clone(&config.clock))),
+            None,
+        ),
         #[cfg(feature = "postgres")]
         Database::Postgres(url) => {
             let options = PostgresOptions {
@@ -86,11 +100,11 @@ async fn open_store(config: &NodeConfig) -> Result<Arc<dyn Store>> {
                 clock: Arc::clone(&config.clock),
                 ..PostgresOptions::default()
             };
-            Arc::new(PostgresStore::connect(url, options).await?)
+            (Arc::new(PostgresStore::connect(url, options).await?), None)
         }
         #[cfg(not(feature = "postgres"))]
         Database::Postgres(_) => return Err(not_built("PostgreSQL backend", "postgres")),
-        Database::Custom(store) => Arc::clone(store),
+        Database::Custom(store) => (Arc::clone(store), None),
     })
 }
 
@@ -125,7 +139,7 @@ impl Node {
         if config.waku.is_some() {
             return Err(not_built("Waku relay", "waku"));
         }
-        let store = open_store(&config).await?;
+        let (store, store_metrics) = open_store(&config).await?;
         store.ping().await?;
         let tls = config
             .tls
@@ -154,10 +168,13 @@ impl Node {
 
         #[cfg(feature = "waku")]
         let mut waku_metrics = None;
-        let metrics = Arc::new(Metrics::with_more(|_registry| {
+        let metrics = Arc::new(Metrics::with_more(|registry| {
+            if let Some(register) = store_metrics {
+                register(registry);
+            }
             #[cfg(feature = "waku")]
             if config.waku.is_some() {
-                waku_metrics = Some(Arc::new(crate::waku::WakuMetrics::register(_registry)));
+                waku_metrics = Some(Arc::new(crate::waku::WakuMetrics::register(registry)));
             }
         }));
         let hub = Hub::new(
