@@ -528,7 +528,7 @@ impl SqliteStore {
             inserts_in_flight: AtomicUsize::new(0),
             restart_wanted: AtomicBool::new(false),
             metrics: Arc::new(SqliteMetrics::new()),
-            log_restarts: tokio::sync::watch::Sender::new(0),
+            rounds: tokio::sync::watch::Sender::new(0),
             recent: Mutex::new(Recent::starting_at(next_id)),
         });
         if !leftovers.is_empty() {
@@ -735,23 +735,21 @@ fn checkpoint_loop(
     let mut last_sequence = wal_checkpoint_sequence(wal);
     let mut unanswered_rounds = 0u32;
     while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_INTERVAL) {
+        let (waiting, unpaged) = {
+            let recent = writer.recent();
+            (!recent.active.is_empty(), recent.unpaged())
+        };
+        writer.metrics.unpaged_rows.set(unpaged as i64);
         // Rows waiting for paging rows: wake the writer so that it can see whether a pass is due.
-        if !writer.recent().active.is_empty()
-            && let Some(queue) = nudge.upgrade()
-        {
+        if waiting && let Some(queue) = nudge.upgrade() {
             let _ = queue.try_send(WriteOp::Page);
         }
-        writer
-            .metrics
-            .unpaged_rows
-            .set(writer.recent().unpaged() as i64);
         // PASSIVE never blocks the writer or readers; frames they still need wait for a later round.
         let round = Instant::now();
         let result = match checkpoint("PASSIVE") {
             Ok((log, copied)) => {
                 let sequence = wal_checkpoint_sequence(wal);
                 if sequence != last_sequence {
-                    writer.log_restarts.send_modify(|n| *n += 1);
                     writer.metrics.log_restarts.inc();
                     unanswered_rounds = 0;
                 }
@@ -782,6 +780,7 @@ fn checkpoint_loop(
             Err(e) => Err(e),
         };
         writer.metrics.took(Operation::Checkpoint, round);
+        writer.rounds.send_modify(|n| *n += 1);
         if let Err(e) = result {
             tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
             continue;
@@ -821,8 +820,9 @@ struct Writer {
     /// What `/metrics` shows of this store (also counts what tests wait for); shared with
     /// the readers.
     metrics: Arc<SqliteMetrics>,
-    /// Times the checkpointer saw the log start over (watchable: tests wait on it).
-    log_restarts: tokio::sync::watch::Sender<u64>,
+    /// Rounds the checkpointer has finished (watchable: tests wait on it; the counts in
+    /// `metrics` are up to date for each round by its end).
+    rounds: tokio::sync::watch::Sender<u64>,
     /// Committed rows without paging rows yet.
     recent: Mutex<Recent>,
 }
@@ -1713,11 +1713,12 @@ mod tests {
             }));
         }
         let writer = Arc::clone(&store.writer);
-        let mut restarts = writer.log_restarts.subscribe();
-        // `is_ok_and` drops the watch's read guard at once: the checkpointer writes to it.
+        let mut rounds = writer.rounds.subscribe();
+        // `is_ok_and` drops the watch's read guard at once: the checkpointer writes to it. A
+        // round counts a restart before it ends.
         let reached = tokio::time::timeout(
             std::time::Duration::from_secs(60),
-            restarts.wait_for(|n| *n >= 3),
+            rounds.wait_for(|_| writer.metrics.log_restarts.get() >= 3),
         )
         .await
         .is_ok_and(|r| r.is_ok());
@@ -2113,15 +2114,16 @@ mod tests {
     }
 
     /// Waits until the checkpointer has finished `n` more rounds.
-    async fn checkpoint_rounds(metrics: &SqliteMetrics, n: u64) {
-        let start = metrics.count(Operation::Checkpoint);
-        for _ in 0..1000 {
-            if metrics.count(Operation::Checkpoint) >= start + n {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("the checkpointer did not finish {n} rounds");
+    async fn checkpoint_rounds(writer: &Writer, n: u64) {
+        let mut rounds = writer.rounds.subscribe();
+        let start = *rounds.borrow_and_update();
+        let finished = tokio::time::timeout(
+            Duration::from_secs(20),
+            rounds.wait_for(|r| *r >= start + n),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok());
+        assert!(finished, "the checkpointer did not finish {n} rounds");
     }
 
     /// The checkpointer flushes the database file after copying frames into it, so that the
@@ -2144,14 +2146,14 @@ mod tests {
         let mut flushes = metrics.database_flushes.get();
         for round in 0.. {
             assert!(round < 40, "the checkpointer kept copying");
-            checkpoint_rounds(metrics, 1).await;
+            checkpoint_rounds(&store.writer, 1).await;
             let now = metrics.database_flushes.get();
             if now == flushes && now > 0 {
                 break;
             }
             flushes = now;
         }
-        checkpoint_rounds(metrics, 3).await;
+        checkpoint_rounds(&store.writer, 3).await;
         assert_eq!(
             metrics.database_flushes.get(),
             flushes,
