@@ -131,8 +131,13 @@ const READERS: usize = 4;
 const WRITER_CACHE_KIB: i64 = 2 * 1024;
 /// Each reader's page cache, in KiB.
 const READER_CACHE_KIB: i64 = 16 * 1024;
-/// Bytes of the file every connection maps instead of reading through `pread`.
-const MMAP_BYTES: i64 = 256 * 1024 * 1024;
+/// Bytes of the file the writer maps instead of reading through `pread`. Readers map nothing:
+/// a connection whose read transaction finds the database changed since its last one resets its
+/// page cache and unmaps its whole map (SQLite's `pagerBeginReadTransaction`), so under steady
+/// publishes every query paid `munmap`, `mmap` and a page fault per page it touched, all
+/// serialised on the process's memory-map lock. The writer commits every change itself and so
+/// keeps its map.
+const WRITER_MMAP_BYTES: i64 = 256 * 1024 * 1024;
 /// How often the checkpointer thread copies the WAL back into the database file.
 const CHECKPOINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 /// A WAL longer than this many frames (4 KiB pages) is restarted from its start: the checkpointer
@@ -359,10 +364,10 @@ impl Fresh {
     }
 }
 
-/// Settings every connection gets, writer and readers alike.
-fn tune(conn: &Connection, cache_kib: i64) -> Result<(), rusqlite::Error> {
+/// Settings every connection gets: its page cache and how much of the file it maps.
+fn tune(conn: &Connection, cache_kib: i64, mmap_bytes: i64) -> Result<(), rusqlite::Error> {
     conn.pragma_update(None, "cache_size", -cache_kib)?;
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    conn.pragma_update(None, "mmap_size", mmap_bytes)?;
     conn.pragma_update(None, "temp_store", "MEMORY")
 }
 
@@ -498,7 +503,7 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "synchronous", sync_pragma(options.sync))
             .map_err(open_err)?;
-        tune(&conn, WRITER_CACHE_KIB).map_err(open_err)?;
+        tune(&conn, WRITER_CACHE_KIB, WRITER_MMAP_BYTES).map_err(open_err)?;
         // Checkpoints run on their own thread: done by the writer, each one stalled every
         // commit waiting behind it for the copy and fsync of thousands of pages.
         conn.pragma_update(None, "wal_autocheckpoint", 0)
@@ -508,7 +513,7 @@ impl SqliteStore {
         let checkpointer = Connection::open(&path).map_err(open_err)?;
         checkpointer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         // Counted on the checkpointer's connection, which does not map the file: a count reads
-        // a whole index, and through the writer's map the first `MMAP_BYTES` of the file
+        // a whole index, and through the writer's map the first `WRITER_MMAP_BYTES` of the file
         // stayed resident in the node's memory (RSS) from then on.
         let rows: i64 = checkpointer
             .query_row("SELECT count(*) FROM envelopes", [], |row| row.get(0))
@@ -1239,7 +1244,7 @@ impl ReaderPool {
         )
         .map_err(|e| StoreError::Unavailable(format!("cannot open a SQLite reader: {e}")))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
-        tune(&conn, READER_CACHE_KIB).map_err(backend)?;
+        tune(&conn, READER_CACHE_KIB, 0).map_err(backend)?;
         Ok(conn)
     }
 
@@ -2185,7 +2190,7 @@ mod tests {
     }
 
     /// Opening a large database counts its rows without mapping what the count reads: through
-    /// the writer's map a restarted node kept the first `MMAP_BYTES` of the file resident
+    /// the writer's map a restarted node kept the first `WRITER_MMAP_BYTES` of the file resident
     /// (a soak's RSS rose from 161 to 373 MB at its restart, 241 MB of it in that map).
     #[cfg(target_os = "linux")]
     #[tokio::test]
@@ -2243,6 +2248,48 @@ mod tests {
             mapped < 1 << 20,
             "{mapped} bytes of the file resident after opening it ({file} bytes)"
         );
+    }
+
+    /// Maps of the file at `path` in this process.
+    #[cfg(target_os = "linux")]
+    fn maps_of(path: &Path) -> usize {
+        let path = path.to_str().unwrap();
+        std::fs::read_to_string("/proc/self/maps")
+            .unwrap()
+            .lines()
+            .filter(|line| line.ends_with(path))
+            .count()
+    }
+
+    /// Readers read with `pread`, not through a map of the file: under steady publishes each
+    /// read transaction finds the database changed, and SQLite then unmaps the connection's whole
+    /// map, maps it again and faults in every page the query touches.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn readers_do_not_map_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("readers.db");
+        let t = "/xmtp/0/mapped/proto";
+        let store = SqliteStore::open(&path).unwrap();
+        let rows: Vec<_> = (0..300u64).map(|i| env(t, i + 1, &[7; 300])).collect();
+        store.insert(rows).await.unwrap();
+        drop(store);
+        // The log copied into the database file, where a reader finds the pages.
+        let conn = Connection::open(&path).unwrap();
+        conn.busy_timeout(BUSY_TIMEOUT).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        drop(conn);
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let pages = (0..READERS).map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.query(query(&[t], Direction::Ascending, 100)).await })
+        });
+        for page in pages.collect::<Vec<_>>() {
+            assert_eq!(page.await.unwrap().unwrap().len(), 100);
+        }
+        // The writer's map (it read the rows without paging rows at open), and no reader's.
+        assert!(maps_of(&path) <= 1, "{} maps of the file", maps_of(&path));
     }
 
     #[tokio::test]
