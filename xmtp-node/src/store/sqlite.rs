@@ -2067,9 +2067,7 @@ mod tests {
         {
             let store = SqliteStore::open(&path).unwrap();
             store.insert(vec![env(t, 1, b"paged")]).await.unwrap();
-            let (reply, answer) = oneshot::channel();
-            store.queue.send(WriteOp::PageAll { reply }).await.unwrap();
-            answer.await.unwrap().unwrap();
+            page_all(&store).await;
         }
         // As a node killed between a commit and its pass leaves them: rows above
         // `paging_upto`, one of them the twin of a paged row (a second process stored it too).
@@ -2104,9 +2102,7 @@ mod tests {
         assert_eq!(timestamps().await, vec![1, 2, 3]);
         // Publishing a left row again is a duplicate.
         store.insert(vec![env(t, 2, b"left")]).await.unwrap();
-        let (reply, answer) = oneshot::channel();
-        store.queue.send(WriteOp::PageAll { reply }).await.unwrap();
-        answer.await.unwrap().unwrap();
+        page_all(&store).await;
         assert_eq!(store.writer.recent().unpaged(), 0);
         assert_eq!(timestamps().await, vec![1, 2, 3]);
         // The twin was dropped by the pass: each envelope is stored once.
@@ -2116,6 +2112,13 @@ mod tests {
             .query_row("SELECT count(*) FROM envelopes", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 3);
+    }
+
+    /// Has the writer write every paging row now, and waits until it has.
+    async fn page_all(store: &SqliteStore) {
+        let (reply, answer) = oneshot::channel();
+        store.queue.send(WriteOp::PageAll { reply }).await.unwrap();
+        answer.await.unwrap().unwrap();
     }
 
     /// Waits until the checkpointer has finished `n` more rounds.
@@ -2143,9 +2146,7 @@ mod tests {
             .map(|i| env(t, i + 1, i.to_string().as_bytes()))
             .collect();
         store.insert(envelopes).await.unwrap();
-        let (reply, answer) = oneshot::channel();
-        store.queue.send(WriteOp::PageAll { reply }).await.unwrap();
-        answer.await.unwrap().unwrap();
+        page_all(&store).await;
         let metrics = &store.writer.metrics;
         // Rounds until one copies nothing new: by then all that was written is copied.
         let mut flushes = metrics.database_flushes.get();
@@ -2166,17 +2167,17 @@ mod tests {
         );
     }
 
-    /// Bytes of the file at `path` resident in this process's mappings of it.
+    /// This process's maps of the file at `path`: how many, and their resident bytes.
     #[cfg(target_os = "linux")]
-    fn mapped_resident_bytes(path: &Path) -> u64 {
+    fn maps_of(path: &Path) -> (usize, u64) {
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
         let path = path.to_str().unwrap();
-        let mut ours = false;
-        let mut kib = 0;
+        let (mut ours, mut maps, mut kib) = (false, 0, 0);
         for line in smaps.lines() {
             let first = line.split_whitespace().next().unwrap_or("");
             if first.contains('-') && first.chars().all(|c| c == '-' || c.is_ascii_hexdigit()) {
                 ours = line.ends_with(path);
+                maps += usize::from(ours);
             } else if ours && let Some(rss) = line.strip_prefix("Rss:") {
                 kib += rss
                     .trim()
@@ -2186,7 +2187,7 @@ mod tests {
                     .unwrap();
             }
         }
-        kib * 1024
+        (maps, kib * 1024)
     }
 
     /// Opening a large database counts its rows without mapping what the count reads: through
@@ -2243,22 +2244,11 @@ mod tests {
 
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.count().await.unwrap(), ROWS as u64);
-        let mapped = mapped_resident_bytes(&path);
+        let (_, mapped) = maps_of(&path);
         assert!(
             mapped < 1 << 20,
             "{mapped} bytes of the file resident after opening it ({file} bytes)"
         );
-    }
-
-    /// Maps of the file at `path` in this process.
-    #[cfg(target_os = "linux")]
-    fn maps_of(path: &Path) -> usize {
-        let path = path.to_str().unwrap();
-        std::fs::read_to_string("/proc/self/maps")
-            .unwrap()
-            .lines()
-            .filter(|line| line.ends_with(path))
-            .count()
     }
 
     /// Readers read with `pread`, not through a map of the file: under steady publishes each
@@ -2273,13 +2263,16 @@ mod tests {
         let store = Arc::new(SqliteStore::open(&path).unwrap());
         let rows: Vec<_> = (0..300u64).map(|i| env(t, i + 1, &[7; 300])).collect();
         store.insert(rows).await.unwrap();
-        // The log copied into the database file, where a reader finds the pages. (Not by closing
-        // and opening the store again: the closed store's writer may still hold its map.)
+        // Every paging row written, so the writer is idle while the readers read; then the log
+        // copied into the database file, where a reader finds the pages. (Not by closing and
+        // opening the store again: the closed store's writer may still hold its map.)
+        page_all(&store).await;
         let conn = Connection::open(&path).unwrap();
         conn.busy_timeout(BUSY_TIMEOUT).unwrap();
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .unwrap();
         drop(conn);
+        let (before, _) = maps_of(&path);
         let pages = (0..READERS).map(|_| {
             let store = Arc::clone(&store);
             tokio::spawn(async move { store.query(query(&[t], Direction::Ascending, 100)).await })
@@ -2287,8 +2280,9 @@ mod tests {
         for page in pages.collect::<Vec<_>>() {
             assert_eq!(page.await.unwrap().unwrap().len(), 100);
         }
-        // The writer's map, and no reader's.
-        assert!(maps_of(&path) <= 1, "{} maps of the file", maps_of(&path));
+        // The writer's map if it has one, and no reader's.
+        let (after, _) = maps_of(&path);
+        assert_eq!(after, before, "the readers mapped the file");
     }
 
     #[tokio::test]
@@ -2301,9 +2295,7 @@ mod tests {
         // More rows than a pass waits for, and too many to commit on this thread.
         store.insert(batch).await.unwrap();
         // The writer began the pass right after the commit; its next request waits for that.
-        let (reply, answer) = oneshot::channel();
-        store.queue.send(WriteOp::PageAll { reply }).await.unwrap();
-        answer.await.unwrap().unwrap();
+        page_all(&store).await;
         let metrics = &store.writer.metrics;
         assert_eq!(metrics.count(Operation::Commit), 1);
         assert!(metrics.count(Operation::Pass) >= 1);
@@ -2378,9 +2370,7 @@ mod tests {
                     assert_eq!(sqlite.count().await.unwrap(), model.count().await.unwrap());
                     same_pages(&sqlite, &model, &queries).await;
                 }
-                let (reply, answer) = oneshot::channel();
-                sqlite.queue.send(WriteOp::PageAll { reply }).await.unwrap();
-                answer.await.unwrap().unwrap();
+                page_all(&sqlite).await;
                 assert_eq!(sqlite.writer.recent().unpaged(), 0);
                 same_pages(&sqlite, &model, &queries).await;
             });
@@ -2412,9 +2402,7 @@ mod tests {
                 .insert(vec![env("other", 2, b"expires")])
                 .await
                 .unwrap();
-            let (reply, answer) = oneshot::channel();
-            store.queue.send(WriteOp::PageAll { reply }).await.unwrap();
-            answer.await.unwrap().unwrap();
+            page_all(&store).await;
             assert_eq!(store.delete_expired(u64::MAX, 10).await.unwrap(), 1);
             store.insert(vec![env(kept, 3, b"b")]).await.unwrap();
         }
